@@ -1,0 +1,79 @@
+"""Run the pipeline in order: config, articles, Markdown, plan, pages and feeds, write.
+
+Reads top to bottom as the stages; every stage's problems end the build before anything is
+written, and the writer only touches the output folder once everything rendered.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import jinja2
+
+from newsgen import archive, assets, feeds, loader, pages, writer
+from newsgen.config import load_config
+from newsgen.errors import BuildFailed, Problem
+from newsgen.markdown import make_markdown, render_article
+from newsgen.templates import make_environment, template_problem
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    root: Path
+    drafts: bool = False  # publish articles marked `draft: true`
+    future: bool = False  # publish articles dated after `now`
+    now: datetime | None = None  # the build's clock; None means the current time
+    force: bool = False  # write into an output folder that holds files newsgen did not write
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    articles: int
+    pages: int
+    feeds: int
+    drafts: int  # held back as drafts
+    scheduled: int  # held back as dated after `now`
+    next_due: datetime | None
+    warnings: tuple[Problem, ...]
+    write: writer.WriteReport
+    output_dir: str
+    seconds: float
+
+
+def build(options: BuildOptions) -> BuildReport:
+    started = time.perf_counter()
+    config = load_config(options.root)
+    writer.check_output_dir(config)
+    loaded = loader.load_articles(config)
+    if loaded.problems:
+        raise BuildFailed(loaded.problems)
+    now = options.now or datetime.now(UTC)
+    selection = archive.select(loaded.articles, drafts=options.drafts, future=options.future,
+                               now=now)
+    md = make_markdown(config.allow_html)
+    rendered = [render_article(md, article) for article in selection.published]
+    site = archive.plan(rendered, config)
+    env = make_environment(config)
+    outputs = itertools.chain(
+        pages.render(site, env), feeds.render(site, config), assets.collect(config)
+    )
+    try:
+        written = writer.write(outputs, config.output_path, force=options.force)
+    except jinja2.TemplateError as exc:
+        raise BuildFailed([template_problem(exc, config.root)]) from exc
+    return BuildReport(
+        articles=len(site.articles),
+        pages=len(site.articles) + len(site.listings) + 1,
+        feeds=2 * len(site.feeds),
+        drafts=selection.drafts,
+        scheduled=selection.scheduled,
+        next_due=selection.next_due,
+        warnings=loaded.warnings,
+        write=written,
+        output_dir=config.output_dir,
+        seconds=time.perf_counter() - started,
+    )

@@ -1,0 +1,116 @@
+"""The command line: parse arguments, run a command, print its report or its problems.
+
+This is the one place that prints. Exit codes: 0 ok, 1 content or config problems,
+2 usage errors, 130 interrupted. Tracebacks only with --debug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from newsgen import __version__
+from newsgen.build import BuildOptions, BuildReport, build
+from newsgen.errors import BuildFailed, NewsgenError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print("interrupted; the previous site is unchanged", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BuildFailed as exc:
+        if args.debug:
+            raise
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        count = len(exc.problems)
+        print(f"error: build failed with {count} problem{'s' * (count != 1)}; "
+              "nothing was written", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except NewsgenError as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsgen", description="Build a static news archive from Markdown articles."
+    )
+    parser.add_argument("--version", action="version", version=f"newsgen {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    build_parser = commands.add_parser("build", help="build the site into the output folder")
+    _add_site_options(build_parser)
+    build_parser.add_argument("--force", action="store_true",
+                              help="write into an output folder holding files newsgen did not write")
+    build_parser.add_argument("-q", "--quiet", action="store_true",
+                              help="print nothing but problems")
+    build_parser.set_defaults(run=_run_build)
+    return parser
+
+
+def _add_site_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-s", "--source", type=Path, default=Path(),
+                        help="the site folder, holding newsgen.yaml (default: current folder)")
+    parser.add_argument("--drafts", action="store_true", help="include articles marked draft")
+    parser.add_argument("--future", action="store_true", help="include articles dated after now")
+    parser.add_argument("--now", type=_moment, default=None, metavar="ISO-8601",
+                        help="the build's clock, e.g. 2026-11-24T12:00:00+00:00 (default: now)")
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date and time: {text!r}") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} needs a UTC offset, such as +00:00")
+    return moment
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    report = build(BuildOptions(root=args.source, drafts=args.drafts, future=args.future,
+                                now=args.now, force=args.force))
+    for warning in report.warnings:
+        print(f"{warning.path}:{warning.line}:{warning.column}: warning: {warning.message}",
+              file=sys.stderr)
+    if not args.quiet:
+        print(_summary(report))
+    return EXIT_OK
+
+
+def _summary(report: BuildReport) -> str:
+    written = report.write
+    lines = [
+        f"Built {_count(report.articles, 'article')} into {report.output_dir}/: "
+        f"{_count(report.pages, 'page')}, {_count(report.feeds, 'feed')}, "
+        f"{_count(written.files, 'file')} ({written.written} written, "
+        f"{written.unchanged} unchanged, {written.removed} removed) in {report.seconds:.2f} s"
+    ]
+    if report.drafts or report.scheduled:
+        held = (f"Held back {_count(report.drafts, 'draft')} and "
+                f"{_count(report.scheduled, 'scheduled article')}")
+        if report.next_due is not None:
+            held += f"; the next is due {report.next_due.isoformat()}"
+        lines.append(held)
+    return "\n".join(lines)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

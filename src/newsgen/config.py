@@ -1,0 +1,165 @@
+"""Load and validate newsgen.yaml into one frozen `Config`; every problem is reported at once.
+
+Each option is documented where it is defined (the README's reference repeats these lines).
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from newsgen.errors import BuildFailed, Problem
+from newsgen.fields import FieldReader
+from newsgen.frontmatter import YamlError, parse_mapping
+
+CONFIG_FILE = "newsgen.yaml"
+PERMALINK_FIELDS = ("year", "month", "day", "slug", "section")
+DEFAULT_PERMALINK = "/{year}/{month}/{day}/{slug}/"
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOptions:
+    items: int = 20  # feeds.items: how many of the newest articles each feed carries
+    content: str = "full"  # feeds.content: "full" article bodies or just the "summary"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    root: Path  # the site's folder: where newsgen.yaml, articles/ and templates/ live
+    title: str  # title: the publication's name, shown in the masthead and feeds (required)
+    base_url: str  # base_url: absolute URL the site is published at, no trailing slash (required)
+    timezone: zoneinfo.ZoneInfo  # timezone: IANA name; dates without an offset are in it (required)
+    language: str = "en"  # language: BCP 47 tag for <html lang> and feeds
+    description: str = ""  # description: one line about the publication, for feeds and meta tags
+    permalink: str = DEFAULT_PERMALINK  # permalink: article URL pattern; {year} {month} {day} {slug} {section}
+    per_page: int = 10  # per_page: articles per page of the front page and listings
+    feeds: FeedOptions = FeedOptions()  # feeds: see FeedOptions
+    allow_html: bool = False  # markdown.allow_html: pass raw HTML in Markdown through (else escaped)
+    output_dir: str = "site"  # output_dir: where the site is written, relative to the site folder
+
+    @property
+    def articles_dir(self) -> Path:
+        return self.root / SOURCE_DIRS[0]
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / SOURCE_DIRS[1]
+
+    @property
+    def static_dir(self) -> Path:
+        return self.root / SOURCE_DIRS[2]
+
+    @property
+    def output_path(self) -> Path:
+        return self.root / self.output_dir
+
+
+TOP_KEYS = (
+    "title", "base_url", "timezone", "language", "description", "permalink",
+    "per_page", "feeds", "markdown", "output_dir",
+)  # fmt: skip
+
+
+def load_config(root: Path) -> Config:
+    """Read `root/newsgen.yaml`; raise BuildFailed naming every problem in it."""
+    path = root / CONFIG_FILE
+    try:
+        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    except FileNotFoundError:
+        raise BuildFailed([Problem(CONFIG_FILE, 1, 1, "no newsgen.yaml in this folder",
+                                   "run newsgen in the site's folder, or pass --source")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BuildFailed([Problem(CONFIG_FILE, 1, 1, f"cannot read newsgen.yaml: {exc}")]) from None
+    return parse_config(text, root)
+
+
+def parse_config(text: str, root: Path) -> Config:
+    """Validate config text; pure apart from looking up the time zone database."""
+    try:
+        mapping = parse_mapping(text)
+    except YamlError as exc:
+        raise BuildFailed([Problem(CONFIG_FILE, exc.line, exc.column, exc.message)]) from None
+    fields = FieldReader(mapping, CONFIG_FILE)
+    fields.reject_unknown(TOP_KEYS)
+    title = fields.text("title", required=True)
+    base_url = _base_url(fields)
+    timezone = _timezone(fields)
+    permalink = _permalink(fields)
+    feeds = fields.nested("feeds")
+    feeds.reject_unknown(("items", "content"))
+    markdown = fields.nested("markdown")
+    markdown.reject_unknown(("allow_html",))
+    output_dir = _output_dir(fields)
+    config = Config(
+        root=root,
+        title=title or "",
+        base_url=base_url or "",
+        timezone=timezone or zoneinfo.ZoneInfo("UTC"),
+        language=fields.text("language") or "en",
+        description=fields.text("description") or "",
+        permalink=permalink,
+        per_page=fields.integer("per_page", 10, minimum=1),
+        feeds=FeedOptions(
+            items=feeds.integer("items", 20, minimum=1),
+            content=feeds.choice("content", ("full", "summary")),
+        ),
+        allow_html=markdown.boolean("allow_html", default=False),
+        output_dir=output_dir,
+    )
+    if fields.problems:
+        raise BuildFailed(fields.problems)
+    return config
+
+
+def _base_url(fields: FieldReader) -> str | None:
+    value = fields.text("base_url", required=True)
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        fields.problem("base_url", "'base_url' must be an absolute http(s) URL",
+                       "for example https://news.example.org")
+        return None
+    return value.rstrip("/")
+
+
+def _timezone(fields: FieldReader) -> zoneinfo.ZoneInfo | None:
+    name = fields.text("timezone", required=True)
+    if name is None:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        fields.problem("timezone", f"unknown time zone '{name}'",
+                       "use an IANA name such as Europe/Berlin or America/Anchorage")
+        return None
+
+
+def _permalink(fields: FieldReader) -> str:
+    pattern = fields.text("permalink") or DEFAULT_PERMALINK
+    names = _PLACEHOLDER.findall(pattern)
+    unknown = [n for n in names if n not in PERMALINK_FIELDS]
+    if unknown:
+        fields.problem("permalink", f"unknown placeholder '{{{unknown[0]}}}' in 'permalink'",
+                       "use " + " ".join(f"{{{n}}}" for n in PERMALINK_FIELDS))
+    elif "slug" not in names or not pattern.startswith("/") or not pattern.endswith("/"):
+        fields.problem("permalink", "'permalink' must start and end with '/' and contain {slug}")
+    return pattern
+
+
+SOURCE_DIRS = ("articles", "templates", "static")
+
+
+def _output_dir(fields: FieldReader) -> str:
+    value = fields.text("output_dir") or "site"
+    parts = Path(value).parts
+    if Path(value).is_absolute() or ".." in parts or not parts or parts[0] in (".", *SOURCE_DIRS):
+        fields.problem("output_dir", "'output_dir' must be a folder of its own inside the site "
+                       "folder, apart from articles/, templates/ and static/",
+                       "for example 'site' or 'public'")
+        return "site"
+    return value

@@ -1,0 +1,94 @@
+"""Render article bodies with the one configured MarkdownIt; derive summaries; absolutize URLs.
+
+CommonMark plus tables, strikethrough and footnotes. Raw HTML is escaped unless the site allows
+it, and markdown-it's link validation already drops javascript:/vbscript:/file: links.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from urllib.parse import urljoin
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+
+from newsgen.model import Article, RenderedArticle
+
+_MORE = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.MULTILINE)
+_TAG = re.compile(r"<[^>]*>")
+_WORD = re.compile(r"\w+")
+# Our renderer always double-quotes attribute values, so this finds every link and image URL.
+_URL_ATTRIBUTE = re.compile(r'(\s(?:href|src))="([^"]*)"')
+
+
+def make_markdown(allow_html: bool) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": allow_html, "xhtmlOut": False})
+    return md.enable(["table", "strikethrough"]).use(footnote_plugin)
+
+
+def render_article(md: MarkdownIt, article: Article) -> RenderedArticle:
+    body = article.body
+    more = _MORE.search(body)
+    lead = None
+    if more is not None:
+        lead = body[: more.start()]
+        body = lead + body[more.end() :]
+    env: dict[str, object] = {}
+    tokens = md.parse(body, env)
+    body_html = md.renderer.render(tokens, md.options, env)
+    if article.summary:
+        summary_html = f"<p>{html.escape(article.summary)}</p>\n"
+    elif lead is not None:
+        summary_html = _render_without_footnotes(md, md.parse(lead, {}))
+    else:
+        summary_html = _render_without_footnotes(md, _first_paragraph(tokens))
+    return RenderedArticle(
+        article=article,
+        html=body_html,
+        summary_html=summary_html,
+        summary_text=plain_text(summary_html),
+        words=len(_WORD.findall(body)),
+    )
+
+
+def plain_text(fragment: str) -> str:
+    """The text of an HTML fragment on one line, for meta descriptions and feed summaries."""
+    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
+
+
+def absolutize(fragment: str, page_url: str) -> str:
+    """Make every href/src in rendered HTML absolute against the page's absolute URL (for feeds)."""
+    return _URL_ATTRIBUTE.sub(
+        lambda m: f'{m.group(1)}="{html.escape(urljoin(page_url, html.unescape(m.group(2))))}"',
+        fragment,
+    )
+
+
+def _first_paragraph(tokens: Sequence[Token]) -> list[Token]:
+    for start, token in enumerate(tokens):
+        if token.type == "paragraph_open" and token.level == 0:
+            for end in range(start + 1, len(tokens)):
+                if tokens[end].type == "paragraph_close" and tokens[end].level == 0:
+                    return list(tokens[start : end + 1])
+    return []
+
+
+def _render_without_footnotes(md: MarkdownIt, tokens: Sequence[Token]) -> str:
+    """Summaries stand apart from their article, so footnote markers and bodies are dropped."""
+    kept: list[Token] = []
+    skipping = False
+    for token in tokens:
+        if token.type == "footnote_block_open":
+            skipping = True
+        elif token.type == "footnote_block_close":
+            skipping = False
+            continue
+        if skipping:
+            continue
+        if token.children:
+            token = token.copy(children=[c for c in token.children if c.type != "footnote_ref"])
+        kept.append(token)
+    return md.renderer.render(kept, md.options, {})

@@ -1,0 +1,58 @@
+"""The frozen values that flow between pipeline stages: articles, rendered articles, output files.
+
+Nothing here does IO or holds behaviour beyond small derived properties.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One validated article: front matter fields plus its Markdown body."""
+
+    source: str  # path relative to the site folder, with '/' separators
+    title: str
+    date: datetime  # timezone-aware; the offset written in the file is kept
+    local_date: datetime  # the same instant in the site's time zone: URLs, archives, display
+    slug: str
+    url: str  # site-relative URL, e.g. /2026/11/24/some-slug/
+    body: str
+    body_line: int  # file line where the body starts, for positions in body problems
+    updated: datetime | None = None
+    authors: tuple[str, ...] = ()
+    section: str | None = None
+    tags: tuple[str, ...] = ()
+    summary: str | None = None
+    dateline: str | None = None
+    image: str | None = None
+    image_alt: str | None = None
+    draft: bool = False
+    aliases: tuple[str, ...] = ()
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedArticle:
+    """An article with its body rendered to HTML, and its summary as HTML and plain text."""
+
+    article: Article
+    html: str
+    summary_html: str
+    summary_text: str
+    words: int
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.words / 230))
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    """One file of the built site: its path relative to the output folder and its bytes."""
+
+    path: str
+    content: bytes

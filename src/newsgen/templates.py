@@ -1,0 +1,78 @@
+"""The one Jinja environment: the site's templates/ first, then the default theme.
+
+Autoescape is on and undefined names are errors. A default template stays reachable as
+`newsgen/<name>`, so a site's override can extend the template it replaces.
+"""
+
+from __future__ import annotations
+
+import traceback
+from datetime import datetime
+from pathlib import Path
+
+import jinja2
+
+from newsgen import urls
+from newsgen.config import Config
+from newsgen.errors import Problem
+
+THEME = Path(__file__).parent / "theme"
+THEME_TEMPLATES = THEME / "templates"
+THEME_STATIC = THEME / "static"
+
+
+def make_environment(config: Config) -> jinja2.Environment:
+    theme = jinja2.FileSystemLoader(THEME_TEMPLATES)
+    loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader(config.templates_dir),
+        jinja2.PrefixLoader({"newsgen": theme}),
+        theme,
+    ])
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["long_date"] = long_date
+    env.filters["iso"] = datetime.isoformat
+    env.globals["site"] = config
+    env.globals["absolute"] = lambda url: urls.absolute(config.base_url, url)
+    return env
+
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+
+
+def long_date(moment: datetime) -> str:
+    """'November 24, 2026': spelled out here so output never depends on the machine's locale."""
+    return f"{MONTHS[moment.month - 1]} {moment.day}, {moment.year}"
+
+
+def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:
+    """Locate a template error: Jinja marks syntax errors, and runtime errors in its traceback."""
+    filename: str | None = None
+    line = 1
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        filename, line = exc.filename, exc.lineno
+    else:
+        # Jinja rewrites tracebacks so that template frames carry the template file and line.
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if frame.filename.endswith(".html"):
+                filename, line = frame.filename, frame.lineno or 1
+    return Problem(_display_path(filename, root), line, 1, f"template error: {exc.message}")
+
+
+def _display_path(filename: str | None, root: Path) -> str:
+    if filename is None:
+        return "templates"
+    path = Path(filename).resolve()
+    for base, shown in ((root.resolve(), ""), (THEME.resolve().parent, "newsgen/")):
+        if path.is_relative_to(base):
+            return shown + path.relative_to(base).as_posix()
+    return filename

@@ -1,0 +1,64 @@
+"""The single source of every URL and output path of a site.
+
+URLs are site-relative and end in '/' for pages ("pretty URLs": /x/ is written to x/index.html).
+Every path segment derived from user text passes through `slugify_segment`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+
+from slugify import slugify
+
+HOME = "/"
+NOT_FOUND = "/404.html"
+RSS_FEED = "feed.xml"
+ATOM_FEED = "atom.xml"
+STATIC = "/static/"
+_SAFE_SEGMENT = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+
+
+def slugify_segment(text: str) -> str:
+    """A lowercase ASCII path segment: 'Nicolás Maduro!' -> 'nicolas-maduro'; may be empty."""
+    return str(slugify(text, max_length=80, word_boundary=True, save_order=True))
+
+
+def is_safe_segment(segment: str) -> bool:
+    """Lowercase letters and digits joined by single '-' or '_': no dots, slashes or spaces."""
+    return _SAFE_SEGMENT.match(segment) is not None
+
+
+def article_url(pattern: str, local_date: datetime, slug: str, section: str | None) -> str:
+    return pattern.format(
+        year=f"{local_date.year:04d}",
+        month=f"{local_date.month:02d}",
+        day=f"{local_date.day:02d}",
+        slug=slug,
+        section=slugify_segment(section or "") or "news",
+    )
+
+
+def paginated(first_page_url: str, number: int) -> str:
+    """The URL of page `number` (1-based) of a listing whose first page is `first_page_url`."""
+    return first_page_url if number == 1 else f"{first_page_url}page/{number}/"
+
+
+def feed_url(listing_url: str, name: str) -> str:
+    return f"{listing_url}{name}"
+
+
+def output_path(url: str) -> str:
+    """Where a URL's file lives under the output folder: /a/b/ -> a/b/index.html."""
+    relative = url.lstrip("/")
+    return f"{relative}index.html" if url.endswith("/") else relative
+
+
+def collision_key(path: str) -> str:
+    """Paths that would land on one file on a case-insensitive or normalising file system."""
+    return unicodedata.normalize("NFC", path).casefold()
+
+
+def absolute(base_url: str, url: str) -> str:
+    return f"{base_url}{url}" if url.startswith("/") else url

@@ -1,0 +1,184 @@
+"""The only module that writes or deletes under the output folder.
+
+Two phases: every changed file is first staged in a temporary folder inside the output folder;
+only when the whole site has been rendered are the staged files renamed into place. A failure
+while rendering or staging (a template error, a full disk, Ctrl-C) leaves the site as it was.
+A manifest records what newsgen wrote, so it deletes only its own files and never overwrites
+a file it did not write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from newsgen.config import Config
+from newsgen.errors import OutputRefused, WriteFailed
+from newsgen.model import OutputFile
+
+MANIFEST = ".newsgen-manifest.json"
+STAGING_PREFIX = ".newsgen-staging-"
+MANIFEST_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class WriteReport:
+    files: int  # files in the site
+    written: int  # new or changed files
+    unchanged: int  # files whose bytes were already in place
+    removed: int  # files of an earlier build that this build no longer has
+
+
+def check_output_dir(config: Config) -> None:
+    """Refuse an output folder that is, contains, or lies inside the site's sources.
+
+    config.py already refuses such a setting; this check resolves symbolic links too.
+    """
+    output = config.output_path.resolve()
+    root = config.root.resolve()
+    if root.is_relative_to(output):
+        raise OutputRefused(f"refusing to write to {config.output_dir}/: it contains the site's "
+                            "sources; set 'output_dir' to a folder of its own, such as 'site'")
+    for source in (config.articles_dir, config.templates_dir, config.static_dir):
+        if output.is_relative_to(source.resolve()):
+            raise OutputRefused(f"refusing to write to {config.output_dir}/: it is inside "
+                                f"{source.name}/, which holds the site's sources")
+
+
+def write(outputs: Iterable[OutputFile], output_dir: Path, *, force: bool = False) -> WriteReport:
+    """Write `outputs` (consumed lazily) into `output_dir`; nothing changes there unless all succeed."""
+    created = not output_dir.exists()
+    old = _read_manifest(output_dir)
+    if old is None:
+        if not force and not created and any(output_dir.iterdir()):
+            raise OutputRefused(f"refusing to write to {output_dir.name}/: it holds files newsgen "
+                                "did not write; empty it, or pass --force to write beside them")
+        old = {}
+    output_dir.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(output_dir)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output_dir))
+    succeeded = committing = False
+    try:
+        new, staged, unchanged = _stage(outputs, output_dir, staging, old, force)
+        # Record old and new files before anything moves, so an interrupted commit still
+        # leaves every file newsgen wrote in the manifest.
+        _write_manifest(output_dir, old | new)
+        committing = True
+        for relative, temporary in staged:
+            target = output_dir / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(temporary, target)
+        removed = _remove_stale(output_dir, old.keys() - new.keys())
+        _write_manifest(output_dir, new)
+        succeeded = True
+    except OSError as exc:
+        state = ("some files were already replaced; build again to finish" if committing
+                 else "the previous site is unchanged")
+        raise WriteFailed(f"cannot write {output_dir.name}/: {exc.strerror or exc} "
+                          f"({exc.filename or output_dir}); {state}") from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created and not succeeded:
+            shutil.rmtree(output_dir, ignore_errors=True)
+    return WriteReport(len(new), len(staged), unchanged, removed)
+
+
+def _stage(
+    outputs: Iterable[OutputFile],
+    output_dir: Path,
+    staging: Path,
+    old: dict[str, str],
+    force: bool,
+) -> tuple[dict[str, str], list[tuple[str, Path]], int]:
+    new: dict[str, str] = {}
+    staged: list[tuple[str, Path]] = []
+    unchanged = 0
+    for output in outputs:
+        relative = _checked_path(output.path)
+        if relative in new:
+            raise ValueError(f"two outputs for {relative}: the plan must prevent this")
+        digest = hashlib.sha256(output.content).hexdigest()
+        new[relative] = digest
+        target = output_dir / relative
+        if old.get(relative) == digest and _size(target) == len(output.content):
+            unchanged += 1
+            continue
+        if relative not in old and not force and (target.exists() or target.is_symlink()):
+            raise OutputRefused(f"refusing to overwrite {output_dir.name}/{relative}: newsgen did "
+                                "not write it; move it away, or pass --force")
+        temporary = staging / str(len(staged))
+        temporary.write_bytes(output.content)
+        staged.append((relative, temporary))
+    return new, staged, unchanged
+
+
+def _checked_path(path: str) -> str:
+    """A relative path that stays inside the output folder, or a ValueError (a newsgen bug)."""
+    pure = PurePosixPath(path)
+    if (
+        pure.is_absolute()
+        or not pure.parts
+        or "\\" in path
+        or "\x00" in path
+        or any(part in ("..", ".") for part in pure.parts)
+        or pure.parts[0] == MANIFEST
+        or pure.parts[0].startswith(STAGING_PREFIX)
+    ):
+        raise ValueError(f"unsafe output path {path!r}")
+    return pure.as_posix()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size if path.is_file() else -1
+    except OSError:
+        return -1
+
+
+def _remove_stale(output_dir: Path, stale: Iterable[str]) -> int:
+    removed = 0
+    for relative in sorted(stale):
+        path = output_dir / relative
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+            removed += 1
+        # Prune folders the removal left empty, up to the output folder itself.
+        for parent in path.parents:
+            if parent == output_dir or not parent.is_dir() or any(parent.iterdir()):
+                break
+            parent.rmdir()
+    return removed
+
+
+def _remove_stale_staging(output_dir: Path) -> None:
+    """Staging folders left by a build that was killed outright."""
+    for leftover in output_dir.glob(f"{STAGING_PREFIX}*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _read_manifest(output_dir: Path) -> dict[str, str] | None:
+    try:
+        data = json.loads((output_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+        return None
+    files = data.get("files")
+    if not isinstance(files, dict):
+        return None
+    return {str(k): str(v) for k, v in files.items()}
+
+
+def _write_manifest(output_dir: Path, files: dict[str, str]) -> None:
+    text = json.dumps({"version": MANIFEST_VERSION, "files": dict(sorted(files.items()))},
+                      indent=0, sort_keys=True)
+    temporary = output_dir / f"{MANIFEST}.tmp"
+    temporary.write_text(text + "\n", encoding="utf-8")
+    os.replace(temporary, output_dir / MANIFEST)

@@ -1,0 +1,54 @@
+"""Golden sites: build tests/sites/<name> at a fixed clock and compare with its expected/ tree.
+
+Regenerate every expected/ tree after an intended output change with:
+
+    python tests/golden.py
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from newsgen.build import BuildOptions, build
+from newsgen.writer import MANIFEST
+
+SITES = Path(__file__).parent / "sites"
+GOLDEN_SITES = ("basic",)
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+def build_copy(name: str, workdir: Path) -> Path:
+    """Copy a golden site's sources to `workdir` and build them there; return the output folder."""
+    source = workdir / name
+    shutil.copytree(SITES / name, source, ignore=shutil.ignore_patterns("expected"))
+    build(BuildOptions(root=source, now=NOW))
+    return source / "site"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every published file under `folder` (the manifest is newsgen's bookkeeping, not the site)."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.name != MANIFEST
+    }
+
+
+def regenerate(workdir: Path) -> None:
+    for name in GOLDEN_SITES:
+        built = build_copy(name, workdir)
+        expected = SITES / name / "expected"
+        shutil.rmtree(expected, ignore_errors=True)
+        shutil.copytree(built, expected, ignore=shutil.ignore_patterns(MANIFEST))
+        print(f"{expected}: {len(tree(expected))} files")
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as workdir:
+        regenerate(Path(workdir))
+    sys.exit(0)
