@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-import golden
+from newsgen.build import BuildOptions, build
 from newsgen.cli import main
+
+import golden
 
 BASIC_CONFIG = """\
 title: Test Gazette
@@ -61,8 +64,9 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
     return run
 
 
-def article(title: str = "A title", date: str = "2026-11-20", body: str = "Body text.",
-            **fields: str) -> str:
+def article(
+    title: str = "A title", date: str = "2026-11-20", body: str = "Body text.", **fields: str
+) -> str:
     """Article text with the given front matter lines (values written as given)."""
     lines = [f"title: {title}", f"date: {date}", *(f"{k}: {v}" for k, v in fields.items())]
     return "---\n" + "\n".join(lines) + "\n---\n\n" + body + "\n"
@@ -72,3 +76,17 @@ def article(title: str = "A title", date: str = "2026-11-20", body: str = "Body 
 def golden_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The 'basic' golden site, built once per test session; read-only for tests."""
     return golden.build_copy("basic", tmp_path_factory.mktemp("golden"))
+
+
+REPOSITORY = Path(__file__).parent.parent
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This repository's own archive, built once per test session; read-only for tests."""
+    root = tmp_path_factory.mktemp("example")
+    shutil.copy(REPOSITORY / "newsgen.yaml", root)
+    shutil.copytree(REPOSITORY / "articles", root / "articles")
+    shutil.copytree(REPOSITORY / "templates", root / "templates")
+    build(BuildOptions(root=root))
+    return root / "site"

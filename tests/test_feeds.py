@@ -10,9 +10,10 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from newsgen.build import BuildOptions, build
+
 import golden
 from conftest import BASIC_CONFIG, article
-from newsgen.build import BuildOptions, build
 
 FEEDS = ("feed.xml", "atom.xml")
 
@@ -40,8 +41,9 @@ def test_every_url_in_a_feed_is_absolute(tmp_path: Path, name: str) -> None:
     output = golden.build_copy("basic", tmp_path)
     # The oldest article has relative links and images; make sure it is in the feed.
     config = output.parent / "newsgen.yaml"
-    config.write_text(config.read_text(encoding="utf-8").replace("items: 3", "items: 10"),
-                      encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("items: 3", "items: 10"), encoding="utf-8"
+    )
     build(BuildOptions(root=output.parent, now=golden.NOW))
     feed = feedparser.parse((output / name).read_bytes())
     harbor = next(e for e in feed.entries if e.title.startswith("Harbor reopens"))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import golden
 from newsgen.build import BuildOptions, build
 from newsgen.writer import MANIFEST
+
+import golden
 
 
 def test_golden_site_matches_expected_tree(golden_site: Path) -> None:
@@ -52,8 +53,11 @@ def test_drafts_and_future_flags_publish_them(tmp_path: Path) -> None:
 
 
 def test_front_page_paginates_newest_first(golden_site: Path) -> None:
-    pages = [golden_site / "index.html", golden_site / "page/2/index.html",
-             golden_site / "page/3/index.html"]
+    pages = [
+        golden_site / "index.html",
+        golden_site / "page/2/index.html",
+        golden_site / "page/3/index.html",
+    ]
     order = ["market-day", "election-night", "storm-closes", "council-passes", "harbor-reopens"]
     text = "".join(page.read_text(encoding="utf-8") for page in pages)
     positions = [text.index(slug) for slug in order]

@@ -101,8 +101,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], str]] = {
     ),
     "javascript_image": (
         {"articles/a.md": article(image="'javascript:alert(1)'")},
-        "articles/a.md:4:1: 'image' must be an http(s) URL or a site path, "
-        "not a javascript: URL\n",
+        "articles/a.md:4:1: 'image' must be an http(s) URL or a site path, not a javascript: URL\n",
     ),
     "unsafe_alias": (
         {"articles/a.md": article(aliases="['../x']")},
@@ -110,13 +109,17 @@ CASES: dict[str, tuple[dict[str, str | bytes], str]] = {
         "hint: write it as /old/path/ with no '..', '%' or backslashes\n",
     ),
     "template_syntax": (
-        {"templates/article.html": "{% extends 'newsgen/article.html' %}\n"
-                                   "{% block content %}{{ oops( }}{% endblock %}\n"},
+        {
+            "templates/article.html": "{% extends 'newsgen/article.html' %}\n"
+            "{% block content %}{{ oops( }}{% endblock %}\n"
+        },
         "templates/article.html:2:1: template error: unexpected '}', expected ')'\n",
     ),
     "template_undefined_name": (
-        {"templates/article.html": "{% extends 'newsgen/article.html' %}\n{% block content %}\n"
-                                   "{{ entry.nothing_here }}\n{% endblock %}\n"},
+        {
+            "templates/article.html": "{% extends 'newsgen/article.html' %}\n{% block content %}\n"
+            "{{ entry.nothing_here }}\n{% endblock %}\n"
+        },
         "templates/article.html:3:1: template error: 'newsgen.model.RenderedArticle object' "
         "has no attribute 'nothing_here'\n",
     ),
@@ -153,8 +156,10 @@ SEVERAL_PROBLEMS: dict[str, tuple[dict[str, str | bytes], str]] = {
         "error: build failed with 4 problems; nothing was written\n",
     ),
     "config_with_many_mistakes": (
-        {"newsgen.yaml": "title: T\nbase_url: example.org\ntimezone: Mars/Olympus\nper_page: 0\n"
-                         "feeds:\n  itmes: 5\n  content: everything\ncolour: red\n"},
+        {
+            "newsgen.yaml": "title: T\nbase_url: example.org\ntimezone: Mars/Olympus\nper_page: 0\n"
+            "feeds:\n  itmes: 5\n  content: everything\ncolour: red\n"
+        },
         "newsgen.yaml:2:1: 'base_url' must be an absolute http(s) URL\n"
         "hint: for example https://news.example.org\n"
         "newsgen.yaml:3:1: unknown time zone 'Mars/Olympus'\n"

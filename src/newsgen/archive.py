@@ -58,10 +58,8 @@ class SitePlan:
     feeds: tuple[Feed, ...]
 
 
-def select(
-    articles: Iterable[Article], *, drafts: bool, future: bool, now: datetime
-) -> Selection:
-    """Keep what a build publishes: no drafts unless `drafts`, nothing after `now` unless `future`."""
+def select(articles: Iterable[Article], *, drafts: bool, future: bool, now: datetime) -> Selection:
+    """What is published: drafts only with `drafts`, articles after `now` only with `future`."""
     published: list[Article] = []
     draft_count = 0
     due: list[datetime] = []
@@ -130,9 +128,14 @@ def check_collisions(site: SitePlan) -> None:
         if key in owners:
             other_path, other_source = owners[key]
             problems.append(
-                Problem(source, 1, 1, f"writes {path}, which {other_source} writes too"
-                        + (f" (as {other_path})" if other_path != path else ""),
-                        "give one of them a different 'slug' or date")
+                Problem(
+                    source,
+                    1,
+                    1,
+                    f"writes {path}, which {other_source} writes too"
+                    + (f" (as {other_path})" if other_path != path else ""),
+                    "give one of them a different 'slug' or date",
+                )
             )
         else:
             owners[key] = (path, source)

@@ -16,8 +16,8 @@ def collect(config: Config) -> Iterator[OutputFile]:
     for folder in (THEME_STATIC, config.static_dir):
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
-                relative = path.relative_to(folder)
-                if path.is_file() and not any(p.startswith(".") for p in relative.parts):
-                    files[relative.as_posix()] = path
-    for relative, path in sorted(files.items()):
-        yield OutputFile(urls.output_path(urls.STATIC + relative), path.read_bytes())
+                parts = path.relative_to(folder).parts
+                if path.is_file() and not any(p.startswith(".") for p in parts):
+                    files["/".join(parts)] = path
+    for name, path in sorted(files.items()):
+        yield OutputFile(urls.output_path(urls.STATIC + name), path.read_bytes())

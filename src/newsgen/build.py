@@ -52,8 +52,9 @@ def build(options: BuildOptions) -> BuildReport:
     if loaded.problems:
         raise BuildFailed(loaded.problems)
     now = options.now or datetime.now(UTC)
-    selection = archive.select(loaded.articles, drafts=options.drafts, future=options.future,
-                               now=now)
+    selection = archive.select(
+        loaded.articles, drafts=options.drafts, future=options.future, now=now
+    )
     md = make_markdown(config.allow_html)
     rendered = [render_article(md, article) for article in selection.published]
     site = archive.plan(rendered, config)

@@ -38,8 +38,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         count = len(exc.problems)
-        print(f"error: build failed with {count} problem{'s' * (count != 1)}; "
-              "nothing was written", file=sys.stderr)
+        print(
+            f"error: build failed with {count} problem{'s' * (count != 1)}; nothing was written",
+            file=sys.stderr,
+        )
         return EXIT_PROBLEMS
     except NewsgenError as exc:
         if args.debug:
@@ -57,21 +59,35 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     build_parser = commands.add_parser("build", help="build the site into the output folder")
     _add_site_options(build_parser)
-    build_parser.add_argument("--force", action="store_true",
-                              help="write into an output folder holding files newsgen did not write")
-    build_parser.add_argument("-q", "--quiet", action="store_true",
-                              help="print nothing but problems")
+    build_parser.add_argument(
+        "--force",
+        action="store_true",
+        help="write into an output folder holding files newsgen did not write",
+    )
+    build_parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print nothing but problems"
+    )
     build_parser.set_defaults(run=_run_build)
     return parser
 
 
 def _add_site_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-s", "--source", type=Path, default=Path(),
-                        help="the site folder, holding newsgen.yaml (default: current folder)")
+    parser.add_argument(
+        "-s",
+        "--source",
+        type=Path,
+        default=Path(),
+        help="the site folder, holding newsgen.yaml (default: current folder)",
+    )
     parser.add_argument("--drafts", action="store_true", help="include articles marked draft")
     parser.add_argument("--future", action="store_true", help="include articles dated after now")
-    parser.add_argument("--now", type=_moment, default=None, metavar="ISO-8601",
-                        help="the build's clock, e.g. 2026-11-24T12:00:00+00:00 (default: now)")
+    parser.add_argument(
+        "--now",
+        type=_moment,
+        default=None,
+        metavar="ISO-8601",
+        help="the build's clock, e.g. 2026-11-24T12:00:00+00:00 (default: now)",
+    )
 
 
 def _moment(text: str) -> datetime:
@@ -85,11 +101,16 @@ def _moment(text: str) -> datetime:
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    report = build(BuildOptions(root=args.source, drafts=args.drafts, future=args.future,
-                                now=args.now, force=args.force))
+    report = build(
+        BuildOptions(
+            root=args.source, drafts=args.drafts, future=args.future, now=args.now, force=args.force
+        )
+    )
     for warning in report.warnings:
-        print(f"{warning.path}:{warning.line}:{warning.column}: warning: {warning.message}",
-              file=sys.stderr)
+        print(
+            f"{warning.path}:{warning.line}:{warning.column}: warning: {warning.message}",
+            file=sys.stderr,
+        )
     if not args.quiet:
         print(_summary(report))
     return EXIT_OK
@@ -104,8 +125,10 @@ def _summary(report: BuildReport) -> str:
         f"{written.unchanged} unchanged, {written.removed} removed) in {report.seconds:.2f} s"
     ]
     if report.drafts or report.scheduled:
-        held = (f"Held back {_count(report.drafts, 'draft')} and "
-                f"{_count(report.scheduled, 'scheduled article')}")
+        held = (
+            f"Held back {_count(report.drafts, 'draft')} and "
+            f"{_count(report.scheduled, 'scheduled article')}"
+        )
         if report.next_due is not None:
             held += f"; the next is due {report.next_due.isoformat()}"
         lines.append(held)

@@ -35,10 +35,14 @@ class Config:
     timezone: zoneinfo.ZoneInfo  # timezone: IANA name; dates without an offset are in it (required)
     language: str = "en"  # language: BCP 47 tag for <html lang> and feeds
     description: str = ""  # description: one line about the publication, for feeds and meta tags
-    permalink: str = DEFAULT_PERMALINK  # permalink: article URL pattern; {year} {month} {day} {slug} {section}
+    permalink: str = (
+        DEFAULT_PERMALINK  # permalink: article URL pattern; {year} {month} {day} {slug} {section}
+    )
     per_page: int = 10  # per_page: articles per page of the front page and listings
     feeds: FeedOptions = FeedOptions()  # feeds: see FeedOptions
-    allow_html: bool = False  # markdown.allow_html: pass raw HTML in Markdown through (else escaped)
+    allow_html: bool = (
+        False  # markdown.allow_html: pass raw HTML in Markdown through (else escaped)
+    )
     output_dir: str = "site"  # output_dir: where the site is written, relative to the site folder
 
     @property
@@ -70,10 +74,21 @@ def load_config(root: Path) -> Config:
     try:
         text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
     except FileNotFoundError:
-        raise BuildFailed([Problem(CONFIG_FILE, 1, 1, "no newsgen.yaml in this folder",
-                                   "run newsgen in the site's folder, or pass --source")]) from None
+        raise BuildFailed(
+            [
+                Problem(
+                    CONFIG_FILE,
+                    1,
+                    1,
+                    "no newsgen.yaml in this folder",
+                    "run newsgen in the site's folder, or pass --source",
+                )
+            ]
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise BuildFailed([Problem(CONFIG_FILE, 1, 1, f"cannot read newsgen.yaml: {exc}")]) from None
+        raise BuildFailed(
+            [Problem(CONFIG_FILE, 1, 1, f"cannot read newsgen.yaml: {exc}")]
+        ) from None
     return parse_config(text, root)
 
 
@@ -121,8 +136,11 @@ def _base_url(fields: FieldReader) -> str | None:
         return None
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        fields.problem("base_url", "'base_url' must be an absolute http(s) URL",
-                       "for example https://news.example.org")
+        fields.problem(
+            "base_url",
+            "'base_url' must be an absolute http(s) URL",
+            "for example https://news.example.org",
+        )
         return None
     return value.rstrip("/")
 
@@ -134,8 +152,11 @@ def _timezone(fields: FieldReader) -> zoneinfo.ZoneInfo | None:
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        fields.problem("timezone", f"unknown time zone '{name}'",
-                       "use an IANA name such as Europe/Berlin or America/Anchorage")
+        fields.problem(
+            "timezone",
+            f"unknown time zone '{name}'",
+            "use an IANA name such as Europe/Berlin or America/Anchorage",
+        )
         return None
 
 
@@ -144,8 +165,11 @@ def _permalink(fields: FieldReader) -> str:
     names = _PLACEHOLDER.findall(pattern)
     unknown = [n for n in names if n not in PERMALINK_FIELDS]
     if unknown:
-        fields.problem("permalink", f"unknown placeholder '{{{unknown[0]}}}' in 'permalink'",
-                       "use " + " ".join(f"{{{n}}}" for n in PERMALINK_FIELDS))
+        fields.problem(
+            "permalink",
+            f"unknown placeholder '{{{unknown[0]}}}' in 'permalink'",
+            "use " + " ".join(f"{{{n}}}" for n in PERMALINK_FIELDS),
+        )
     elif "slug" not in names or not pattern.startswith("/") or not pattern.endswith("/"):
         fields.problem("permalink", "'permalink' must start and end with '/' and contain {slug}")
     return pattern
@@ -158,8 +182,11 @@ def _output_dir(fields: FieldReader) -> str:
     value = fields.text("output_dir") or "site"
     parts = Path(value).parts
     if Path(value).is_absolute() or ".." in parts or not parts or parts[0] in (".", *SOURCE_DIRS):
-        fields.problem("output_dir", "'output_dir' must be a folder of its own inside the site "
-                       "folder, apart from articles/, templates/ and static/",
-                       "for example 'site' or 'public'")
+        fields.problem(
+            "output_dir",
+            "'output_dir' must be a folder of its own inside the site "
+            "folder, apart from articles/, templates/ and static/",
+            "for example 'site' or 'public'",
+        )
         return "site"
     return value

@@ -50,7 +50,11 @@ class FieldReader:
                 self.problem(None, f"missing required key '{self.prefix}{key}'")
             return None
         if not isinstance(value, str):
-            self.problem(key, f"'{self.prefix}{key}' must be text, not {_describe(value)}", _quote_hint(value))
+            self.problem(
+                key,
+                f"'{self.prefix}{key}' must be text, not {_describe(value)}",
+                _quote_hint(value),
+            )
             return None
         if required and not value.strip():
             self.problem(key, f"'{self.prefix}{key}' must not be empty")

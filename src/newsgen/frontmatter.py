@@ -73,7 +73,7 @@ def split(text: str) -> Document:
 
 
 def parse_mapping(text: str, first_line: int = 1) -> YamlMapping:
-    """Parse YAML whose top level must be a mapping with text keys; `first_line` is its file line."""
+    """Parse YAML whose top level is a mapping with text keys; `first_line` is its file line."""
     offset = first_line - 1
     loader = SafeLoader(text)
     try:
@@ -111,7 +111,9 @@ def _construct(loader: SafeLoader, key: str, node: Node, offset: int) -> object:
         raise
     except (ValueError, OverflowError) as exc:
         # PyYAML raises a bare ValueError for impossible timestamps such as 2024-02-30.
-        raise _error_at(node, offset, f"'{key}' has an impossible value {node.value}: {exc}") from None
+        raise _error_at(
+            node, offset, f"'{key}' has an impossible value {node.value}: {exc}"
+        ) from None
 
 
 def _check_structure(root: Node, offset: int) -> None:

@@ -83,7 +83,8 @@ def decode(data: bytes, source: str) -> tuple[str, Problem | None]:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         message = f"invalid UTF-8 at byte {exc.start}"
-        raise ArticleInvalid([Problem(source, line, column, message, "save the file as UTF-8")])
+        problem = Problem(source, line, column, message, "save the file as UTF-8")
+        raise ArticleInvalid([problem]) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     found = _FORBIDDEN_CHARS.search(text)
     if found is None:
@@ -91,8 +92,12 @@ def decode(data: bytes, source: str) -> tuple[str, Problem | None]:
     line = text.count("\n", 0, found.start()) + 1
     column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
     count = len(_FORBIDDEN_CHARS.findall(text))
-    warning = Problem(source, line, column,
-                      f"removed {count} control character(s) that HTML and feeds cannot carry")
+    warning = Problem(
+        source,
+        line,
+        column,
+        f"removed {count} control character(s) that HTML and feeds cannot carry",
+    )
     return _FORBIDDEN_CHARS.sub("", text), warning
 
 
@@ -147,19 +152,27 @@ def parse_article(text: str, source: str, config: Config) -> Article:
     )
 
 
-def _datetime(fields: FieldReader, key: str, tz: ZoneInfo, required: bool = False) -> datetime | None:
+def _datetime(
+    fields: FieldReader, key: str, tz: ZoneInfo, required: bool = False
+) -> datetime | None:
     value = fields.data.get(key)
     if value is None:
         if required:
-            fields.problem(None, f"missing required key '{key}'",
-                           "for example 'date: 2026-11-24 09:30' (site time zone)")
+            fields.problem(
+                None,
+                f"missing required key '{key}'",
+                "for example 'date: 2026-11-24 09:30' (site time zone)",
+            )
         return None
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value.strip())
         except ValueError:
-            fields.problem(key, f"'{key}' is not a valid date: {value!r}",
-                           "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM:SS, optionally with +HH:MM")
+            fields.problem(
+                key,
+                f"'{key}' is not a valid date: {value!r}",
+                "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM:SS, optionally with +HH:MM",
+            )
             return None
     if isinstance(value, date) and not isinstance(value, datetime):
         value = datetime(value.year, value.month, value.day)
@@ -175,12 +188,18 @@ def _localize(fields: FieldReader, key: str, naive: datetime, tz: ZoneInfo) -> d
     """Attach the site time zone, refusing wall-clock times that a DST change skips or repeats."""
     aware = naive.replace(tzinfo=tz)
     if aware.astimezone(ZoneInfo("UTC")).astimezone(tz).replace(tzinfo=None) != naive:
-        fields.problem(key, f"'{key}' {naive:%Y-%m-%d %H:%M} does not exist in {tz.key} "
-                       "(the clocks skip it)", "add the UTC offset you mean, such as +02:00")
+        fields.problem(
+            key,
+            f"'{key}' {naive:%Y-%m-%d %H:%M} does not exist in {tz.key} (the clocks skip it)",
+            "add the UTC offset you mean, such as +02:00",
+        )
         return None
     if aware.replace(fold=1).utcoffset() != aware.utcoffset():
-        fields.problem(key, f"'{key}' {naive:%Y-%m-%d %H:%M} happens twice in {tz.key} "
-                       "(the clocks repeat it)", "add the UTC offset you mean, such as +01:00")
+        fields.problem(
+            key,
+            f"'{key}' {naive:%Y-%m-%d %H:%M} happens twice in {tz.key} (the clocks repeat it)",
+            "add the UTC offset you mean, such as +01:00",
+        )
         return None
     return aware
 
@@ -190,9 +209,13 @@ def _slug(fields: FieldReader, title: str | None) -> str | None:
     if given is not None:
         if not urls.is_safe_segment(given):
             suggestion = urls.slugify_segment(given)
-            fields.problem("slug", f"'slug' {given!r} is not a safe URL segment",
-                           f"use lowercase letters, digits and hyphens, e.g. '{suggestion}'"
-                           if suggestion else "use lowercase letters, digits and hyphens")
+            fields.problem(
+                "slug",
+                f"'slug' {given!r} is not a safe URL segment",
+                f"use lowercase letters, digits and hyphens, e.g. '{suggestion}'"
+                if suggestion
+                else "use lowercase letters, digits and hyphens",
+            )
             return None
         return given
     if title is None:
@@ -231,8 +254,11 @@ def _valid_alias(fields: FieldReader, alias: str) -> bool:
         or "%" in alias
         or any(s in ("", ".", "..") or s.startswith(".") or "\x00" in s for s in segments)
     ):
-        fields.problem("aliases", f"alias {alias!r} is not a safe site path",
-                       "write it as /old/path/ with no '..', '%' or backslashes")
+        fields.problem(
+            "aliases",
+            f"alias {alias!r} is not a safe site path",
+            "write it as /old/path/ with no '..', '%' or backslashes",
+        )
         return False
     return True
 

@@ -88,7 +88,9 @@ def _render_without_footnotes(md: MarkdownIt, tokens: Sequence[Token]) -> str:
             continue
         if skipping:
             continue
-        if token.children:
-            token = token.copy(children=[c for c in token.children if c.type != "footnote_ref"])
-        kept.append(token)
-    return md.renderer.render(kept, md.options, {})
+        children = token.children
+        if children:
+            kept.append(token.copy(children=[c for c in children if c.type != "footnote_ref"]))
+        else:
+            kept.append(token)
+    return str(md.renderer.render(kept, md.options, {}))

@@ -23,11 +23,13 @@ THEME_STATIC = THEME / "static"
 
 def make_environment(config: Config) -> jinja2.Environment:
     theme = jinja2.FileSystemLoader(THEME_TEMPLATES)
-    loader = jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader(config.templates_dir),
-        jinja2.PrefixLoader({"newsgen": theme}),
-        theme,
-    ])
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader(config.templates_dir),
+            jinja2.PrefixLoader({"newsgen": theme}),
+            theme,
+        ]
+    )
     env = jinja2.Environment(
         loader=loader,
         autoescape=True,

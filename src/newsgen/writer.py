@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -44,22 +43,28 @@ def check_output_dir(config: Config) -> None:
     output = config.output_path.resolve()
     root = config.root.resolve()
     if root.is_relative_to(output):
-        raise OutputRefused(f"refusing to write to {config.output_dir}/: it contains the site's "
-                            "sources; set 'output_dir' to a folder of its own, such as 'site'")
+        raise OutputRefused(
+            f"refusing to write to {config.output_dir}/: it contains the site's "
+            "sources; set 'output_dir' to a folder of its own, such as 'site'"
+        )
     for source in (config.articles_dir, config.templates_dir, config.static_dir):
         if output.is_relative_to(source.resolve()):
-            raise OutputRefused(f"refusing to write to {config.output_dir}/: it is inside "
-                                f"{source.name}/, which holds the site's sources")
+            raise OutputRefused(
+                f"refusing to write to {config.output_dir}/: it is inside "
+                f"{source.name}/, which holds the site's sources"
+            )
 
 
 def write(outputs: Iterable[OutputFile], output_dir: Path, *, force: bool = False) -> WriteReport:
-    """Write `outputs` (consumed lazily) into `output_dir`; nothing changes there unless all succeed."""
+    """Write `outputs` (consumed lazily) to `output_dir`; nothing changes unless all succeed."""
     created = not output_dir.exists()
     old = _read_manifest(output_dir)
     if old is None:
         if not force and not created and any(output_dir.iterdir()):
-            raise OutputRefused(f"refusing to write to {output_dir.name}/: it holds files newsgen "
-                                "did not write; empty it, or pass --force to write beside them")
+            raise OutputRefused(
+                f"refusing to write to {output_dir.name}/: it holds files newsgen "
+                "did not write; empty it, or pass --force to write beside them"
+            )
         old = {}
     output_dir.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(output_dir)
@@ -74,15 +79,20 @@ def write(outputs: Iterable[OutputFile], output_dir: Path, *, force: bool = Fals
         for relative, temporary in staged:
             target = output_dir / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(temporary, target)
+            temporary.replace(target)
         removed = _remove_stale(output_dir, old.keys() - new.keys())
         _write_manifest(output_dir, new)
         succeeded = True
     except OSError as exc:
-        state = ("some files were already replaced; build again to finish" if committing
-                 else "the previous site is unchanged")
-        raise WriteFailed(f"cannot write {output_dir.name}/: {exc.strerror or exc} "
-                          f"({exc.filename or output_dir}); {state}") from exc
+        state = (
+            "some files were already replaced; build again to finish"
+            if committing
+            else "the previous site is unchanged"
+        )
+        raise WriteFailed(
+            f"cannot write {output_dir.name}/: {exc.strerror or exc} "
+            f"({exc.filename or output_dir}); {state}"
+        ) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         if created and not succeeded:
@@ -111,8 +121,10 @@ def _stage(
             unchanged += 1
             continue
         if relative not in old and not force and (target.exists() or target.is_symlink()):
-            raise OutputRefused(f"refusing to overwrite {output_dir.name}/{relative}: newsgen did "
-                                "not write it; move it away, or pass --force")
+            raise OutputRefused(
+                f"refusing to overwrite {output_dir.name}/{relative}: newsgen did "
+                "not write it; move it away, or pass --force"
+            )
         temporary = staging / str(len(staged))
         temporary.write_bytes(output.content)
         staged.append((relative, temporary))
@@ -177,8 +189,11 @@ def _read_manifest(output_dir: Path) -> dict[str, str] | None:
 
 
 def _write_manifest(output_dir: Path, files: dict[str, str]) -> None:
-    text = json.dumps({"version": MANIFEST_VERSION, "files": dict(sorted(files.items()))},
-                      indent=0, sort_keys=True)
+    text = json.dumps(
+        {"version": MANIFEST_VERSION, "files": dict(sorted(files.items()))},
+        indent=0,
+        sort_keys=True,
+    )
     temporary = output_dir / f"{MANIFEST}.tmp"
     temporary.write_text(text + "\n", encoding="utf-8")
-    os.replace(temporary, output_dir / MANIFEST)
+    temporary.replace(output_dir / MANIFEST)

@@ -1,0 +1,88 @@
+"""Pages opened in real headless Chromium (Debian's chromium, driven by Playwright)."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+# Chromium must not try to reach the network: this machine and CI have none.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = shutil.which("chromium")
+    assert executable, "Chromium is required: .ci/run installs Debian's chromium"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def served_golden_site(golden_site: Path) -> Iterator[str]:
+    handler = functools.partial(QuietHandler, directory=str(golden_site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_front_page_lists_headlines_and_leads_to_the_article(
+    browser: Browser, served_golden_site: str
+) -> None:
+    page = browser.new_page()
+    page.goto(served_golden_site + "/")
+    assert page.title() == "The Harbor Courier"
+    headline = page.get_by_role("link", name="Market day returns to the square")
+    assert headline.is_visible()
+    headline.click()
+    page.wait_for_url("**/2026/11/20/market-day-returns-to-the-square/")
+    assert page.locator("h1").inner_text() == "Market day returns to the square"
+    body = page.locator(".story-body")
+    assert "Stalls returned to the square on Friday morning" in body.inner_text()
+    assert body.is_visible()
+    page.close()
+
+
+def test_article_page_shows_escaped_title_and_inert_markup(
+    browser: Browser, served_golden_site: str
+) -> None:
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(served_golden_site + "/2026/05/10/election-night-smith-sons-lead-the-count/")
+    assert page.locator("h1").inner_text() == 'Election night: "Smith & Sons" <lead> the count'
+    assert '<script>alert("not run")</script>' in page.locator(".story-body").inner_text()
+    assert page.locator(".story-body a").count() == 0  # the javascript: link is plain text
+    assert dialogs == []
+    page.close()
+
+
+def test_older_articles_are_reached_through_pagination(
+    browser: Browser, served_golden_site: str
+) -> None:
+    page = browser.new_page()
+    page.goto(served_golden_site + "/")
+    page.get_by_role("link", name="Older →").click()
+    page.get_by_role("link", name="Older →").click()
+    page.wait_for_url("**/page/3/")
+    assert page.get_by_role("link", name="Harbor reopens after winter repairs").is_visible()
+    page.close()

@@ -1,0 +1,140 @@
+"""The writer: atomic, manifest-based, never deletes or overwrites what newsgen did not write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from newsgen.build import BuildOptions, build
+from newsgen.errors import BuildFailed, OutputRefused
+from newsgen.model import OutputFile
+from newsgen.writer import MANIFEST, STAGING_PREFIX, write
+
+from conftest import article
+
+NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
+
+
+def files(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_removed_article_takes_its_page_and_empty_folders_with_it(
+    make_site: Callable[..., Path],
+) -> None:
+    root = make_site(
+        {
+            "articles/a.md": article(title="Alpha"),
+            "articles/b.md": article(title="Beta", date="2025-01-02"),
+        }
+    )
+    build(BuildOptions(root=root, now=NOW))
+    assert (root / "site/2025/01/02/beta/index.html").is_file()
+    (root / "articles/b.md").unlink()
+    report = build(BuildOptions(root=root, now=NOW))
+    assert report.write.removed == 1
+    assert not (root / "site/2025").exists()
+    assert (root / "site/2026/11/20/alpha/index.html").is_file()
+
+
+def test_only_changed_files_are_rewritten(make_site: Callable[..., Path]) -> None:
+    root = make_site(
+        {
+            "articles/a.md": article(title="Alpha"),
+            "articles/b.md": article(title="Beta", date="2025-01-02"),
+        }
+    )
+    build(BuildOptions(root=root, now=NOW))
+    beta = root / "site/2025/01/02/beta/index.html"
+    beta_mtime = beta.stat().st_mtime_ns
+    (root / "articles/a.md").write_text(article(title="Alpha", body="New words."), encoding="utf-8")
+    report = build(BuildOptions(root=root, now=NOW))
+    # The article page, the front page (its summary) and both feeds changed.
+    assert report.write.written == 4
+    assert beta.stat().st_mtime_ns == beta_mtime
+    assert "New words." in (root / "site/2026/11/20/alpha/index.html").read_text(encoding="utf-8")
+
+
+def test_a_hand_edited_output_file_of_another_size_is_restored(
+    make_site: Callable[..., Path],
+) -> None:
+    root = make_site({"articles/a.md": article()})
+    build(BuildOptions(root=root, now=NOW))
+    page = root / "site/404.html"
+    original = page.read_bytes()
+    page.write_text("vandalised", encoding="utf-8")
+    build(BuildOptions(root=root, now=NOW))
+    assert page.read_bytes() == original
+
+
+def test_output_folder_with_foreign_files_is_refused_unless_forced(
+    make_site: Callable[..., Path],
+) -> None:
+    root = make_site({"articles/a.md": article(), "site/CNAME": "news.example.org\n"})
+    with pytest.raises(OutputRefused, match="holds files newsgen did not write"):
+        build(BuildOptions(root=root, now=NOW))
+    assert files(root / "site") == {"CNAME"}
+    build(BuildOptions(root=root, now=NOW, force=True))
+    assert (root / "site/CNAME").read_text(encoding="utf-8") == "news.example.org\n"
+    (root / "articles/a.md").unlink()
+    build(BuildOptions(root=root, now=NOW))
+    assert (root / "site/CNAME").is_file(), "a file newsgen did not write was deleted"
+
+
+def test_a_foreign_file_where_a_page_would_go_is_not_overwritten(
+    make_site: Callable[..., Path],
+) -> None:
+    root = make_site({"articles/a.md": article()})
+    build(BuildOptions(root=root, now=NOW))
+    foreign = root / "site/2025/01/02/beta/index.html"
+    foreign.parent.mkdir(parents=True)
+    foreign.write_text("mine", encoding="utf-8")
+    make_site({"articles/b.md": article(title="Beta", date="2025-01-02")})
+    before = {p: (root / "site" / p).read_bytes() for p in files(root / "site")}
+    with pytest.raises(OutputRefused, match="refusing to overwrite site/2025/01/02/beta/index"):
+        build(BuildOptions(root=root, now=NOW))
+    assert {p: (root / "site" / p).read_bytes() for p in files(root / "site")} == before
+
+
+def test_failure_while_rendering_leaves_the_site_and_no_staging_behind(
+    make_site: Callable[..., Path],
+) -> None:
+    root = make_site({"articles/a.md": article(title="Alpha")})
+    build(BuildOptions(root=root, now=NOW))
+    before = {p: (root / "site" / p).read_bytes() for p in files(root / "site")}
+    # list.html renders after every article page has been staged: a late failure.
+    make_site(
+        {"articles/b.md": article(title="Beta"), "templates/list.html": "{{ listing.missing }}"}
+    )
+    with pytest.raises(BuildFailed):
+        build(BuildOptions(root=root, now=NOW))
+    assert {p: (root / "site" / p).read_bytes() for p in files(root / "site")} == before
+    assert not list((root / "site").glob(f"{STAGING_PREFIX}*"))
+
+
+def test_a_first_build_that_fails_leaves_no_output_folder(tmp_path: Path) -> None:
+    def outputs() -> list[OutputFile]:
+        raise RuntimeError("rendering failed")
+
+    with pytest.raises(RuntimeError):
+        write(iter([OutputFile("a.html", b"a"), *outputs()]), tmp_path / "site")
+    assert not (tmp_path / "site").exists()
+
+
+def test_leftover_staging_from_a_killed_build_is_cleaned_up(tmp_path: Path) -> None:
+    output = tmp_path / "site"
+    write([OutputFile("index.html", b"one")], output)
+    (output / f"{STAGING_PREFIX}killed").mkdir()
+    (output / f"{STAGING_PREFIX}killed" / "0").write_bytes(b"half")
+    write([OutputFile("index.html", b"two")], output)
+    assert files(output) == {"index.html", MANIFEST}
+
+
+@pytest.mark.parametrize("path", ["../escape.html", "/etc/passwd", "a/../../b", "a\\b", MANIFEST])
+def test_paths_outside_the_output_folder_are_never_written(tmp_path: Path, path: str) -> None:
+    with pytest.raises(ValueError, match="unsafe output path"):
+        write([OutputFile(path, b"x")], tmp_path / "site")
+    assert not (tmp_path / "escape.html").exists()
