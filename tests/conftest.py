@@ -74,8 +74,8 @@ def article(
 
 @pytest.fixture(scope="session")
 def golden_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The 'basic' golden site, built once per test session; read-only for tests."""
-    return golden.build_copy("basic", tmp_path_factory.mktemp("golden"))
+    """The 'courier' golden site, built once per test session; read-only for tests."""
+    return golden.build_copy("courier", tmp_path_factory.mktemp("golden"))
 
 
 REPOSITORY = Path(__file__).parent.parent

@@ -51,13 +51,13 @@ def test_front_page_lists_headlines_and_leads_to_the_article(
     page = browser.new_page()
     page.goto(served_golden_site + "/")
     assert page.title() == "The Harbor Courier"
-    headline = page.get_by_role("link", name="Market day returns to the square")
+    headline = page.get_by_role("link", name="Council approves winter road budget")
     assert headline.is_visible()
     headline.click()
-    page.wait_for_url("**/2026/11/20/market-day-returns-to-the-square/")
-    assert page.locator("h1").inner_text() == "Market day returns to the square"
+    page.wait_for_url("**/2026/11/24/council-approves-winter-road-budget/")
+    assert page.locator("h1").inner_text() == "Council approves winter road budget"
     body = page.locator(".story-body")
-    assert "Stalls returned to the square on Friday morning" in body.inner_text()
+    assert "extra money for gritting and snow clearing" in body.inner_text()
     assert body.is_visible()
     page.close()
 
@@ -76,13 +76,33 @@ def test_article_page_shows_escaped_title_and_inert_markup(
     page.close()
 
 
-def test_older_articles_are_reached_through_pagination(
+def test_a_reader_goes_from_the_archive_to_an_article_and_on_to_its_section(
     browser: Browser, served_golden_site: str
 ) -> None:
     page = browser.new_page()
-    page.goto(served_golden_site + "/")
+    page.goto(served_golden_site + "/archive/")
+    page.get_by_role("link", name="March 2025").click()
+    page.wait_for_url("**/2025/03/")
+    page.get_by_role("link", name="Harbor reopens after winter repairs").click()
+    page.wait_for_url("**/2025/03/14/harbor-reopens-after-winter-repairs/")
+    page.locator(".story-section").get_by_role("link", name="Local").click()
+    page.wait_for_url("**/sections/local/")
+    assert page.locator("h1").inner_text() == "Local"
     page.get_by_role("link", name="Older →").click()
-    page.get_by_role("link", name="Older →").click()
-    page.wait_for_url("**/page/3/")
-    assert page.get_by_role("link", name="Harbor reopens after winter repairs").is_visible()
+    page.wait_for_url("**/sections/local/page/2/")
+    assert page.locator(".teaser").count() > 0
+    page.close()
+
+
+def test_search_finds_an_article_by_a_word_only_in_its_body(
+    browser: Browser, served_golden_site: str
+) -> None:
+    page = browser.new_page()
+    page.goto(served_golden_site + "/search/")
+    page.locator(".pagefind-ui__search-input").fill("guillemots")
+    result = page.locator(".pagefind-ui__result-link").first
+    result.wait_for(timeout=10_000)
+    assert result.inner_text() == "Lighthouse keepers log a rare winter visitor"
+    result.click()
+    page.wait_for_url("**/2026/11/22/lighthouse-keepers-log-a-rare-winter-visitor/")
     page.close()

@@ -21,11 +21,14 @@ def test_example_article_has_its_dateline_section_and_no_comment_residue(
 ) -> None:
     page = (example_site / ARTICLE_URL.strip("/") / "index.html").read_text(encoding="utf-8")
     assert '<p class="dateline">ANCHORAGE, Alaska —</p>' in page
-    assert '<p class="story-section">World</p>' in page
+    assert '<p class="story-section"><a href="/sections/world/">World</a></p>' in page
     assert "<p>In a bold geopolitical maneuver" in page
     assert page.count("<p>") >= 8  # the body is paragraphs, not one block
     assert "Leave a Reply" not in page
-    assert '<time datetime="2026-11-24T00:00:00-05:00">November 24, 2026</time>' in page
+    assert (
+        '<time datetime="2026-11-24T00:00:00-05:00"><a href="/2026/11/">November</a> '
+        '<a href="/2026/11/24/">24</a>, <a href="/2026/">2026</a></time>'
+    ) in page
 
 
 def test_example_feeds_carry_the_article(example_site: Path) -> None:

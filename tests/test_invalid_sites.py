@@ -88,8 +88,9 @@ CASES: dict[str, tuple[dict[str, str | bytes], str]] = {
     ),
     "duplicate_url": (
         {"articles/a.md": article(title="Same"), "articles/b.md": article(title="Same")},
-        "articles/b.md:1:1: writes 2026/11/20/same/index.html, which articles/a.md writes too\n"
-        "hint: give one of them a different 'slug' or date\n",
+        "articles/b.md:1:1: this article writes 2026/11/20/same/index.html, "
+        "which articles/a.md writes too\n"
+        "hint: give one of them a different 'slug', date or alias\n",
     ),
     "author_and_authors": (
         {"articles/a.md": article(author="A", authors="[B]")},

@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import jinja2
 
-from newsgen import archive, assets, feeds, loader, pages, writer
-from newsgen.config import load_config
+from newsgen import archive, assets, feeds, loader, pages, sitemaps, writer
+from newsgen.config import Config, load_config
 from newsgen.errors import BuildFailed, Problem
 from newsgen.markdown import make_markdown, render_article
+from newsgen.model import OutputFile
+from newsgen.search import with_search_index
 from newsgen.templates import make_environment, template_problem
+
+SCHEDULE_FILE = "schedule.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,17 +64,20 @@ def build(options: BuildOptions) -> BuildReport:
     rendered = [render_article(md, article) for article in selection.published]
     site = archive.plan(rendered, config)
     env = make_environment(config)
-    outputs = itertools.chain(
-        pages.render(site, env), feeds.render(site, config), assets.collect(config)
-    )
+    outputs = _outputs(site, env, config, now)
     try:
         written = writer.write(outputs, config.output_path, force=options.force)
     except jinja2.TemplateError as exc:
         raise BuildFailed([template_problem(exc, config.root)]) from exc
+    _write_schedule(config, selection, now)
     return BuildReport(
         articles=len(site.articles),
-        pages=len(site.articles) + len(site.listings) + 1,
-        feeds=2 * len(site.feeds),
+        pages=len(site.articles)
+        + len(site.listings)
+        + len(site.term_indexes)
+        + len(site.redirects)
+        + 3,  # the archive index, search and 404 pages
+        feeds=3 * len(site.feeds),
         drafts=selection.drafts,
         scheduled=selection.scheduled,
         next_due=selection.next_due,
@@ -77,4 +85,30 @@ def build(options: BuildOptions) -> BuildReport:
         write=written,
         output_dir=config.output_dir,
         seconds=time.perf_counter() - started,
+    )
+
+
+def _outputs(
+    site: archive.SitePlan, env: jinja2.Environment, config: Config, now: datetime
+) -> Iterator[OutputFile]:
+    html = pages.render(site, env, config)
+    everything = itertools.chain(
+        with_search_index(html) if config.search else html,
+        feeds.render(site, config),
+        sitemaps.render(site, config, now),
+        assets.collect(config),
+    )
+    return everything
+
+
+def _write_schedule(config: Config, selection: archive.Selection, now: datetime) -> None:
+    """Tell a scheduler when to rebuild: kept beside the sources, never published."""
+    writer.write_json(
+        config.state_dir / SCHEDULE_FILE,
+        {
+            "built_for": now.isoformat(),
+            "drafts": selection.drafts,
+            "scheduled": selection.scheduled,
+            "next_due": selection.next_due.isoformat() if selection.next_due else None,
+        },
     )

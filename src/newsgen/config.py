@@ -29,21 +29,32 @@ class FeedOptions:
 
 @dataclass(frozen=True, slots=True)
 class Config:
-    root: Path  # the site's folder: where newsgen.yaml, articles/ and templates/ live
-    title: str  # title: the publication's name, shown in the masthead and feeds (required)
-    base_url: str  # base_url: absolute URL the site is published at, no trailing slash (required)
-    timezone: zoneinfo.ZoneInfo  # timezone: IANA name; dates without an offset are in it (required)
-    language: str = "en"  # language: BCP 47 tag for <html lang> and feeds
-    description: str = ""  # description: one line about the publication, for feeds and meta tags
-    permalink: str = (
-        DEFAULT_PERMALINK  # permalink: article URL pattern; {year} {month} {day} {slug} {section}
-    )
-    per_page: int = 10  # per_page: articles per page of the front page and listings
-    feeds: FeedOptions = FeedOptions()  # feeds: see FeedOptions
-    allow_html: bool = (
-        False  # markdown.allow_html: pass raw HTML in Markdown through (else escaped)
-    )
-    output_dir: str = "site"  # output_dir: where the site is written, relative to the site folder
+    # The site's folder: where newsgen.yaml, articles/, templates/ and static/ live.
+    root: Path
+    # title: the publication's name, shown in the masthead and feeds (required).
+    title: str
+    # base_url: the absolute URL the site is published at, kept without a trailing slash.
+    base_url: str
+    # timezone: an IANA name; dates written without an offset are in it (required).
+    timezone: zoneinfo.ZoneInfo
+    # language: BCP 47 tag for <html lang> and feeds.
+    language: str = "en"
+    # description: one line about the publication, for feeds and meta tags.
+    description: str = ""
+    # permalink: the article URL pattern; placeholders {year} {month} {day} {slug} {section}.
+    permalink: str = DEFAULT_PERMALINK
+    # per_page: articles per page of the front page and every listing.
+    per_page: int = 10
+    # feeds.items and feeds.content: see FeedOptions.
+    feeds: FeedOptions = FeedOptions()
+    # markdown.allow_html: pass raw HTML in Markdown through instead of escaping it.
+    allow_html: bool = False
+    # output_dir: where the site is written, relative to the site folder.
+    output_dir: str = "site"
+    # search: build the /search/ page and its Pagefind index.
+    search: bool = True
+    # sitemap.max_urls: past this many URLs, sitemap.xml becomes an index of numbered parts.
+    sitemap_max_urls: int = 50_000
 
     @property
     def articles_dir(self) -> Path:
@@ -61,10 +72,15 @@ class Config:
     def output_path(self) -> Path:
         return self.root / self.output_dir
 
+    @property
+    def state_dir(self) -> Path:
+        """newsgen's own files beside the sources (the schedule), never published."""
+        return self.root / ".newsgen"
+
 
 TOP_KEYS = (
     "title", "base_url", "timezone", "language", "description", "permalink",
-    "per_page", "feeds", "markdown", "output_dir",
+    "per_page", "feeds", "markdown", "output_dir", "search", "sitemap",
 )  # fmt: skip
 
 
@@ -108,6 +124,8 @@ def parse_config(text: str, root: Path) -> Config:
     feeds.reject_unknown(("items", "content"))
     markdown = fields.nested("markdown")
     markdown.reject_unknown(("allow_html",))
+    sitemap = fields.nested("sitemap")
+    sitemap.reject_unknown(("max_urls",))
     output_dir = _output_dir(fields)
     config = Config(
         root=root,
@@ -124,6 +142,8 @@ def parse_config(text: str, root: Path) -> Config:
         ),
         allow_html=markdown.boolean("allow_html", default=False),
         output_dir=output_dir,
+        search=fields.boolean("search", default=True),
+        sitemap_max_urls=sitemap.integer("max_urls", 50_000, minimum=1),
     )
     if fields.problems:
         raise BuildFailed(fields.problems)

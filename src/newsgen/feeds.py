@@ -1,4 +1,4 @@
-"""Render each planned `Feed` as RSS 2.0 and Atom 1.0 through feedgen.
+"""Render each planned `Feed` as RSS 2.0 and Atom 1.0 (through feedgen) and as JSON Feed 1.1.
 
 Deterministic: a feed's date is its newest entry's, never the build time, and entries keep the
 plan's order. Every URL, including those inside article bodies, is absolute.
@@ -6,8 +6,10 @@ plan's order. Every URL, including those inside article bodies, is absolute.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 from feedgen.feed import FeedGenerator
 
@@ -28,6 +30,47 @@ def render(site: SitePlan, config: Config) -> Iterator[OutputFile]:
             generator.link(href=urls.absolute(config.base_url, url), rel="self", replace=True)
             generator.link(href=urls.absolute(config.base_url, feed.page_url), rel="alternate")
             yield OutputFile(urls.output_path(url), write(pretty=True))
+        yield OutputFile(urls.output_path(feed.json_url), json_feed(feed, config))
+
+
+def json_feed(feed: Feed, config: Config) -> bytes:
+    """JSON Feed 1.1 (https://jsonfeed.org/version/1.1) of the same entries."""
+    data: dict[str, Any] = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": feed.title,
+        "home_page_url": urls.absolute(config.base_url, feed.page_url),
+        "feed_url": urls.absolute(config.base_url, feed.json_url),
+        "language": config.language,
+    }
+    if config.description:
+        data["description"] = config.description
+    data["items"] = [_json_item(rendered, config) for rendered in feed.articles]
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _json_item(rendered: RenderedArticle, config: Config) -> dict[str, Any]:
+    article = rendered.article
+    link = urls.absolute(config.base_url, article.url)
+    full = config.feeds.content == "full"
+    item: dict[str, Any] = {
+        "id": link,
+        "url": link,
+        "title": article.title,
+        "content_html": absolutize(rendered.html if full else rendered.summary_html, link),
+        "summary": rendered.summary_text,
+        "date_published": article.date.isoformat(),
+        "date_modified": _modified(rendered).isoformat(),
+    }
+    if article.authors:
+        item["authors"] = [
+            {"name": name, "url": urls.absolute(config.base_url, urls.term_url("author", name))}
+            for name in article.authors
+        ]
+    if article.section or article.tags:
+        item["tags"] = [term for term in (article.section, *article.tags) if term]
+    if article.image:
+        item["image"] = urls.absolute(config.base_url, article.image)
+    return item
 
 
 def _generator(feed: Feed, config: Config) -> FeedGenerator:

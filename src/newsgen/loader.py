@@ -149,6 +149,7 @@ def parse_article(text: str, source: str, config: Config) -> Article:
         draft=draft,
         aliases=aliases,
         extra=extra if isinstance(extra, dict) else {},
+        positions=mapping.positions,
     )
 
 

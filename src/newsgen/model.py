@@ -33,6 +33,11 @@ class Article:
     draft: bool = False
     aliases: tuple[str, ...] = ()
     extra: Mapping[str, object] = field(default_factory=dict)
+    # (line, column) of each front matter key, for problems found after loading.
+    positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, key: str) -> tuple[int, int]:
+        return self.positions.get(key, (1, 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,3 +61,13 @@ class OutputFile:
 
     path: str
     content: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A named set of articles with its own listing: a period, a section, a tag or an author."""
+
+    kind: str  # "year", "month", "day", "section", "tag" or "author"
+    name: str  # as shown: "November 2026", "Politics", "Ada Lindqvist"
+    url: str  # the first page of its listing
+    articles: tuple[RenderedArticle, ...]  # newest first

@@ -14,6 +14,14 @@ from slugify import slugify
 
 HOME = "/"
 NOT_FOUND = "/404.html"
+ARCHIVE = "/archive/"
+SEARCH = "/search/"
+SEARCH_BUNDLE = "/pagefind/"
+SITEMAP = "/sitemap.xml"
+NEWS_SITEMAP = "/news-sitemap.xml"
+ROBOTS = "/robots.txt"
+JSON_FEED = "feed.json"
+TERM_INDEXES = {"section": "/sections/", "tag": "/tags/", "author": "/authors/"}
 RSS_FEED = "feed.xml"
 ATOM_FEED = "atom.xml"
 STATIC = "/static/"
@@ -38,6 +46,29 @@ def article_url(pattern: str, local_date: datetime, slug: str, section: str | No
         slug=slug,
         section=slugify_segment(section or "") or "news",
     )
+
+
+def year_url(year: int) -> str:
+    return f"/{year:04d}/"
+
+
+def month_url(year: int, month: int) -> str:
+    return f"/{year:04d}/{month:02d}/"
+
+
+def day_url(year: int, month: int, day: int) -> str:
+    return f"/{year:04d}/{month:02d}/{day:02d}/"
+
+
+def term_url(kind: str, name: str) -> str:
+    """/tags/venezuela/ for the tag 'Venezuela'; every spelling of a term has the same URL."""
+    return f"{TERM_INDEXES[kind]}{slugify_segment(name)}/"
+
+
+def alias_url(alias: str) -> str:
+    """An alias without a file extension is a folder, like every page: /old/story -> /old/story/."""
+    last = alias.rstrip("/").rsplit("/", 1)[-1]
+    return alias if alias.endswith("/") or "." in last else f"{alias}/"
 
 
 def paginated(first_page_url: str, number: int) -> str:

@@ -189,11 +189,12 @@ def _read_manifest(output_dir: Path) -> dict[str, str] | None:
 
 
 def _write_manifest(output_dir: Path, files: dict[str, str]) -> None:
-    text = json.dumps(
-        {"version": MANIFEST_VERSION, "files": dict(sorted(files.items()))},
-        indent=0,
-        sort_keys=True,
-    )
-    temporary = output_dir / f"{MANIFEST}.tmp"
-    temporary.write_text(text + "\n", encoding="utf-8")
-    temporary.replace(output_dir / MANIFEST)
+    write_json(output_dir / MANIFEST, {"version": MANIFEST_VERSION, "files": files})
+
+
+def write_json(path: Path, data: object) -> None:
+    """Replace `path` atomically with `data` as JSON (keys sorted, so the bytes are stable)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{path.name}.tmp")
+    temporary.write_text(json.dumps(data, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    temporary.replace(path)

@@ -1,0 +1,116 @@
+"""Sitemaps for search engines: /sitemap.xml (an index of parts past the URL limit), the Google
+News sitemap of the last two days, and /robots.txt naming both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta
+from xml.sax.saxutils import escape
+
+from newsgen import urls
+from newsgen.archive import SitePlan
+from newsgen.config import Config
+from newsgen.model import OutputFile, RenderedArticle
+
+# Google News takes articles of the last two days, at most 1,000 per sitemap.
+NEWS_WINDOW = timedelta(days=2)
+NEWS_LIMIT = 1000
+_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
+_SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+_NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+
+
+def render(site: SitePlan, config: Config, now: datetime) -> Iterator[OutputFile]:
+    entries = sorted(_entries(site))
+    limit = config.sitemap_max_urls
+    if len(entries) <= limit:
+        yield _file(urls.SITEMAP, _urlset(entries, config))
+    else:
+        parts = [entries[start : start + limit] for start in range(0, len(entries), limit)]
+        index = []
+        for number, part in enumerate(parts, start=1):
+            url = sitemap_part_url(number)
+            yield _file(url, _urlset(part, config))
+            newest = max((lastmod for _, lastmod in part if lastmod), default=None)
+            index.append((url, newest))
+        yield _file(urls.SITEMAP, _sitemap_index(index, config))
+    yield _file(urls.NEWS_SITEMAP, _news_sitemap(site.entries, config, now))
+    yield _file(urls.ROBOTS, robots_txt(config))
+
+
+def sitemap_part_url(number: int) -> str:
+    return f"/sitemap-{number}.xml"
+
+
+def robots_txt(config: Config) -> str:
+    return (
+        "User-agent: *\nAllow: /\n\n"
+        f"Sitemap: {urls.absolute(config.base_url, urls.SITEMAP)}\n"
+        f"Sitemap: {urls.absolute(config.base_url, urls.NEWS_SITEMAP)}\n"
+    )
+
+
+def _entries(site: SitePlan) -> Iterator[tuple[str, datetime | None]]:
+    """Every page a reader can land on, with the time its content last changed where known."""
+    for page in site.articles:
+        yield page.entry.article.url, _modified(page.entry)
+    for listing in site.listings:
+        yield listing.url, max((_modified(r) for r in listing.articles), default=None)
+    for index in site.term_indexes:
+        yield index.url, None
+    yield urls.ARCHIVE, None
+    yield urls.SEARCH, None
+
+
+def _urlset(entries: Sequence[tuple[str, datetime | None]], config: Config) -> str:
+    lines = [_HEAD, f'<urlset xmlns="{_SITEMAP_NS}">\n']
+    for url, lastmod in entries:
+        lines.append(f"<url><loc>{escape(urls.absolute(config.base_url, url))}</loc>")
+        if lastmod is not None:
+            lines.append(f"<lastmod>{lastmod.isoformat()}</lastmod>")
+        lines.append("</url>\n")
+    lines.append("</urlset>\n")
+    return "".join(lines)
+
+
+def _sitemap_index(parts: Sequence[tuple[str, datetime | None]], config: Config) -> str:
+    lines = [_HEAD, f'<sitemapindex xmlns="{_SITEMAP_NS}">\n']
+    for url, lastmod in parts:
+        lines.append(f"<sitemap><loc>{escape(urls.absolute(config.base_url, url))}</loc>")
+        if lastmod is not None:
+            lines.append(f"<lastmod>{lastmod.isoformat()}</lastmod>")
+        lines.append("</sitemap>\n")
+    lines.append("</sitemapindex>\n")
+    return "".join(lines)
+
+
+def _news_sitemap(articles: Sequence[RenderedArticle], config: Config, now: datetime) -> str:
+    recent = [r.article for r in articles if now - NEWS_WINDOW <= r.article.date <= now]
+    language = _news_language(config.language)
+    lines = [_HEAD, f'<urlset xmlns="{_SITEMAP_NS}" xmlns:news="{_NEWS_NS}">\n']
+    for article in recent[:NEWS_LIMIT]:
+        lines.append(
+            f"<url><loc>{escape(urls.absolute(config.base_url, article.url))}</loc>"
+            "<news:news><news:publication>"
+            f"<news:name>{escape(config.title)}</news:name>"
+            f"<news:language>{language}</news:language></news:publication>"
+            f"<news:publication_date>{article.date.isoformat()}</news:publication_date>"
+            f"<news:title>{escape(article.title)}</news:title></news:news></url>\n"
+        )
+    lines.append("</urlset>\n")
+    return "".join(lines)
+
+
+def _news_language(tag: str) -> str:
+    """Google News wants ISO 639 codes, except zh-cn and zh-tw."""
+    lowered = tag.lower()
+    return lowered if lowered in ("zh-cn", "zh-tw") else lowered.split("-")[0]
+
+
+def _modified(rendered: RenderedArticle) -> datetime:
+    return rendered.article.updated or rendered.article.date
+
+
+def _file(url: str, text: str) -> OutputFile:
+    return OutputFile(urls.output_path(url), text.encode("utf-8"))
