@@ -88,8 +88,39 @@ CASES: dict[str, tuple[dict[str, str | bytes], str]] = {
     ),
     "duplicate_url": (
         {"articles/a.md": article(title="Same"), "articles/b.md": article(title="Same")},
-        "articles/b.md:1:1: this article writes 2026/11/20/same/index.html, "
+        "articles/b.md:2:1: this article writes 2026/11/20/same/index.html, "
         "which articles/a.md writes too\n"
+        "hint: give one of them a different 'slug', date or alias\n",
+    ),
+    "tag_slug_collision": (
+        {
+            "articles/a.md": article(tags="[C-Suite]"),
+            "articles/b.md": article(title="B", tags="[c suite]"),
+        },
+        "articles/a.md:4:1: tag 'C-Suite' and tag 'c suite' (articles/b.md) would share "
+        "the page /tags/c-suite/\n"
+        "hint: spell them the same way, or make them differ in letters or digits\n",
+    ),
+    "section_without_letters": (
+        {"articles/a.md": article(section="'!!!'")},
+        "articles/a.md:4:1: section '!!!' has no letters or digits to make its URL\n",
+    ),
+    "alias_on_an_article": (
+        {
+            "articles/a.md": article(title="First"),
+            "articles/b.md": article(title="Second", aliases="[/2026/11/20/first/]"),
+        },
+        "articles/b.md:4:1: the alias /2026/11/20/first/ writes 2026/11/20/first/index.html, "
+        "which articles/a.md writes too\n"
+        "hint: give one of them a different 'slug', date or alias\n",
+    ),
+    "article_on_a_built_in_page": (
+        {
+            "newsgen.yaml": BASIC_CONFIG + "permalink: /{slug}/\n",
+            "articles/a.md": article(title="Archive"),
+        },
+        "articles/a.md:2:1: this article writes archive/index.html, "
+        "which the page /archive/ writes too\n"
         "hint: give one of them a different 'slug', date or alias\n",
     ),
     "author_and_authors": (

@@ -339,6 +339,8 @@ def _outputs(site: SitePlan) -> Iterable[tuple[str, str, str, tuple[int, int]]]:
         yield url, f"the page {url}", CONFIG_FILE, (1, 1)
     for page in site.articles:
         article = page.entry.article
-        yield article.url, "this article", article.source, article.position("slug")
+        # Without a 'slug' key the URL comes from the title, so point there.
+        key = "slug" if "slug" in article.positions else "title"
+        yield article.url, "this article", article.source, article.position(key)
     for redirect in site.redirects:
         yield redirect.url, f"the alias {redirect.url}", redirect.source, redirect.position
