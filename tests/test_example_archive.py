@@ -21,7 +21,7 @@ def test_example_article_has_its_dateline_section_and_no_comment_residue(
 ) -> None:
     page = (example_site / ARTICLE_URL.strip("/") / "index.html").read_text(encoding="utf-8")
     assert '<p class="dateline">ANCHORAGE, Alaska —</p>' in page
-    assert '<p class="story-section"><a href="/sections/world/">World</a></p>' in page
+    assert '<a href="/sections/world/">World</a></p>' in page
     assert "<p>In a bold geopolitical maneuver" in page
     assert page.count("<p>") >= 8  # the body is paragraphs, not one block
     assert "Leave a Reply" not in page
