@@ -5,12 +5,15 @@ from __future__ import annotations
 import functools
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
+from servers import running_server
+
+from conftest import article
 
 # Chromium must not try to reach the network: this machine and CI have none.
 CHROMIUM_ARGS = [
@@ -106,3 +109,33 @@ def test_search_finds_an_article_by_a_word_only_in_its_body(
     result.click()
     page.wait_for_url("**/2026/11/22/lighthouse-keepers-log-a-rare-winter-visitor/")
     page.close()
+
+
+def test_live_reload_shows_edits_problems_and_recovery(
+    browser: Browser, make_site: Callable[..., Path]
+) -> None:
+    root = make_site({"articles/a.md": article(title="Harbor news", body="The first version.")})
+    source = root / "articles/a.md"
+    with running_server(root, "--now", "2026-11-24T12:00:00+00:00") as server:
+        page = browser.new_page()
+        page.goto(server.url + "/2026/11/20/harbor-news/")
+        assert "The first version." in page.locator(".story-body").inner_text()
+        page.wait_for_timeout(300)  # let the page connect to the reload channel
+
+        source.write_text(
+            article(title="Harbor news", body="The second version."), encoding="utf-8"
+        )
+        page.locator(".story-body", has_text="The second version.").wait_for(timeout=15_000)
+
+        source.write_text(
+            "---\ntitle: Harbor news\ndate: 2026-11-20\ntitle: again\n---\n", encoding="utf-8"
+        )
+        overlay = page.locator("#newsgen-problems")
+        overlay.wait_for(timeout=15_000)
+        assert "articles/a.md:4:1: duplicate key 'title'" in overlay.inner_text()
+        assert "The second version." in page.locator(".story-body").inner_text()
+
+        source.write_text(article(title="Harbor news", body="The third version."), encoding="utf-8")
+        page.locator(".story-body", has_text="The third version.").wait_for(timeout=15_000)
+        assert page.locator("#newsgen-problems").count() == 0
+        page.close()

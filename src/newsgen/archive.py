@@ -323,6 +323,11 @@ def check_collisions(site: SitePlan) -> None:
         raise BuildFailed(problems)
 
 
+def planned_urls(site: SitePlan) -> set[str]:
+    """Every URL the plan writes: pages, listings, feeds, redirects and built-in files."""
+    return {url for url, *_ in _outputs(site)}
+
+
 def _outputs(site: SitePlan) -> Iterable[tuple[str, str, str, tuple[int, int]]]:
     """(url, what it is, file to blame, position) of every planned file."""
     for url in (

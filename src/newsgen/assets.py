@@ -12,6 +12,12 @@ from newsgen.templates import THEME_STATIC
 
 
 def collect(config: Config) -> Iterator[OutputFile]:
+    for name, path in static_files(config).items():
+        yield OutputFile(urls.output_path(urls.STATIC + name), path.read_bytes())
+
+
+def static_files(config: Config) -> dict[str, Path]:
+    """Name under /static/ -> source file, sorted by name; a README.md is a note, not published."""
     files: dict[str, Path] = {}
     for folder in (THEME_STATIC, config.static_dir):
         if folder.is_dir():
@@ -19,5 +25,5 @@ def collect(config: Config) -> Iterator[OutputFile]:
                 parts = path.relative_to(folder).parts
                 if path.is_file() and not any(p.startswith(".") for p in parts):
                     files["/".join(parts)] = path
-    for name, path in sorted(files.items()):
-        yield OutputFile(urls.output_path(urls.STATIC + name), path.read_bytes())
+    files.pop("README.md", None)
+    return dict(sorted(files.items()))

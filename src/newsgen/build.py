@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +19,7 @@ from newsgen import archive, assets, feeds, loader, pages, sitemaps, writer
 from newsgen.config import Config, load_config
 from newsgen.errors import BuildFailed, Problem
 from newsgen.markdown import make_markdown, render_article
-from newsgen.model import OutputFile
+from newsgen.model import Article, OutputFile
 from newsgen.search import with_search_index
 from newsgen.templates import make_environment, template_problem
 
@@ -33,6 +33,7 @@ class BuildOptions:
     future: bool = False  # publish articles dated after `now`
     now: datetime | None = None  # the build's clock; None means the current time
     force: bool = False  # write into an output folder that holds files newsgen did not write
+    output: Path | None = None  # write here instead of the configured output_dir (serve does)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,24 +53,21 @@ class BuildReport:
 def build(options: BuildOptions) -> BuildReport:
     started = time.perf_counter()
     config = load_config(options.root)
-    writer.check_output_dir(config)
+    output = options.output or config.output_path
+    writer.check_output_dir(config, output)
     loaded = loader.load_articles(config)
     if loaded.problems:
         raise BuildFailed(loaded.problems)
     now = options.now or datetime.now(UTC)
-    selection = archive.select(
-        loaded.articles, drafts=options.drafts, future=options.future, now=now
-    )
-    md = make_markdown(config.allow_html)
-    rendered = [render_article(md, article) for article in selection.published]
-    site = archive.plan(rendered, config)
+    selection, site = plan_site(config, loaded.articles, options, now)
     env = make_environment(config)
     outputs = _outputs(site, env, config, now)
     try:
-        written = writer.write(outputs, config.output_path, force=options.force)
+        written = writer.write(outputs, output, force=options.force)
     except jinja2.TemplateError as exc:
         raise BuildFailed([template_problem(exc, config.root)]) from exc
-    _write_schedule(config, selection, now)
+    if options.output is None:  # a preview (serve) says nothing about the published site
+        _write_schedule(config, selection, now)
     return BuildReport(
         articles=len(site.articles),
         pages=len(site.articles)
@@ -83,9 +81,19 @@ def build(options: BuildOptions) -> BuildReport:
         next_due=selection.next_due,
         warnings=loaded.warnings,
         write=written,
-        output_dir=config.output_dir,
+        output_dir=str(options.output) if options.output else config.output_dir,
         seconds=time.perf_counter() - started,
     )
+
+
+def plan_site(
+    config: Config, articles: Sequence[Article], options: BuildOptions, now: datetime
+) -> tuple[archive.Selection, archive.SitePlan]:
+    """Choose what is published, render its Markdown, and plan every page of the site."""
+    selection = archive.select(articles, drafts=options.drafts, future=options.future, now=now)
+    md = make_markdown(config.allow_html)
+    rendered = [render_article(md, article) for article in selection.published]
+    return selection, archive.plan(rendered, config)
 
 
 def _outputs(

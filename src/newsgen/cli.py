@@ -7,6 +7,7 @@ This is the one place that prints. Exit codes: 0 ok, 1 content or config problem
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -14,7 +15,10 @@ from pathlib import Path
 
 from newsgen import __version__
 from newsgen.build import BuildOptions, BuildReport, build
-from newsgen.errors import BuildFailed, NewsgenError
+from newsgen.check import check
+from newsgen.errors import BuildFailed, NewsgenError, Problem
+from newsgen.scaffold import init_site, new_article
+from newsgen.serve import ServeOptions, serve
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -57,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newsgen {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
     build_parser = commands.add_parser("build", help="build the site into the output folder")
     _add_site_options(build_parser)
     build_parser.add_argument(
@@ -68,6 +73,55 @@ def _parser() -> argparse.ArgumentParser:
         "-q", "--quiet", action="store_true", help="print nothing but problems"
     )
     build_parser.set_defaults(run=_run_build)
+
+    serve_parser = commands.add_parser(
+        "serve", help="preview the site, rebuilding and reloading the browser on every change"
+    )
+    _add_site_options(serve_parser)
+    serve_parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this machine only)",
+    )
+    serve_parser.add_argument(
+        "--port",
+        type=int,
+        default=8000,
+        help="port to listen on; 0 picks a free one (default: 8000)",
+    )
+    serve_parser.set_defaults(run=_run_serve)
+
+    check_parser = commands.add_parser(
+        "check", help="report every problem a build would find, and broken links; write nothing"
+    )
+    _add_site_options(check_parser)
+    check_parser.set_defaults(run=_run_check)
+
+    new_parser = commands.add_parser("new", help="write a new article file, dated now")
+    new_parser.add_argument("title", metavar="HEADLINE")
+    new_parser.add_argument(
+        "-s",
+        "--source",
+        type=Path,
+        default=Path(),
+        help="the site folder, holding newsgen.yaml (default: current folder)",
+    )
+    new_parser.add_argument("--section")
+    new_parser.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
+    new_parser.add_argument("--author", action="append", default=[], help="an author (repeatable)")
+    new_parser.add_argument("--draft", action="store_true", help="mark the article a draft")
+    new_parser.add_argument(
+        "--now",
+        type=_moment,
+        default=None,
+        metavar="ISO-8601",
+        help="the article's date (default: now)",
+    )
+    new_parser.set_defaults(run=_run_new)
+
+    init_parser = commands.add_parser("init", help="create a new site in an empty folder")
+    init_parser.add_argument("folder", type=Path, metavar="DIR")
+    init_parser.set_defaults(run=_run_init)
     return parser
 
 
@@ -101,19 +155,75 @@ def _moment(text: str) -> datetime:
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    report = build(
-        BuildOptions(
-            root=args.source, drafts=args.drafts, future=args.future, now=args.now, force=args.force
-        )
+    report = build(_build_options(args, force=args.force))
+    _print_warnings(report.warnings)
+    if not args.quiet:
+        print(_summary(report))
+    return EXIT_OK
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    options = ServeOptions(build=_build_options(args), host=args.host, port=args.port)
+    # Stop cleanly on Ctrl-C and on SIGTERM, even when started with SIGINT ignored
+    # (as a shell does for background jobs).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        serve(options, say=lambda message: print(message, file=sys.stderr, flush=True))
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr)  # Ctrl-C is how a preview ends: not an error
+    return EXIT_OK
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    report = check(_build_options(args))
+    _print_warnings(report.warnings)
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    if report.problems:
+        print(f"error: {_count(len(report.problems), 'problem')} found", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"Checked {_count(report.articles, 'article')}: no problems found")
+    return EXIT_OK
+
+
+def _run_new(args: argparse.Namespace) -> int:
+    path = new_article(
+        args.source,
+        args.title,
+        section=args.section,
+        tags=args.tag,
+        authors=args.author,
+        draft=args.draft,
+        now=args.now,
     )
-    for warning in report.warnings:
+    print(path.relative_to(args.source).as_posix())
+    return EXIT_OK
+
+
+def _run_init(args: argparse.Namespace) -> int:
+    written = init_site(args.folder)
+    print(f"Created a new site in {args.folder}/ ({_count(len(written), 'file')}).")
+    print(f"Next: cd {args.folder} && newsgen serve")
+    return EXIT_OK
+
+
+def _build_options(args: argparse.Namespace, force: bool = False) -> BuildOptions:
+    return BuildOptions(
+        root=args.source, drafts=args.drafts, future=args.future, now=args.now, force=force
+    )
+
+
+def _print_warnings(warnings: Sequence[Problem]) -> None:
+    for warning in warnings:
         print(
             f"{warning.path}:{warning.line}:{warning.column}: warning: {warning.message}",
             file=sys.stderr,
         )
-    if not args.quiet:
-        print(_summary(report))
-    return EXIT_OK
 
 
 def _summary(report: BuildReport) -> str:

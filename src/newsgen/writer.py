@@ -35,22 +35,22 @@ class WriteReport:
     removed: int  # files of an earlier build that this build no longer has
 
 
-def check_output_dir(config: Config) -> None:
+def check_output_dir(config: Config, output_dir: Path) -> None:
     """Refuse an output folder that is, contains, or lies inside the site's sources.
 
     config.py already refuses such a setting; this check resolves symbolic links too.
     """
-    output = config.output_path.resolve()
+    output = output_dir.resolve()
     root = config.root.resolve()
     if root.is_relative_to(output):
         raise OutputRefused(
-            f"refusing to write to {config.output_dir}/: it contains the site's "
+            f"refusing to write to {output_dir.name}/: it contains the site's "
             "sources; set 'output_dir' to a folder of its own, such as 'site'"
         )
     for source in (config.articles_dir, config.templates_dir, config.static_dir):
         if output.is_relative_to(source.resolve()):
             raise OutputRefused(
-                f"refusing to write to {config.output_dir}/: it is inside "
+                f"refusing to write to {output_dir.name}/: it is inside "
                 f"{source.name}/, which holds the site's sources"
             )
 

@@ -1,0 +1,77 @@
+"""`newsgen check`: every problem a build would find, plus broken links between articles and
+pages of the site, without writing anything.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import jinja2
+
+from newsgen import archive, assets, feeds, loader, pages, sitemaps, urls
+from newsgen.build import BuildOptions, plan_site
+from newsgen.config import Config, load_config
+from newsgen.errors import BuildFailed, Problem
+from newsgen.links import broken_links
+from newsgen.markdown import make_markdown
+from newsgen.model import Article
+from newsgen.templates import make_environment, template_problem
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    articles: int
+    problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+
+
+def check(options: BuildOptions) -> CheckReport:
+    config = load_config(options.root)  # its problems end the check: nothing else can run
+    loaded = loader.load_articles(config)
+    env = make_environment(config)
+    problems = [*loaded.problems, *_template_syntax(env, config)]
+    if not problems:
+        problems.extend(_check_site(config, loaded.articles, options, env))
+    unique = sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.message))
+    return CheckReport(len(loaded.articles) + len(loaded.problems), tuple(unique), loaded.warnings)
+
+
+def _check_site(
+    config: Config,
+    articles: tuple[Article, ...],
+    options: BuildOptions,
+    env: jinja2.Environment,
+) -> Iterator[Problem]:
+    now = options.now or datetime.now(UTC)
+    try:
+        selection, site = plan_site(config, articles, options, now)
+    except BuildFailed as exc:
+        yield from exc.problems
+        return
+    try:
+        # Render everything a build renders, into nothing, for errors only rendering shows.
+        for _ in itertools.chain(
+            pages.render(site, env, config),
+            feeds.render(site, config),
+            sitemaps.render(site, config, now),
+        ):
+            pass
+    except jinja2.TemplateError as exc:
+        yield template_problem(exc, config.root)
+    known = archive.planned_urls(site) | {
+        urls.STATIC + name for name in assets.static_files(config)
+    }
+    yield from broken_links(
+        selection.published, make_markdown(config.allow_html), known, config.base_url
+    )
+
+
+def _template_syntax(env: jinja2.Environment, config: Config) -> Iterator[Problem]:
+    for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            yield template_problem(exc, config.root)

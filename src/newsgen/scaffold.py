@@ -1,0 +1,154 @@
+"""`newsgen new` writes an article file; `newsgen init` writes a new site that builds at once.
+
+Neither ever overwrites a file. Text values are written as JSON strings, which YAML reads as
+double-quoted strings, so any headline survives the round trip.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from newsgen import urls
+from newsgen.config import CONFIG_FILE, load_config
+from newsgen.errors import NewsgenError
+
+
+def new_article(
+    root: Path,
+    title: str,
+    *,
+    section: str | None = None,
+    tags: Sequence[str] = (),
+    authors: Sequence[str] = (),
+    draft: bool = False,
+    now: datetime | None = None,
+) -> Path:
+    """Write articles/YYYY/<slug>.md dated now in the site's time zone; return its path."""
+    config = load_config(root)
+    slug = urls.slugify_segment(title)
+    if not title.strip() or not slug:
+        raise NewsgenError(f"the headline {title!r} has no letters or digits to make a URL from")
+    moment = (now or datetime.now(UTC)).astimezone(config.timezone).replace(microsecond=0)
+    lines = [f"title: {_quoted(title.strip())}", f"date: {moment.isoformat()}"]
+    if authors:
+        lines.append(f"authors: [{', '.join(_quoted(a) for a in authors)}]")
+    if section:
+        lines.append(f"section: {_quoted(section)}")
+    if tags:
+        lines.append(f"tags: [{', '.join(_quoted(t) for t in tags)}]")
+    if draft:
+        lines.append("draft: true")
+    path = config.articles_dir / f"{moment.year:04d}" / f"{slug}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8") as file:
+            file.write("---\n" + "\n".join(lines) + "\n---\n\n")
+    except FileExistsError:
+        shown = path.relative_to(root).as_posix()
+        raise NewsgenError(
+            f"{shown} already exists; newsgen never overwrites an article "
+            "(choose another headline, or edit that file)"
+        ) from None
+    return path
+
+
+def init_site(folder: Path, now: datetime | None = None) -> list[Path]:
+    """Create a site in an empty or missing `folder`; return the files written."""
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise NewsgenError(f"{folder} is not empty; newsgen init only creates new sites")
+    moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    files = {
+        CONFIG_FILE: SITE_CONFIG,
+        f"articles/{moment.year:04d}/welcome.md": WELCOME.format(date=moment.isoformat()),
+        "templates/README.md": TEMPLATES_NOTE,
+        "static/README.md": STATIC_NOTE,
+        ".gitignore": "/site/\n/.newsgen/\n",
+    }
+    written = []
+    for relative, text in files.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _quoted(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+SITE_CONFIG = """\
+# newsgen.yaml: the settings of this site. Every key is listed; the commented ones show
+# their default value. The README of newsgen describes each in full.
+
+# The publication's name, shown in the masthead and in feeds.
+title: My News Archive
+# The absolute address the site will be published at (feeds and canonical links use it).
+base_url: https://news.example.org
+# IANA time zone of the newsroom; article dates without an offset are in it.
+timezone: UTC
+# Language of the site, as a BCP 47 tag.
+# language: en
+# One line about the publication, for feeds and search engines.
+# description: ""
+# Article URL pattern; placeholders {year} {month} {day} {slug} {section}.
+# permalink: /{year}/{month}/{day}/{slug}/
+# Articles per page of the front page and of every listing.
+# per_page: 10
+# feeds:
+#   items: 20          # newest articles per feed
+#   content: full      # full article bodies, or "summary"
+# markdown:
+#   allow_html: false  # pass raw HTML in articles through instead of escaping it
+# Where the site is written.
+# output_dir: site
+# Build the /search/ page and its index.
+# search: true
+# sitemap:
+#   max_urls: 50000    # past this, sitemap.xml becomes an index of parts
+"""
+
+WELCOME = """\
+---
+title: Welcome to your news archive
+date: {date}
+author: The Editors
+section: News
+tags: [newsgen]
+---
+
+This is the first article of your archive. Edit it, or write a new one with
+`newsgen new "Your headline"`.
+
+<!--more-->
+
+Every article is a text file in `articles/`: front matter between the `---` lines, then the
+story in Markdown. Run `newsgen serve` to see your changes in the browser as you save them,
+and `newsgen build` to write the finished site to `site/`.
+"""
+
+TEMPLATES_NOTE = """\
+# Templates
+
+Put a template here with the name of one of newsgen's own (`base.html`, `article.html`,
+`list.html`, `teaser.html`, `footer.html`, `terms.html`, `archive.html`, `search.html`,
+`404.html`, `redirect.html`) and it replaces the default. The default stays reachable as
+`newsgen/<name>`, so an override can build on it:
+
+    {% extends "newsgen/article.html" %}
+
+or include it, as in a `footer.html` of your own:
+
+    <p>Our own line.</p>
+    {% include "newsgen/footer.html" %}
+"""
+
+STATIC_NOTE = """\
+# Static files
+
+Files here are published under /static/, over the theme's own files of the same name
+(put a `newsgen.css` here to replace the theme's stylesheet). This README is not published.
+"""
