@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from newsgen.model import Article, RenderedArticle
+from newsgen.model import Article, Body, RenderedArticle
 from newsgen.related import related_articles
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -26,7 +26,7 @@ def entry(
         tags=tags,
         section=section,
     )
-    return RenderedArticle(article, "", "", "", 0)
+    return RenderedArticle(article, Body(""), "", "", 0, digest=name)
 
 
 def titles(related: tuple[RenderedArticle, ...]) -> list[str]:

@@ -13,7 +13,7 @@ from datetime import datetime
 from newsgen import urls
 from newsgen.config import CONFIG_FILE, Config
 from newsgen.errors import BuildFailed, Problem
-from newsgen.model import Article, Group, RenderedArticle
+from newsgen.model import Group, RenderedArticle
 from newsgen.periods import group_by_period
 from newsgen.related import related_articles
 from newsgen.templates import MONTHS
@@ -27,7 +27,7 @@ INDEX_TITLES = {"section": "Sections", "tag": "Tags", "author": "Authors"}
 class Selection:
     """What a build publishes, and what it holds back and why."""
 
-    published: tuple[Article, ...]
+    published: tuple[RenderedArticle, ...]
     drafts: int
     scheduled: int
     next_due: datetime | None  # when the earliest held-back future article becomes due
@@ -132,18 +132,21 @@ class SitePlan:
         return tuple(page.entry for page in self.articles)
 
 
-def select(articles: Iterable[Article], *, drafts: bool, future: bool, now: datetime) -> Selection:
+def select(
+    articles: Iterable[RenderedArticle], *, drafts: bool, future: bool, now: datetime
+) -> Selection:
     """What is published: drafts only with `drafts`, articles after `now` only with `future`."""
-    published: list[Article] = []
+    published: list[RenderedArticle] = []
     draft_count = 0
     due: list[datetime] = []
-    for article in articles:
+    for rendered in articles:
+        article = rendered.article
         if article.draft and not drafts:
             draft_count += 1
         elif article.date > now and not future:
             due.append(article.date)
         else:
-            published.append(article)
+            published.append(rendered)
     return Selection(tuple(published), draft_count, len(due), min(due, default=None))
 
 

@@ -1,29 +1,21 @@
-"""Run the pipeline in order: config, articles, Markdown, plan, pages and feeds, write.
+"""`newsgen build`: load the config, skip the work when nothing changed since the last good
+build, else run the pipeline (pipeline.py) and remember what it saw.
 
-Reads top to bottom as the stages; every stage's problems end the build before anything is
-written, and the writer only touches the output folder once everything rendered.
+Every stage's problems end the build before anything is written, and the writer only touches
+the output folder once everything rendered.
 """
 
 from __future__ import annotations
 
-import itertools
+import os
 import time
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import jinja2
-
-from newsgen import archive, assets, feeds, loader, pages, sitemaps, writer
+from newsgen import state, writer
 from newsgen.config import Config, load_config
-from newsgen.errors import BuildFailed, Problem
-from newsgen.markdown import make_markdown, render_article
-from newsgen.model import Article, OutputFile
-from newsgen.search import with_search_index
-from newsgen.templates import make_environment, template_problem
-
-SCHEDULE_FILE = "schedule.json"
+from newsgen.errors import Problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +26,8 @@ class BuildOptions:
     now: datetime | None = None  # the build's clock; None means the current time
     force: bool = False  # write into an output folder that holds files newsgen did not write
     output: Path | None = None  # write here instead of the configured output_dir (serve does)
+    full: bool = False  # read and render every article again, ignoring the build cache
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)  # processes for Markdown
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +42,7 @@ class BuildReport:
     write: writer.WriteReport
     output_dir: str
     seconds: float
+    cache_hits: int = 0  # articles taken from the build cache, not read again
 
 
 def build(options: BuildOptions) -> BuildReport:
@@ -55,68 +50,75 @@ def build(options: BuildOptions) -> BuildReport:
     config = load_config(options.root)
     output = options.output or config.output_path
     writer.check_output_dir(config, output)
-    loaded = loader.load_articles(config)
-    if loaded.problems:
-        raise BuildFailed(loaded.problems)
     now = options.now or datetime.now(UTC)
-    selection, site = plan_site(config, loaded.articles, options, now)
-    env = make_environment(config)
-    outputs = _outputs(site, env, config, now)
-    try:
-        written = writer.write(outputs, output, force=options.force)
-    except jinja2.TemplateError as exc:
-        raise BuildFailed([template_problem(exc, config.root)]) from exc
-    if options.output is None:  # a preview (serve) says nothing about the published site
-        _write_schedule(config, selection, now)
+    inputs = state.fingerprint(config, (options.drafts, options.future, str(output.resolve())))
+    previous = None if options.full else state.read(config)
+    if previous is not None and previous.still_valid(inputs, output, now):
+        return _unchanged(previous.counts, options, config, started)
+    # Imported only now: a build that has nothing to do should not spend a tenth of a
+    # second importing Jinja, markdown-it and feedgen.
+    from newsgen import pipeline  # noqa: PLC0415
+
+    outcome = pipeline.run(
+        config,
+        output,
+        now,
+        drafts=options.drafts,
+        future=options.future,
+        force=options.force,
+        full=options.full,
+        jobs=options.jobs,
+        record_schedule=options.output is None,  # a preview says nothing of the published site
+    )
+    if not outcome.warnings:  # else the next build runs in full and shows them again
+        state.save(
+            config,
+            inputs=inputs,
+            output_dir=output,
+            now=now,
+            valid_until=outcome.valid_until,
+            counts=outcome.counts,
+        )
+    return _report(
+        outcome.counts,
+        options,
+        config,
+        started,
+        warnings=outcome.warnings,
+        written=outcome.written,
+        cache_hits=outcome.cache_hits,
+    )
+
+
+def _unchanged(
+    counts: state.Counts, options: BuildOptions, config: Config, started: float
+) -> BuildReport:
+    written = writer.WriteReport(counts.files, 0, counts.files, 0)
+    return _report(
+        counts, options, config, started, warnings=(), written=written, cache_hits=counts.articles
+    )
+
+
+def _report(
+    counts: state.Counts,
+    options: BuildOptions,
+    config: Config,
+    started: float,
+    *,
+    warnings: tuple[Problem, ...],
+    written: writer.WriteReport,
+    cache_hits: int,
+) -> BuildReport:
     return BuildReport(
-        articles=len(site.articles),
-        pages=len(site.articles)
-        + len(site.listings)
-        + len(site.term_indexes)
-        + len(site.redirects)
-        + 3,  # the archive index, search and 404 pages
-        feeds=3 * len(site.feeds),
-        drafts=selection.drafts,
-        scheduled=selection.scheduled,
-        next_due=selection.next_due,
-        warnings=loaded.warnings,
+        articles=counts.articles,
+        pages=counts.pages,
+        feeds=counts.feeds,
+        drafts=counts.drafts,
+        scheduled=counts.scheduled,
+        next_due=datetime.fromisoformat(counts.next_due) if counts.next_due else None,
+        warnings=warnings,
         write=written,
         output_dir=str(options.output) if options.output else config.output_dir,
         seconds=time.perf_counter() - started,
-    )
-
-
-def plan_site(
-    config: Config, articles: Sequence[Article], options: BuildOptions, now: datetime
-) -> tuple[archive.Selection, archive.SitePlan]:
-    """Choose what is published, render its Markdown, and plan every page of the site."""
-    selection = archive.select(articles, drafts=options.drafts, future=options.future, now=now)
-    md = make_markdown(config.allow_html)
-    rendered = [render_article(md, article) for article in selection.published]
-    return selection, archive.plan(rendered, config)
-
-
-def _outputs(
-    site: archive.SitePlan, env: jinja2.Environment, config: Config, now: datetime
-) -> Iterator[OutputFile]:
-    html = pages.render(site, env, config)
-    everything = itertools.chain(
-        with_search_index(html) if config.search else html,
-        feeds.render(site, config),
-        sitemaps.render(site, config, now),
-        assets.collect(config),
-    )
-    return everything
-
-
-def _write_schedule(config: Config, selection: archive.Selection, now: datetime) -> None:
-    """Tell a scheduler when to rebuild: kept beside the sources, never published."""
-    writer.write_json(
-        config.state_dir / SCHEDULE_FILE,
-        {
-            "built_for": now.isoformat(),
-            "drafts": selection.drafts,
-            "scheduled": selection.scheduled,
-            "next_due": selection.next_due.isoformat() if selection.next_due else None,
-        },
+        cache_hits=cache_hits,
     )

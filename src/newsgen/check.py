@@ -11,13 +11,15 @@ from datetime import UTC, datetime
 
 import jinja2
 
-from newsgen import archive, assets, feeds, loader, pages, sitemaps, urls
-from newsgen.build import BuildOptions, plan_site
+from newsgen import archive, assets, collect, feeds, pages, sitemaps, urls
+from newsgen.build import BuildOptions
+from newsgen.cache import settings_fingerprint
 from newsgen.config import Config, load_config
 from newsgen.errors import BuildFailed, Problem
 from newsgen.links import broken_links
 from newsgen.markdown import make_markdown
-from newsgen.model import Article
+from newsgen.model import RenderedArticle
+from newsgen.pipeline import site_key
 from newsgen.templates import make_environment, template_problem
 
 
@@ -30,7 +32,8 @@ class CheckReport:
 
 def check(options: BuildOptions) -> CheckReport:
     config = load_config(options.root)  # its problems end the check: nothing else can run
-    loaded = loader.load_articles(config)
+    # No cache: a check writes nothing, and bodies stay in memory.
+    loaded = collect.load(config, None, options.jobs, settings_fingerprint(config))
     env = make_environment(config)
     problems = [*loaded.problems, *_template_syntax(env, config)]
     if not problems:
@@ -41,23 +44,25 @@ def check(options: BuildOptions) -> CheckReport:
 
 def _check_site(
     config: Config,
-    articles: tuple[Article, ...],
+    articles: tuple[RenderedArticle, ...],
     options: BuildOptions,
     env: jinja2.Environment,
 ) -> Iterator[Problem]:
     now = options.now or datetime.now(UTC)
+    selection = archive.select(articles, drafts=options.drafts, future=options.future, now=now)
     try:
-        selection, site = plan_site(config, articles, options, now)
+        site = archive.plan(selection.published, config)
     except BuildFailed as exc:
         yield from exc.problems
         return
     try:
         # Render everything a build renders, into nothing, for errors only rendering shows.
-        for _ in itertools.chain(
-            pages.render(site, env, config),
-            feeds.render(site, config),
-            sitemaps.render(site, config, now),
+        key = site_key(config)
+        for planned in itertools.chain(
+            pages.render(site, env, config, key), feeds.render(site, config, key)
         ):
+            planned.render()
+        for _ in sitemaps.render(site, config, now):
             pass
     except jinja2.TemplateError as exc:
         yield template_problem(exc, config.root)
@@ -65,7 +70,10 @@ def _check_site(
         urls.STATIC + name for name in assets.static_files(config)
     }
     yield from broken_links(
-        selection.published, make_markdown(config.allow_html), known, config.base_url
+        (r.article for r in selection.published),
+        make_markdown(config.allow_html),
+        known,
+        config.base_url,
     )
 
 

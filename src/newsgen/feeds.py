@@ -6,9 +6,11 @@ plan's order. Every URL, including those inside article bodies, is absolute.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from feedgen.feed import FeedGenerator
@@ -17,20 +19,37 @@ from newsgen import urls
 from newsgen.archive import Feed, SitePlan
 from newsgen.config import Config
 from newsgen.markdown import absolutize
-from newsgen.model import OutputFile, RenderedArticle
+from newsgen.model import PlannedFile, RenderedArticle, input_digest
 
 # An empty feed still needs a date; a fixed one keeps the output reproducible.
 EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def render(site: SitePlan, config: Config) -> Iterator[OutputFile]:
+def render(site: SitePlan, config: Config, site_key: str) -> Iterator[PlannedFile]:
+    """Each feed in three formats, planned with a key of its entries and the settings."""
     for feed in site.feeds:
-        generator = _generator(feed, config)
-        for url, write in ((feed.rss_url, generator.rss_str), (feed.atom_url, generator.atom_str)):
-            generator.link(href=urls.absolute(config.base_url, url), rel="self", replace=True)
-            generator.link(href=urls.absolute(config.base_url, feed.page_url), rel="alternate")
-            yield OutputFile(urls.output_path(url), write(pretty=True))
-        yield OutputFile(urls.output_path(feed.json_url), json_feed(feed, config))
+        key = input_digest(
+            (site_key, feed.title, feed.page_url, tuple(r.digest for r in feed.articles))
+        )
+        generator = functools.cache(partial(_generator, feed, config))
+        for url, name in ((feed.rss_url, "rss"), (feed.atom_url, "atom")):
+            yield PlannedFile(
+                urls.output_path(url),
+                f"{key}-{name}",
+                partial(_xml_feed, generator, name, url, feed.page_url, config),
+            )
+        yield PlannedFile(
+            urls.output_path(feed.json_url), f"{key}-json", partial(json_feed, feed, config)
+        )
+
+
+def _xml_feed(
+    generator: Callable[[], FeedGenerator], name: str, url: str, page_url: str, config: Config
+) -> bytes:
+    feed = generator()
+    feed.link(href=urls.absolute(config.base_url, url), rel="self", replace=True)
+    feed.link(href=urls.absolute(config.base_url, page_url), rel="alternate")
+    return bytes(feed.rss_str(pretty=True) if name == "rss" else feed.atom_str(pretty=True))
 
 
 def json_feed(feed: Feed, config: Config) -> bytes:

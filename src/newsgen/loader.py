@@ -1,14 +1,13 @@
 """Find article files, decode them and validate their front matter into `Article`s.
 
-`parse_article` is pure (text in, Article or problems out); `load_articles` does the file IO.
-Every problem of every file is collected; nothing here decides what gets published.
+`parse_article` is pure (text in, Article or problems out); collect.py does the file IO and
+the caching. Nothing here decides what gets published.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,13 +29,6 @@ FRONT_MATTER_KEYS = (
 _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
-@dataclass(frozen=True, slots=True)
-class LoadResult:
-    articles: tuple[Article, ...]
-    problems: tuple[Problem, ...]
-    warnings: tuple[Problem, ...]
-
-
 class ArticleInvalid(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(problems)
@@ -54,25 +46,6 @@ def find_article_files(articles_dir: Path) -> list[Path]:
         and path.is_file()
         and not any(part.startswith(".") for part in path.relative_to(articles_dir).parts)
     )
-
-
-def load_articles(config: Config) -> LoadResult:
-    """Read and validate every article; problems and warnings come back, never raised."""
-    articles: list[Article] = []
-    problems: list[Problem] = []
-    warnings: list[Problem] = []
-    for path in find_article_files(config.articles_dir):
-        source = path.relative_to(config.root).as_posix()
-        try:
-            text, warning = decode(path.read_bytes(), source)
-            if warning:
-                warnings.append(warning)
-            articles.append(parse_article(text, source, config))
-        except ArticleInvalid as exc:
-            problems.extend(exc.problems)
-        except OSError as exc:
-            problems.append(Problem(source, 1, 1, f"cannot read file: {exc.strerror}"))
-    return LoadResult(tuple(articles), tuple(problems), tuple(warnings))
 
 
 def decode(data: bytes, source: str) -> tuple[str, Problem | None]:

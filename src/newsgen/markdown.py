@@ -6,6 +6,7 @@ it, and markdown-it's link validation already drops javascript:/vbscript:/file: 
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Sequence
@@ -15,7 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from newsgen.model import Article, RenderedArticle
+from newsgen.model import Article, Body, RenderedArticle
 
 _MORE = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.MULTILINE)
 _TAG = re.compile(r"<[^>]*>")
@@ -29,7 +30,13 @@ def make_markdown(allow_html: bool) -> MarkdownIt:
     return md.enable(["table", "strikethrough"]).use(footnote_plugin)
 
 
-def render_article(md: MarkdownIt, article: Article) -> RenderedArticle:
+@functools.cache
+def shared_markdown(allow_html: bool) -> MarkdownIt:
+    """One MarkdownIt per setting and process: making one costs more than rendering a body."""
+    return make_markdown(allow_html)
+
+
+def render_article(md: MarkdownIt, article: Article, digest: str = "") -> RenderedArticle:
     body = article.body
     more = _MORE.search(body)
     lead = None
@@ -47,10 +54,11 @@ def render_article(md: MarkdownIt, article: Article) -> RenderedArticle:
         summary_html = _render_without_footnotes(md, _first_paragraph(tokens))
     return RenderedArticle(
         article=article,
-        html=body_html,
+        body=Body(text=body_html),
         summary_html=summary_html,
         summary_text=plain_text(summary_html),
         words=len(_WORD.findall(body)),
+        digest=digest,
     )
 
 

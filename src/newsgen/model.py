@@ -5,9 +5,11 @@ Nothing here does IO or holds behaviour beyond small derived properties.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,14 +43,35 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class Body:
+    """An article's rendered HTML: held in memory, or in the build cache and read on demand,
+    so that a build never holds every rendered body at once."""
+
+    text: str | None = None
+    path: Path | None = None
+
+    def read(self) -> str:
+        if self.text is not None:
+            return self.text
+        assert self.path is not None
+        return self.path.read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True, slots=True)
 class RenderedArticle:
     """An article with its body rendered to HTML, and its summary as HTML and plain text."""
 
     article: Article
-    html: str
+    body: Body
     summary_html: str
     summary_text: str
     words: int
+    # Of the source bytes, the settings and newsgen's version: equal digests, equal output.
+    digest: str = ""
+
+    @property
+    def html(self) -> str:
+        return self.body.read()
 
     @property
     def reading_minutes(self) -> int:
@@ -61,6 +84,22 @@ class OutputFile:
 
     path: str
     content: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedFile:
+    """A file of the built site made only when needed: `key` digests everything its bytes
+    depend on, so a file whose key is unchanged since the last build is not made again."""
+
+    path: str
+    key: str
+    render: Callable[[], bytes]
+
+
+def input_digest(parts: object) -> str:
+    """A short digest of a file's inputs: tuples of strings, numbers and dates, whose repr()
+    is stable from one run to the next."""
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 import jinja2
 
 from newsgen import urls
-from newsgen.archive import ArticlePage, Redirect, SitePlan
+from newsgen.archive import ArticlePage, Link, Listing, SitePlan
 from newsgen.config import Config
-from newsgen.model import OutputFile
+from newsgen.model import PlannedFile, input_digest
 
 # Characters that could end a <script> block or break JavaScript parsing of JSON.
 _SCRIPT_SAFE = str.maketrans(
@@ -23,44 +24,93 @@ _SCRIPT_SAFE = str.maketrans(
 )
 
 
-def render(site: SitePlan, env: jinja2.Environment, config: Config) -> Iterator[OutputFile]:
+def render(
+    site: SitePlan, env: jinja2.Environment, config: Config, site_key: str
+) -> Iterator[PlannedFile]:
+    """Every page, planned with a key of what it shows; `site_key` covers settings and
+    templates, so a change to either re-renders every page."""
+    nav = tuple(_link(section) for section in site.sections)
     common = {"sections": site.sections}
-    article_page = env.get_template("article.html")
+
+    def planned(url: str, key: tuple[object, ...], template: str, **context: Any) -> PlannedFile:
+        page = env.get_template(template)
+        render_page = partial(_render, page, {"canonical_url": url, **common, **context})
+        return PlannedFile(
+            urls.output_path(url), input_digest((site_key, nav, template, url, key)), render_page
+        )
+
     for page in site.articles:
-        url = page.entry.article.url
-        yield _page(
-            url,
-            article_page.render(
-                page=page,
-                entry=page.entry,
-                canonical_url=url,
-                json_ld=news_article_json_ld(page, config),
-                **common,
+        yield planned(
+            page.entry.article.url,
+            _article_key(page),
+            "article.html",
+            page=page,
+            entry=page.entry,
+            json_ld=LazyJsonLd(page, config),
+        )
+    for listing in site.listings:
+        yield planned(listing.url, _listing_key(listing), "list.html", listing=listing)
+    for index in site.term_indexes:
+        yield planned(index.url, tuple(map(_link, index.terms)), "terms.html", index=index)
+    archive_key = tuple((_link(y.year), tuple(map(_link, y.months))) for y in site.archive)
+    yield planned(urls.ARCHIVE, archive_key, "archive.html", years=site.archive)
+    yield planned(urls.SEARCH, (), "search.html")
+    yield planned(urls.NOT_FOUND, (), "404.html")
+    for redirect in site.redirects:
+        yield PlannedFile(
+            urls.output_path(redirect.url),
+            input_digest((site_key, "redirect.html", redirect.url, redirect.target)),
+            partial(
+                _render,
+                env.get_template("redirect.html"),
+                {"redirect": redirect, "canonical_url": redirect.target},
             ),
         )
-    list_page = env.get_template("list.html")
-    for listing in site.listings:
-        yield _page(
-            listing.url, list_page.render(listing=listing, canonical_url=listing.url, **common)
-        )
-    terms_page = env.get_template("terms.html")
-    for index in site.term_indexes:
-        yield _page(index.url, terms_page.render(index=index, canonical_url=index.url, **common))
-    yield _page(
-        urls.ARCHIVE,
-        env.get_template("archive.html").render(
-            years=site.archive, canonical_url=urls.ARCHIVE, **common
-        ),
+
+
+def _render(template: jinja2.Template, context: dict[str, Any]) -> bytes:
+    return template.render(**context).encode("utf-8")
+
+
+class LazyJsonLd:
+    """An article's JSON-LD, made only if its page is rendered (templates print it with str)."""
+
+    def __init__(self, page: ArticlePage, config: Config) -> None:
+        self.page = page
+        self.config = config
+
+    def __str__(self) -> str:
+        return news_article_json_ld(self.page, self.config)
+
+
+def _article_key(page: ArticlePage) -> tuple[object, ...]:
+    neighbours = tuple(
+        (r.article.title, r.article.url) if r else None for r in (page.newer, page.older)
     )
-    yield _page(
-        urls.SEARCH, env.get_template("search.html").render(canonical_url=urls.SEARCH, **common)
+    related = tuple((r.article.title, r.article.url, r.article.date) for r in page.related)
+    # Term links carry their display spelling, which other articles can change.
+    terms = tuple(map(_link, (*page.tags, *page.authors, *filter(None, [page.section]))))
+    return page.entry.digest, neighbours, related, terms
+
+
+def _listing_key(listing: Listing) -> tuple[object, ...]:
+    return (
+        listing.kind,
+        listing.title,
+        listing.number,
+        listing.count,
+        listing.previous_url,
+        listing.next_url,
+        _link(listing.newer),
+        _link(listing.older),
+        tuple(map(_link, listing.parents)),
+        listing.feed.page_url if listing.feed else None,
+        tuple(r.digest for r in listing.articles),
     )
-    yield _page(
-        urls.NOT_FOUND, env.get_template("404.html").render(canonical_url=urls.NOT_FOUND, **common)
-    )
-    redirect_page = env.get_template("redirect.html")
-    for redirect in site.redirects:
-        yield _redirect(redirect, redirect_page)
+
+
+def _link(link: Link | None) -> tuple[str, str, int] | None:
+    return (link.title, link.url, link.count) if link else None
 
 
 def news_article_json_ld(page: ArticlePage, config: Config) -> str:
@@ -97,11 +147,3 @@ def news_article_json_ld(page: ArticlePage, config: Config) -> str:
     if article.dateline:
         data["locationCreated"] = {"@type": "Place", "name": article.dateline}
     return json.dumps(data, ensure_ascii=False, indent=1).translate(_SCRIPT_SAFE)
-
-
-def _redirect(redirect: Redirect, template: jinja2.Template) -> OutputFile:
-    return _page(redirect.url, template.render(redirect=redirect, canonical_url=redirect.target))
-
-
-def _page(url: str, html: str) -> OutputFile:
-    return OutputFile(urls.output_path(url), html.encode("utf-8"))

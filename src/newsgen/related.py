@@ -7,6 +7,7 @@ not the square of the archive's size. The order is fully determined by the artic
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 
@@ -36,8 +37,10 @@ def related_articles(
         section = (rendered.article.section or "").casefold()
         same_section = by_section.get(section, []) if section else []
         # Articles sharing only the section rank by recency, so the newest few suffice.
-        extra = [other for other in same_section if other != rank and other not in shared]
-        candidates = list(shared) + extra[:count]
+        extra = itertools.islice(
+            (other for other in same_section if other != rank and other not in shared), count
+        )
+        candidates = [*shared, *extra]
         in_section = section_sets.get(section, set())
         best = heapq.nsmallest(
             count, candidates, key=lambda other: (-shared[other], other not in in_section, other)

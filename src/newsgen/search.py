@@ -16,7 +16,7 @@ from pathlib import Path
 
 from newsgen import urls
 from newsgen.errors import NewsgenError
-from newsgen.model import OutputFile
+from newsgen.model import OutputFile, PlannedFile
 
 # Article pages mark their text with this attribute; other pages are not indexed.
 INDEXED_MARKER = b"data-pagefind-body"
@@ -26,16 +26,30 @@ class SearchFailed(NewsgenError):
     """Pagefind could not index the site."""
 
 
-def with_search_index(outputs: Iterable[OutputFile]) -> Iterator[OutputFile]:
-    """Pass `outputs` through unchanged, then yield Pagefind's bundle under /pagefind/."""
+def with_search_index(
+    outputs: Iterable[OutputFile | PlannedFile],
+) -> Iterator[OutputFile | PlannedFile]:
+    """Pass `outputs` on, then yield Pagefind's bundle under /pagefind/.
+
+    Pagefind cannot update an index, so every article page is rendered for it on every build
+    (the writer still skips the pages whose bytes did not change).
+    """
     with tempfile.TemporaryDirectory(prefix="newsgen-search-") as workspace:
         pages = Path(workspace) / "pages"
         bundle = Path(workspace) / "bundle"
         indexed = 0
-        for output in outputs:
-            if output.path.endswith(".html") and INDEXED_MARKER in output.content:
+        folders: set[Path] = set()  # made already: one mkdir per folder, not per file
+        for item in outputs:
+            output = (
+                OutputFile(item.path, item.render())
+                if isinstance(item, PlannedFile) and item.path.endswith(".html")
+                else item
+            )
+            if isinstance(output, OutputFile) and INDEXED_MARKER in output.content:
                 copy = pages / output.path
-                copy.parent.mkdir(parents=True, exist_ok=True)
+                if copy.parent not in folders:
+                    copy.parent.mkdir(parents=True, exist_ok=True)
+                    folders.add(copy.parent)
                 copy.write_bytes(output.content)
                 indexed += 1
             yield output

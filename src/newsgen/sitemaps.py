@@ -39,6 +39,18 @@ def render(site: SitePlan, config: Config, now: datetime) -> Iterator[OutputFile
     yield _file(urls.ROBOTS, robots_txt(config))
 
 
+def news_window_ends(articles: Sequence[RenderedArticle], now: datetime) -> datetime | None:
+    """When the first article of the news sitemap leaves it: the sitemap changes then."""
+    return min(
+        (
+            r.article.date + NEWS_WINDOW
+            for r in articles
+            if now - NEWS_WINDOW <= r.article.date <= now
+        ),
+        default=None,
+    )
+
+
 def sitemap_part_url(number: int) -> str:
     return f"/sitemap-{number}.xml"
 

@@ -6,6 +6,7 @@ Autoescape is on and undefined names are errors. A default template stays reacha
 
 from __future__ import annotations
 
+import hashlib
 import traceback
 from datetime import datetime
 from pathlib import Path
@@ -49,6 +50,17 @@ MONTHS = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",
 )  # fmt: skip
+
+
+def templates_fingerprint(config: Config) -> str:
+    """A digest of every template file a site can use: its own and the theme's."""
+    digest = hashlib.blake2b(digest_size=16)
+    for folder in (config.templates_dir, THEME_TEMPLATES):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def long_date(moment: datetime) -> str:

@@ -6,6 +6,7 @@ Every path segment derived from user text passes through `slugify_segment`.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import datetime
@@ -28,6 +29,7 @@ STATIC = "/static/"
 _SAFE_SEGMENT = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
 
+@functools.lru_cache(maxsize=65536)
 def slugify_segment(text: str) -> str:
     """A lowercase ASCII path segment: 'Nicolás Maduro!' -> 'nicolas-maduro'; may be empty."""
     return str(slugify(text, max_length=80, word_boundary=True, save_order=True))

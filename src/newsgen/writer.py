@@ -20,11 +20,20 @@ from pathlib import Path, PurePosixPath
 
 from newsgen.config import Config
 from newsgen.errors import OutputRefused, WriteFailed
-from newsgen.model import OutputFile
+from newsgen.model import OutputFile, PlannedFile
 
 MANIFEST = ".newsgen-manifest.json"
 STAGING_PREFIX = ".newsgen-staging-"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What the manifest knows of a file newsgen wrote."""
+
+    sha256: str
+    size: int  # -1 when unknown (a version 1 manifest)
+    key: str = ""  # the PlannedFile key it was made from, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +64,9 @@ def check_output_dir(config: Config, output_dir: Path) -> None:
             )
 
 
-def write(outputs: Iterable[OutputFile], output_dir: Path, *, force: bool = False) -> WriteReport:
+def write(
+    outputs: Iterable[OutputFile | PlannedFile], output_dir: Path, *, force: bool = False
+) -> WriteReport:
     """Write `outputs` (consumed lazily) to `output_dir`; nothing changes unless all succeed."""
     created = not output_dir.exists()
     old = _read_manifest(output_dir)
@@ -74,14 +85,20 @@ def write(outputs: Iterable[OutputFile], output_dir: Path, *, force: bool = Fals
         new, staged, unchanged = _stage(outputs, output_dir, staging, old, force)
         # Record old and new files before anything moves, so an interrupted commit still
         # leaves every file newsgen wrote in the manifest.
-        _write_manifest(output_dir, old | new)
+        stale = old.keys() - new.keys()
+        if staged:
+            _write_manifest(output_dir, old | new)
         committing = True
+        folders: set[Path] = set()  # made already: one mkdir per folder, not per file
         for relative, temporary in staged:
             target = output_dir / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
             temporary.replace(target)
-        removed = _remove_stale(output_dir, old.keys() - new.keys())
-        _write_manifest(output_dir, new)
+        removed = _remove_stale(output_dir, stale)
+        if staged or stale or new != old:
+            _write_manifest(output_dir, new)
         succeeded = True
     except OSError as exc:
         state = (
@@ -101,32 +118,40 @@ def write(outputs: Iterable[OutputFile], output_dir: Path, *, force: bool = Fals
 
 
 def _stage(
-    outputs: Iterable[OutputFile],
+    outputs: Iterable[OutputFile | PlannedFile],
     output_dir: Path,
     staging: Path,
-    old: dict[str, str],
+    old: dict[str, Written],
     force: bool,
-) -> tuple[dict[str, str], list[tuple[str, Path]], int]:
-    new: dict[str, str] = {}
+) -> tuple[dict[str, Written], list[tuple[str, Path]], int]:
+    new: dict[str, Written] = {}
     staged: list[tuple[str, Path]] = []
     unchanged = 0
     for output in outputs:
         relative = _checked_path(output.path)
         if relative in new:
             raise ValueError(f"two outputs for {relative}: the plan must prevent this")
-        digest = hashlib.sha256(output.content).hexdigest()
-        new[relative] = digest
         target = output_dir / relative
-        if old.get(relative) == digest and _size(target) == len(output.content):
+        previous = old.get(relative)
+        if isinstance(output, PlannedFile):
+            if previous and previous.key == output.key and _size(target) == previous.size:
+                new[relative] = previous  # same inputs, file intact: not even rendered
+                unchanged += 1
+                continue
+            content, key = output.render(), output.key
+        else:
+            content, key = output.content, ""
+        new[relative] = Written(hashlib.sha256(content).hexdigest(), len(content), key)
+        if previous and previous.sha256 == new[relative].sha256 and _size(target) == len(content):
             unchanged += 1
             continue
-        if relative not in old and not force and (target.exists() or target.is_symlink()):
+        if previous is None and not force and (target.exists() or target.is_symlink()):
             raise OutputRefused(
                 f"refusing to overwrite {output_dir.name}/{relative}: newsgen did "
                 "not write it; move it away, or pass --force"
             )
         temporary = staging / str(len(staged))
-        temporary.write_bytes(output.content)
+        temporary.write_bytes(content)
         staged.append((relative, temporary))
     return new, staged, unchanged
 
@@ -175,26 +200,36 @@ def _remove_stale_staging(output_dir: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _read_manifest(output_dir: Path) -> dict[str, str] | None:
+def _read_manifest(output_dir: Path) -> dict[str, Written] | None:
     try:
         data = json.loads((output_dir / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
-        return None
-    files = data.get("files")
+    files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, dict):
         return None
-    return {str(k): str(v) for k, v in files.items()}
+    if data.get("version") == 1:  # path -> sha256
+        return {str(path): Written(str(sha), -1) for path, sha in files.items()}
+    if data.get("version") != MANIFEST_VERSION:
+        return None
+    try:
+        return {
+            str(path): Written(str(sha), int(size), str(key))
+            for path, (sha, size, key) in files.items()
+        }
+    except (TypeError, ValueError):
+        return None
 
 
-def _write_manifest(output_dir: Path, files: dict[str, str]) -> None:
-    write_json(output_dir / MANIFEST, {"version": MANIFEST_VERSION, "files": files})
+def _write_manifest(output_dir: Path, files: dict[str, Written]) -> None:
+    entries = {path: [w.sha256, w.size, w.key] for path, w in files.items()}
+    write_json(output_dir / MANIFEST, {"version": MANIFEST_VERSION, "files": entries})
 
 
 def write_json(path: Path, data: object) -> None:
     """Replace `path` atomically with `data` as JSON (keys sorted, so the bytes are stable)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f"{path.name}.tmp")
-    temporary.write_text(json.dumps(data, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    temporary.write_text(text + "\n", encoding="utf-8")
     temporary.replace(path)

@@ -1,0 +1,99 @@
+"""The persistent build cache in .newsgen/cache/: parsed and rendered articles, so that an
+unchanged article is never read, parsed or rendered twice.
+
+An entry is found by its file's stat (modification time, size, inode), as git's index does;
+any change to those means the file is read again. Rendered bodies are kept one file each and
+read only when a page needs them. A cache from another newsgen version, for other settings,
+or one that cannot be read is discarded (the last with a warning), never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsgen import __version__
+from newsgen.config import Config
+from newsgen.model import Body, RenderedArticle
+
+CACHE_FORMAT = 1
+_MAGIC = b"newsgen-cache\n"
+
+
+@dataclass(frozen=True, slots=True)
+class CachedArticle:
+    stat: tuple[int, int, int]  # st_mtime_ns, st_size, st_ino of the source when it was read
+    rendered: RenderedArticle  # its body lives in the cache's bodies/ folder
+
+
+def settings_fingerprint(config: Config) -> str:
+    """What shapes a parsed and rendered article besides its own text."""
+    parts = (__version__, CACHE_FORMAT, config.timezone.key, config.permalink, config.allow_html)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def article_digest(fingerprint: str, data: bytes) -> str:
+    return hashlib.sha256(fingerprint.encode() + b"\0" + data).hexdigest()
+
+
+def stat_key(path: Path) -> tuple[int, int, int]:
+    status = path.stat()
+    return status.st_mtime_ns, status.st_size, status.st_ino
+
+
+class ArticleCache:
+    def __init__(self, folder: Path, fingerprint: str) -> None:
+        self.folder = folder
+        self.fingerprint = fingerprint
+        self.bodies = folder / "bodies"
+
+    @property
+    def _index(self) -> Path:
+        return self.folder / "articles.pickle"
+
+    def load(self) -> tuple[dict[str, CachedArticle], str | None]:
+        """The cached articles by source path, and a warning if a damaged cache was dropped."""
+        try:
+            data = self._index.read_bytes()
+        except FileNotFoundError:
+            return {}, None
+        except OSError as exc:
+            return {}, f"ignored the build cache: {exc.strerror}"
+        try:
+            if not data.startswith(_MAGIC):
+                raise ValueError("not a newsgen cache")
+            fingerprint, entries = pickle.loads(data[len(_MAGIC) :])
+            if not isinstance(entries, dict):
+                raise ValueError("not a newsgen cache")
+        except Exception:  # any damage at all: the cache is only ever an optimisation
+            return {}, "ignored a damaged build cache; this build reads every article again"
+        if fingerprint != self.fingerprint:
+            return {}, None  # other settings or another newsgen version: silently outdated
+        return entries, None
+
+    def save(self, entries: dict[str, CachedArticle]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        temporary = self._index.with_name(f"{self._index.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(_MAGIC + pickle.dumps((self.fingerprint, entries), protocol=5))
+        temporary.replace(self._index)
+        self._prune_bodies({entry.rendered.digest for entry in entries.values()})
+
+    def store_body(self, digest: str, html: str) -> Body:
+        """Keep a rendered body on disk and return a Body that reads it back when needed."""
+        path = self.bodies / digest[:2] / f"{digest}.html"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            temporary.write_text(html, encoding="utf-8")
+            temporary.replace(path)
+        return Body(path=path)
+
+    def _prune_bodies(self, keep: set[str]) -> None:
+        if not self.bodies.is_dir():
+            return
+        for path in self.bodies.glob("*/*.html"):
+            if path.stem not in keep:
+                path.unlink(missing_ok=True)

@@ -1,0 +1,130 @@
+"""Load and render every article, reusing the build cache and, for many misses, all cores.
+
+Problems of every file are collected, never raised. Without a cache (newsgen check) nothing is
+written and bodies stay in memory.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from newsgen.cache import ArticleCache, CachedArticle, article_digest, stat_key
+from newsgen.config import Config
+from newsgen.errors import Problem
+from newsgen.loader import ArticleInvalid, decode, find_article_files, parse_article
+from newsgen.markdown import render_article, shared_markdown
+from newsgen.model import RenderedArticle
+
+# Below this many articles to read, a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    articles: tuple[RenderedArticle, ...]  # every valid article, drafts and future ones too
+    problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    cache_hits: int = 0
+    entries: dict[str, CachedArticle] = field(default_factory=dict)  # for the next cache
+    changed: bool = True  # whether `entries` differ from the cache that was read
+
+
+@dataclass(frozen=True, slots=True)
+class _Result:
+    source: str
+    stat: tuple[int, int, int]
+    rendered: RenderedArticle | None
+    problems: tuple[Problem, ...]
+    warning: Problem | None
+
+
+def load(
+    config: Config,
+    cache: ArticleCache | None,
+    jobs: int,
+    fingerprint: str,
+    *,
+    reuse: bool = True,
+) -> Loaded:
+    """Every article of the site; with `reuse` false the cache is refilled, not read."""
+    previous: dict[str, CachedArticle] = {}
+    warnings: list[Problem] = []
+    if cache is not None and reuse:
+        previous, damaged = cache.load()
+        if damaged:
+            warnings.append(Problem(".newsgen/cache", 1, 1, damaged))
+    entries: dict[str, CachedArticle] = {}
+    misses: list[tuple[Path, str, tuple[int, int, int]]] = []
+    hits = 0
+    for path in find_article_files(config.articles_dir):
+        source = path.relative_to(config.root).as_posix()
+        try:
+            stat = stat_key(path)
+        except OSError:
+            stat = (0, 0, 0)  # unreadable: read_one reports it
+        cached = previous.get(source)
+        if cached is not None and cached.stat == stat:
+            entries[source] = cached
+            hits += 1
+        else:
+            misses.append((path, source, stat))
+    read = partial(_read_one, config=config, cache=cache, fingerprint=fingerprint)
+    problems: list[Problem] = []
+    for result in _map(read, misses, jobs):
+        problems.extend(result.problems)
+        if result.warning:
+            warnings.append(result.warning)
+        if result.rendered is not None:
+            entries[result.source] = CachedArticle(result.stat, result.rendered)
+    changed = bool(misses) or entries.keys() != previous.keys()
+    articles = tuple(entries[source].rendered for source in sorted(entries))
+    return Loaded(articles, tuple(problems), tuple(warnings), hits, entries, changed)
+
+
+def _read_one(
+    item: tuple[Path, str, tuple[int, int, int]],
+    config: Config,
+    cache: ArticleCache | None,
+    fingerprint: str,
+) -> _Result:
+    path, source, stat = item
+    try:
+        data = path.read_bytes()
+        text, warning = decode(data, source)
+        article = parse_article(text, source, config)
+    except ArticleInvalid as exc:
+        return _Result(source, stat, None, tuple(exc.problems), None)
+    except OSError as exc:
+        problem = Problem(source, 1, 1, f"cannot read file: {exc.strerror}")
+        return _Result(source, stat, None, (problem,), None)
+    digest = article_digest(fingerprint, data)
+    rendered = render_article(shared_markdown(config.allow_html), article, digest)
+    if cache is not None:
+        body = cache.store_body(digest, rendered.body.read())
+        rendered = RenderedArticle(
+            rendered.article,
+            body,
+            rendered.summary_html,
+            rendered.summary_text,
+            rendered.words,
+            digest,
+        )
+    return _Result(source, stat, rendered, (), warning)
+
+
+def _map(
+    function: partial[_Result], items: list[tuple[Path, str, tuple[int, int, int]]], jobs: int
+) -> Iterable[_Result]:
+    if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
+        return map(function, items)
+    # fork shares the loaded modules with the workers; elsewhere the default is safer.
+    context = multiprocessing.get_context("fork" if os.name == "posix" else None)
+    chunk = max(1, len(items) // (jobs * 8))
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        return list(pool.map(function, items, chunksize=chunk))

@@ -1,0 +1,111 @@
+"""The stages of a build in order: articles (through the cache), selection, plan, pages and
+feeds, sitemaps, search, write. build.py decides whether to run them at all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import jinja2
+
+from newsgen import __version__, archive, assets, collect, feeds, pages, sitemaps, state, writer
+from newsgen.cache import ArticleCache, settings_fingerprint
+from newsgen.config import Config
+from newsgen.errors import BuildFailed, Problem
+from newsgen.model import OutputFile, PlannedFile, input_digest
+from newsgen.search import with_search_index
+from newsgen.templates import make_environment, template_problem, templates_fingerprint
+
+SCHEDULE_FILE = "schedule.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    counts: state.Counts
+    written: writer.WriteReport
+    warnings: tuple[Problem, ...]
+    cache_hits: int
+    valid_until: datetime | None  # when time alone will change the site
+
+
+def run(
+    config: Config,
+    output: Path,
+    now: datetime,
+    *,
+    drafts: bool,
+    future: bool,
+    force: bool,
+    full: bool,
+    jobs: int,
+    record_schedule: bool,
+) -> Outcome:
+    fingerprint = settings_fingerprint(config)
+    cache = ArticleCache(config.state_dir / "cache", fingerprint)
+    loaded = collect.load(config, cache, jobs, fingerprint, reuse=not full)
+    if loaded.problems:
+        raise BuildFailed(loaded.problems)
+    selection = archive.select(loaded.articles, drafts=drafts, future=future, now=now)
+    site = archive.plan(selection.published, config)
+    env = make_environment(config)
+    try:
+        written = writer.write(_outputs(site, env, config, now), output, force=force)
+    except jinja2.TemplateError as exc:
+        raise BuildFailed([template_problem(exc, config.root)]) from exc
+    if loaded.changed:
+        cache.save(loaded.entries)
+    if record_schedule:
+        _write_schedule(config, selection, now)
+    counts = state.Counts(
+        articles=len(site.articles),
+        pages=len(site.articles)
+        + len(site.listings)
+        + len(site.term_indexes)
+        + len(site.redirects)
+        + 3,  # the archive index, search and 404 pages
+        feeds=3 * len(site.feeds),
+        files=written.files,
+        drafts=selection.drafts,
+        scheduled=selection.scheduled,
+        next_due=selection.next_due.isoformat() if selection.next_due else None,
+    )
+    changes = [selection.next_due, sitemaps.news_window_ends(site.entries, now)]
+    valid_until = min((moment for moment in changes if moment), default=None)
+    return Outcome(counts, written, loaded.warnings, loaded.cache_hits, valid_until)
+
+
+def _outputs(
+    site: archive.SitePlan, env: jinja2.Environment, config: Config, now: datetime
+) -> Iterator[OutputFile | PlannedFile]:
+    key = site_key(config)
+    html = pages.render(site, env, config, key)
+    return itertools.chain(
+        with_search_index(html) if config.search else html,
+        feeds.render(site, config, key),
+        sitemaps.render(site, config, now),
+        assets.collect(config),
+    )
+
+
+def site_key(config: Config) -> str:
+    """What every page depends on besides its own content: newsgen, settings, templates."""
+    settings = dataclasses.replace(config, root=Path())
+    return input_digest((__version__, repr(settings), templates_fingerprint(config)))
+
+
+def _write_schedule(config: Config, selection: archive.Selection, now: datetime) -> None:
+    """Tell a scheduler when to rebuild: kept beside the sources, never published."""
+    writer.write_json(
+        config.state_dir / SCHEDULE_FILE,
+        {
+            "built_for": now.isoformat(),
+            "drafts": selection.drafts,
+            "scheduled": selection.scheduled,
+            "next_due": selection.next_due.isoformat() if selection.next_due else None,
+        },
+    )
