@@ -24,7 +24,8 @@ def test_build_prints_a_one_line_summary(
     # index, search and 404 pages; RSS, Atom and JSON Feed; sitemaps, robots, CSS, Pagefind.
     pattern = (
         r"Built 1 article into site/: 11 pages, 3 feeds, (\d+) files "
-        r"\(\1 written, 0 unchanged, 0 removed\) in \d+\.\d\d s$"
+        r"\(\1 written, 0 unchanged, 0 removed\) in \d+\.\d\d s, "
+        r"0 of 2 articles from the cache$"
     )
     assert re.match(pattern, lines[0]), lines[0]
     assert lines[1] == "Held back 1 draft and 0 scheduled articles"

@@ -19,14 +19,22 @@ from newsgen import __version__
 from newsgen.config import Config
 from newsgen.model import Body, RenderedArticle
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 _MAGIC = b"newsgen-cache\n"
+# File systems stamp modification times in coarse ticks (up to seconds on some): a file saved
+# twice within one tick keeps its stat. As git does, a stat is trusted only for a file that
+# was this much older than the moment it was read.
+RACY_NS = 2_000_000_000
 
 
 @dataclass(frozen=True, slots=True)
 class CachedArticle:
     stat: tuple[int, int, int]  # st_mtime_ns, st_size, st_ino of the source when it was read
     rendered: RenderedArticle  # its body lives in the cache's bodies/ folder
+    read_at_ns: int  # wall clock when the source was read
+
+    def still_fresh(self, stat: tuple[int, int, int]) -> bool:
+        return stat == self.stat and stat[0] < self.read_at_ns - RACY_NS
 
 
 def settings_fingerprint(config: Config) -> str:

@@ -7,6 +7,7 @@ This is the one place that prints. Exit codes: 0 ok, 1 content or config problem
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -70,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
         help="write into an output folder holding files newsgen did not write",
     )
     build_parser.add_argument(
+        "--full", action="store_true", help="read and render everything again, ignoring the cache"
+    )
+    build_parser.add_argument(
         "-q", "--quiet", action="store_true", help="print nothing but problems"
     )
     build_parser.set_defaults(run=_run_build)
@@ -127,6 +131,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="processes for reading and rendering articles (default: the number of cores)",
+    )
+    parser.add_argument(
         "-s",
         "--source",
         type=Path,
@@ -142,6 +154,12 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
         metavar="ISO-8601",
         help="the build's clock, e.g. 2026-11-24T12:00:00+00:00 (default: now)",
     )
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return int(text)
 
 
 def _moment(text: str) -> datetime:
@@ -222,7 +240,13 @@ def _run_init(args: argparse.Namespace) -> int:
 
 def _build_options(args: argparse.Namespace, force: bool = False) -> BuildOptions:
     return BuildOptions(
-        root=args.source, drafts=args.drafts, future=args.future, now=args.now, force=force
+        root=args.source,
+        drafts=args.drafts,
+        future=args.future,
+        now=args.now,
+        force=force,
+        full=getattr(args, "full", False),
+        jobs=args.jobs,
     )
 
 
@@ -240,7 +264,9 @@ def _summary(report: BuildReport) -> str:
         f"Built {_count(report.articles, 'article')} into {report.output_dir}/: "
         f"{_count(report.pages, 'page')}, {_count(report.feeds, 'feed')}, "
         f"{_count(written.files, 'file')} ({written.written} written, "
-        f"{written.unchanged} unchanged, {written.removed} removed) in {report.seconds:.2f} s"
+        f"{written.unchanged} unchanged, {written.removed} removed) in {report.seconds:.2f} s, "
+        f"{report.cache_hits} of {report.articles + report.drafts + report.scheduled} "
+        "articles from the cache"
     ]
     if report.drafts or report.scheduled:
         held = (

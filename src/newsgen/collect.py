@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ class Loaded:
 class _Result:
     source: str
     stat: tuple[int, int, int]
+    read_at: int
     rendered: RenderedArticle | None
     problems: tuple[Problem, ...]
     warning: Problem | None
@@ -69,7 +71,7 @@ def load(
         except OSError:
             stat = (0, 0, 0)  # unreadable: read_one reports it
         cached = previous.get(source)
-        if cached is not None and cached.stat == stat:
+        if cached is not None and cached.still_fresh(stat):
             entries[source] = cached
             hits += 1
         else:
@@ -81,7 +83,7 @@ def load(
         if result.warning:
             warnings.append(result.warning)
         if result.rendered is not None:
-            entries[result.source] = CachedArticle(result.stat, result.rendered)
+            entries[result.source] = CachedArticle(result.stat, result.rendered, result.read_at)
     changed = bool(misses) or entries.keys() != previous.keys()
     articles = tuple(entries[source].rendered for source in sorted(entries))
     return Loaded(articles, tuple(problems), tuple(warnings), hits, entries, changed)
@@ -94,15 +96,16 @@ def _read_one(
     fingerprint: str,
 ) -> _Result:
     path, source, stat = item
+    read_at = time.time_ns()
     try:
         data = path.read_bytes()
         text, warning = decode(data, source)
         article = parse_article(text, source, config)
     except ArticleInvalid as exc:
-        return _Result(source, stat, None, tuple(exc.problems), None)
+        return _Result(source, stat, read_at, None, tuple(exc.problems), None)
     except OSError as exc:
         problem = Problem(source, 1, 1, f"cannot read file: {exc.strerror}")
-        return _Result(source, stat, None, (problem,), None)
+        return _Result(source, stat, read_at, None, (problem,), None)
     digest = article_digest(fingerprint, data)
     rendered = render_article(shared_markdown(config.allow_html), article, digest)
     if cache is not None:
@@ -115,7 +118,7 @@ def _read_one(
             rendered.words,
             digest,
         )
-    return _Result(source, stat, rendered, (), warning)
+    return _Result(source, stat, read_at, rendered, (), warning)
 
 
 def _map(

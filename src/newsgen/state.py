@@ -11,11 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
 from newsgen import __version__
+from newsgen.cache import RACY_NS
 from newsgen.config import CONFIG_FILE, Config
 from newsgen.writer import write_json
 
@@ -43,24 +45,42 @@ class BuildState:
     valid_until: str | None  # when time alone changes the site
     counts: Counts
 
-    def still_valid(self, inputs: str, output_dir: Path, now: datetime) -> bool:
-        if inputs != self.inputs or _folder_fingerprint(output_dir) != self.output:
+    def still_valid(self, inputs: Inputs, output_dir: Path, now: datetime) -> bool:
+        if inputs.digest != self.inputs or _folder_fingerprint(output_dir) != self.output:
             return False
         if now < datetime.fromisoformat(self.valid_from):
             return False
         return self.valid_until is None or now < datetime.fromisoformat(self.valid_until)
 
 
-def fingerprint(config: Config, options: tuple[object, ...]) -> str:
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    digest: str
+    scanned_at_ns: int
+    newest_ns: int  # the latest modification time among the sources
+
+    @property
+    def settled(self) -> bool:
+        """False while a source is so new that a change within its time stamp's tick would not
+        show in its stat (see cache.RACY_NS): then the state is not worth keeping."""
+        return self.newest_ns < self.scanned_at_ns - RACY_NS
+
+
+def fingerprint(config: Config, options: tuple[object, ...]) -> Inputs:
+    scanned_at = time.time_ns()
     digest = hashlib.blake2b(digest_size=16)
     digest.update(repr((__version__, options)).encode())
     try:
         digest.update((config.root / CONFIG_FILE).read_bytes())
     except OSError:
-        return ""
+        return Inputs("", scanned_at, scanned_at)
+    newest = 0
     for folder in (config.articles_dir, config.templates_dir, config.static_dir):
-        digest.update(_folder_fingerprint(folder).encode())
-    return digest.hexdigest()
+        lines, folder_newest = _stats(folder)
+        newest = max(newest, folder_newest)
+        for line in sorted(lines):
+            digest.update(line.encode() + b"\n")
+    return Inputs(digest.hexdigest(), scanned_at, newest)
 
 
 def read(config: Config) -> BuildState | None:
@@ -80,14 +100,17 @@ def read(config: Config) -> BuildState | None:
 def save(
     config: Config,
     *,
-    inputs: str,
+    inputs: Inputs,
     output_dir: Path,
     now: datetime,
     valid_until: datetime | None,
     counts: Counts,
 ) -> None:
+    if not inputs.settled:
+        (config.state_dir / STATE_FILE).unlink(missing_ok=True)
+        return
     state = BuildState(
-        inputs,
+        inputs.digest,
         _folder_fingerprint(output_dir),
         now.isoformat(),
         valid_until.isoformat() if valid_until else None,
@@ -98,14 +121,16 @@ def save(
 
 def _folder_fingerprint(folder: Path) -> str:
     digest = hashlib.blake2b(digest_size=16)
-    for line in sorted(_stats(folder)):
+    for line in sorted(_stats(folder)[0]):
         digest.update(line.encode() + b"\n")
     return digest.hexdigest()
 
 
-def _stats(folder: Path) -> list[str]:
-    """'path mtime size inode' for every file below `folder` (os.scandir: no extra reads)."""
+def _stats(folder: Path) -> tuple[list[str], int]:
+    """'path mtime size inode' for every file below `folder` (os.scandir: no extra reads), and
+    the newest modification time among them."""
     lines: list[str] = []
+    newest = 0
     pending = [str(folder)]
     while pending:
         try:
@@ -122,4 +147,5 @@ def _stats(folder: Path) -> list[str]:
                     lines.append(f"{entry.path} unreadable")
                     continue
                 lines.append(f"{entry.path} {status.st_mtime_ns} {status.st_size} {status.st_ino}")
-    return lines
+                newest = max(newest, status.st_mtime_ns)
+    return lines, newest
