@@ -57,63 +57,80 @@ def write(path: Path, text: str, clock: Clock) -> None:
     clock.stamp(path)
 
 
-def apply(step: tuple[Any, ...], root: Path, clock: Clock, counter: list[int]) -> None:
-    files = sorted((root / "articles").glob("*.md"))
-    kind = step[0]
-    if kind in ("edit", "delete", "rename", "touch") and not files:
-        return
-    if kind == "edit":
-        path = files[int(step[1]) % len(files)]
-        text = path.read_text(encoding="utf-8")
-        field = step[2]
+class Session:
+    """A site being edited: each operation changes its sources as an editor would."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.clock = Clock()
+        self.counter = 100
+
+    def apply(self, step: tuple[Any, ...]) -> None:
+        getattr(self, step[0])(*step[1:])
+
+    def _pick(self, number: int) -> Path | None:
+        files = sorted((self.root / "articles").glob("*.md"))
+        return files[number % len(files)] if files else None
+
+    def _fresh(self) -> int:
+        self.counter += 1
+        return self.counter
+
+    def edit(self, number: int, field: str) -> None:
+        path = self._pick(number)
+        if path is None:
+            return
+        text, fresh = path.read_text(encoding="utf-8"), self._fresh()
         if field == "body":
-            text += f"\nMore words {counter[0]}.\n"
+            text += f"\nMore words {fresh}.\n"
         elif field == "title":
-            text = text.replace("title: ", f"title: Updated {counter[0]} ", 1)
+            text = text.replace("title: ", f"title: Updated {fresh} ", 1)
         elif field == "tags":
             lines = [line for line in text.split("\n") if not line.startswith("tags:")]
-            lines.insert(1, f"tags: [{TAGS[counter[0] % len(TAGS)]}]")
+            lines.insert(1, f"tags: [{TAGS[fresh % len(TAGS)]}]")
             text = "\n".join(lines)
         else:
             text = text.replace("date: 2026-", "date: 2025-", 1)
-        counter[0] += 1
-        write(path, text, clock)
-    elif kind == "add":
-        number = counter[0]
-        counter[0] += 1
-        title = f"{TITLES[int(step[1])]} {number}"
-        body = f"Story {number}. See [the other](/2026/11/0{number % 9 + 1}/x/)."
-        write(
-            root / "articles" / f"a{number}.md",
-            article(
-                title=title,
-                date=f"2026-11-{int(step[2]):02d}",
-                body=body,
-                tags=f"[{TAGS[number % len(TAGS)]}, {TAGS[(number + 2) % 5]}]",
-                section=["Local", "Politics"][number % 2],
-            ),
-            clock,
+        write(path, text, self.clock)
+
+    def add(self, title: int, day: int) -> None:
+        fresh = self._fresh()
+        text = article(
+            title=f"{TITLES[title]} {fresh}",
+            date=f"2026-11-{day:02d}",
+            body=f"Story {fresh}. See [the other](/2026/11/0{fresh % 9 + 1}/x/).",
+            tags=f"[{TAGS[fresh % len(TAGS)]}, {TAGS[(fresh + 2) % 5]}]",
+            section=["Local", "Politics"][fresh % 2],
         )
-    elif kind == "delete":
-        files[int(step[1]) % len(files)].unlink()
-    elif kind == "rename":
-        path = files[int(step[1]) % len(files)]
-        path.rename(path.with_name(f"renamed-{counter[0]}.md"))
-        counter[0] += 1
-    elif kind == "touch":
-        clock.stamp(files[int(step[1]) % len(files)])
-    elif kind == "template":
-        footers = [
-            '<footer class="site-footer"><p>One</p></footer>\n',
-            '<footer class="site-footer"><p>Two</p></footer>\n',
-        ]
-        footer = root / "templates/footer.html"
-        if int(step[1]) == 2:
+        write(self.root / "articles" / f"a{fresh}.md", text, self.clock)
+
+    def delete(self, number: int) -> None:
+        path = self._pick(number)
+        if path is not None:
+            path.unlink()
+
+    def rename(self, number: int) -> None:
+        path = self._pick(number)
+        if path is not None:
+            path.rename(path.with_name(f"renamed-{self._fresh()}.md"))
+
+    def touch(self, number: int) -> None:
+        path = self._pick(number)
+        if path is not None:
+            self.clock.stamp(path)
+
+    def template(self, choice: int) -> None:
+        footer = self.root / "templates/footer.html"
+        if choice == 2:
             footer.unlink(missing_ok=True)
         else:
-            write(footer, footers[int(step[1])], clock)
-    elif kind == "config":
-        write(root / "newsgen.yaml", CONFIG.format(per_page=step[1]), clock)
+            write(footer, f'<footer class="site-footer"><p>{choice}</p></footer>\n', self.clock)
+
+    def config(self, per_page: int) -> None:
+        write(self.root / "newsgen.yaml", CONFIG.format(per_page=per_page), self.clock)
+
+    def nothing(self) -> None:
+        pass
 
 
 def clean_build(root: Path, workdir: Path) -> Path:
@@ -134,7 +151,8 @@ def test_incremental_builds_equal_clean_builds(steps: list[tuple[Any, ...]]) -> 
     with tempfile.TemporaryDirectory() as folder:
         workdir = Path(folder)
         root = workdir / "site-src"
-        clock = Clock()
+        session = Session(root)
+        clock = session.clock
         write(root / "newsgen.yaml", CONFIG.format(per_page=2), clock)
         for number, title in enumerate(TITLES[:4]):
             write(
@@ -148,9 +166,8 @@ def test_incremental_builds_equal_clean_builds(steps: list[tuple[Any, ...]]) -> 
                 clock,
             )
         build(BuildOptions(root=root, now=NOW, jobs=1))
-        counter = [100]
         for step in steps:
-            apply(step, root, clock, counter)
+            session.apply(step)
             try:
                 build(BuildOptions(root=root, now=NOW, jobs=1))
             except Exception as incremental_error:
