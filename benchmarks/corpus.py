@@ -28,10 +28,14 @@ WORDS = (
     "hotel fishing quota vessel crew rescue volunteers donation library archive theatre film "
     "music gallery exhibition novel author award jury ruling appeal evidence witness inquiry"
 ).split()
-FIRST = ("Ada Ben Carla Dmitri Eun-ji Farah Gustavo Hana Ivan Jamal Kaito Lena Mateo Nadia Omar "
-         "Priya Quinn Rosa Samir Tomas").split()
-LAST = ("Lindqvist Okafor Mendes Volkov Park Haddad Silva Novak Petrov Reyes Tanaka Weber Rossi "
-        "Karimi Osei Nair Byrne Costa Aziz Horvat").split()
+FIRST = (
+    "Ada Ben Carla Dmitri Eun-ji Farah Gustavo Hana Ivan Jamal Kaito Lena Mateo Nadia Omar "
+    "Priya Quinn Rosa Samir Tomas"
+).split()
+LAST = (
+    "Lindqvist Okafor Mendes Volkov Park Haddad Silva Novak Petrov Reyes Tanaka Weber Rossi "
+    "Karimi Osei Nair Byrne Costa Aziz Horvat"
+).split()
 
 
 @dataclass(frozen=True)
@@ -56,16 +60,18 @@ def stories(count: int, seed: int = 2026) -> list[Story]:
         title_words = rng.sample(WORDS, rng.randint(5, 9))
         title = " ".join(title_words).capitalize()
         date = START + timedelta(seconds=rng.randrange(span))
-        result.append(Story(
-            number=number,
-            title=title,
-            slug=f"{'-'.join(title_words[:6])}-{number}",
-            date=date.replace(microsecond=0),
-            section=rng.choice(SECTIONS),
-            tags=tuple(rng.sample(tags, rng.randint(1, 4))),
-            authors=tuple(rng.sample(authors, 1 if rng.random() < 0.85 else 2)),
-            body=_body(rng, number, count),
-        ))
+        result.append(
+            Story(
+                number=number,
+                title=title,
+                slug=f"{'-'.join(title_words[:6])}-{number}",
+                date=date.replace(microsecond=0),
+                section=rng.choice(SECTIONS),
+                tags=tuple(rng.sample(tags, rng.randint(1, 4))),
+                authors=tuple(rng.sample(authors, 1 if rng.random() < 0.85 else 2)),
+                body=_body(rng, number, count),
+            )
+        )
     return result
 
 
@@ -97,8 +103,9 @@ def _body(rng: random.Random, number: int, count: int) -> str:
         elif roll < 0.19:
             block = "\n".join(f"- {_sentence(rng)}" for _ in range(rng.randint(2, 5)))
         elif roll < 0.22:
-            rows = "\n".join(f"| {rng.choice(WORDS)} | {rng.randint(1, 999)} |"
-                             for _ in range(rng.randint(2, 6)))
+            rows = "\n".join(
+                f"| {rng.choice(WORDS)} | {rng.randint(1, 999)} |" for _ in range(rng.randint(2, 6))
+            )
             block = f"| Item | Count |\n|---|---:|\n{rows}"
         elif roll < 0.24:
             block = f"![{rng.choice(WORDS)}](/static/photo-{rng.randint(1, 40)}.jpg)"
@@ -119,7 +126,9 @@ def write_newsgen(site: Path, items: list[Story]) -> None:
     site.mkdir(parents=True, exist_ok=True)
     (site / "newsgen.yaml").write_text(
         "title: Benchmark Gazette\nbase_url: https://bench.example.org\n"
-        "timezone: UTC\nper_page: 10\nfeeds:\n  items: 20\n", encoding="utf-8")
+        "timezone: UTC\nper_page: 10\nfeeds:\n  items: 20\n",
+        encoding="utf-8",
+    )
     for story in items:
         path = site / "articles" / f"{story.date.year}" / f"{story.slug}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -127,10 +136,12 @@ def write_newsgen(site: Path, items: list[Story]) -> None:
 
 
 def newsgen_article(story: Story) -> str:
-    return (f'---\ntitle: "{story.title}"\nslug: {story.slug}\n'
-            f"date: {story.date.isoformat()}\n"
-            f"authors: {_yaml_list(story.authors)}\nsection: {story.section}\n"
-            f"tags: {_yaml_list(story.tags)}\n---\n\n{story.body}")
+    return (
+        f'---\ntitle: "{story.title}"\nslug: {story.slug}\n'
+        f"date: {story.date.isoformat()}\n"
+        f"authors: {_yaml_list(story.authors)}\nsection: {story.section}\n"
+        f"tags: {_yaml_list(story.tags)}\n---\n\n{story.body}"
+    )
 
 
 def write_hugo(site: Path, items: list[Story]) -> None:
@@ -144,10 +155,15 @@ def write_hugo(site: Path, items: list[Story]) -> None:
     for story in items:
         path = site / "content" / "posts" / f"{story.slug}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            f'---\ntitle: "{story.title}"\nslug: {story.slug}\ndate: {story.date.isoformat()}\n'
-            f"authors: {_yaml_list(story.authors)}\ncategories: [\"{story.section}\"]\n"
-            f"tags: {_yaml_list(story.tags)}\n---\n\n{story.body}", encoding="utf-8")
+        path.write_text(hugo_article(story), encoding="utf-8")
+
+
+def hugo_article(story: Story) -> str:
+    return (
+        f'---\ntitle: "{story.title}"\nslug: {story.slug}\ndate: {story.date.isoformat()}\n'
+        f'authors: {_yaml_list(story.authors)}\ncategories: ["{story.section}"]\n'
+        f"tags: {_yaml_list(story.tags)}\n---\n\n{story.body}"
+    )
 
 
 def write_pelican(site: Path, items: list[Story]) -> None:
@@ -158,10 +174,15 @@ def write_pelican(site: Path, items: list[Story]) -> None:
     for story in items:
         path = site / "content" / f"{story.slug}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            f"Title: {story.title}\nDate: {story.date:%Y-%m-%d %H:%M}\nSlug: {story.slug}\n"
-            f"Category: {story.section}\nTags: {', '.join(story.tags)}\n"
-            f"Authors: {', '.join(story.authors)}\n\n{story.body}", encoding="utf-8")
+        path.write_text(pelican_article(story), encoding="utf-8")
+
+
+def pelican_article(story: Story) -> str:
+    return (
+        f"Title: {story.title}\nDate: {story.date:%Y-%m-%d %H:%M}\nSlug: {story.slug}\n"
+        f"Category: {story.section}\nTags: {', '.join(story.tags)}\n"
+        f"Authors: {', '.join(story.authors)}\n\n{story.body}"
+    )
 
 
 HUGO_CONFIG = """\
