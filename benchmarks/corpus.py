@@ -19,7 +19,7 @@ SECTIONS = ("World", "Politics", "Business", "Technology", "Science", "Health", 
             "Culture", "Opinion", "Local", "Weather", "Education")  # fmt: skip
 START = datetime(2016, 1, 1, 6, 0, tzinfo=UTC)
 YEARS = 10
-WORDS = (
+WORDS = (  # noqa: SIM905 - as prose the word lists read better than as quoted lists
     "harbor council vote budget storm ferry market election minister school hospital court "
     "river bridge energy price police festival museum report study researchers water season "
     "league coach match strike union workers farmers drought rain forecast coast village city "
@@ -28,11 +28,11 @@ WORDS = (
     "hotel fishing quota vessel crew rescue volunteers donation library archive theatre film "
     "music gallery exhibition novel author award jury ruling appeal evidence witness inquiry"
 ).split()
-FIRST = (
+FIRST = (  # noqa: SIM905
     "Ada Ben Carla Dmitri Eun-ji Farah Gustavo Hana Ivan Jamal Kaito Lena Mateo Nadia Omar "
     "Priya Quinn Rosa Samir Tomas"
 ).split()
-LAST = (
+LAST = (  # noqa: SIM905
     "Lindqvist Okafor Mendes Volkov Park Haddad Silva Novak Petrov Reyes Tanaka Weber Rossi "
     "Karimi Osei Nair Byrne Costa Aziz Horvat"
 ).split()
@@ -227,12 +227,15 @@ HUGO_LAYOUTS = {
 <h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>{{ .Summary }}</article>{{ end }}
 {{ template "_internal/pagination.html" . }}{{ end }}
 """,
-    "taxonomy.html": """{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Data.Terms.Alphabetical }}
-<li><a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> {{ .Count }}</li>{{ end }}</ul>{{ end }}
+    "taxonomy.html": """{{ define "main" }}<h1>{{ .Title }}</h1><ul>
+{{ range .Data.Terms.Alphabetical }}
+<li><a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> {{ .Count }}</li>
+{{ end }}</ul>{{ end }}
 """,
     "list.atom.xml": """<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>{{ .Title }}</title>
-<link href="{{ .Permalink }}"/><id>{{ .Permalink }}</id><updated>{{ now.Format "2006-01-02T15:04:05Z07:00" }}</updated>
+<link href="{{ .Permalink }}"/><id>{{ .Permalink }}</id>
+<updated>{{ now.Format "2006-01-02T15:04:05Z07:00" }}</updated>
 {{ range first 20 .RegularPages }}<entry><title>{{ .Title }}</title><link href="{{ .Permalink }}"/>
 <id>{{ .Permalink }}</id><updated>{{ .Date.Format "2006-01-02T15:04:05Z07:00" }}</updated>
 <content type="html">{{ .Content | html }}</content></entry>{{ end }}</feed>

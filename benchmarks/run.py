@@ -270,10 +270,10 @@ def report(size: int, tools: list[Tool], markdown: float, stages: dict[str, floa
                 cells.append("n/a")
                 continue
             median = statistics.median(values)
-            text = f"{median:.2f} s ({min(values):.2f}–{max(values):.2f})"
+            text = f"{median:.2f} s ({min(values):.2f}-{max(values):.2f})"
             reference = base.results.get(scenario)
             if tool is not base and reference:
-                text += f", {median / statistics.median(reference):.1f}× newsgen"
+                text += f", {median / statistics.median(reference):.1f}x newsgen"
             cells.append(text)
         lines.append(f"| {scenario} | " + " | ".join(cells) + " |")
     lines.append(
@@ -289,7 +289,7 @@ def report(size: int, tools: list[Tool], markdown: float, stages: dict[str, floa
     cold = statistics.median(base.results["cold build"])
     lines.append(
         f"markdown-it-py alone renders every body once in {markdown:.2f} s (one "
-        f"process); newsgen's cold build takes {cold / markdown:.1f}× that."
+        f"process); newsgen's cold build takes {cold / markdown:.1f}x that."
     )
     if stages:
         lines += ["", "newsgen cold build by stage (one process, one core):", ""]
@@ -306,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     tools = args.tools.split(",")
     sections = [
-        f"Machine: {os.cpu_count()} cores; {args.runs} runs after a warm-up; medians (min–max).",
+        f"Machine: {os.cpu_count()} cores; {args.runs} runs after a warm-up; medians (min-max).",
         "",
     ]
     for size in args.sizes:
