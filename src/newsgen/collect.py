@@ -64,7 +64,8 @@ def load(
     entries: dict[str, CachedArticle] = {}
     misses: list[tuple[Path, str, tuple[int, int, int]]] = []
     hits = 0
-    for path in find_article_files(config.articles_dir):
+    found, problems = find_article_files(config.articles_dir, config.root)
+    for path in found:
         source = path.relative_to(config.root).as_posix()
         try:
             stat = stat_key(path)
@@ -77,7 +78,6 @@ def load(
         else:
             misses.append((path, source, stat))
     read = partial(_read_one, config=config, cache=cache, fingerprint=fingerprint)
-    problems: list[Problem] = []
     for result in _map(read, misses, jobs):
         problems.extend(result.problems)
         if result.warning:

@@ -6,6 +6,7 @@ the caching. Nothing here decides what gets published.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from datetime import date, datetime
@@ -35,17 +36,50 @@ class ArticleInvalid(Exception):
         self.problems = problems
 
 
-def find_article_files(articles_dir: Path) -> list[Path]:
-    """Every article file below `articles_dir`, in a stable order; hidden files are skipped."""
+def find_article_files(articles_dir: Path, root: Path) -> tuple[list[Path], list[Problem]]:
+    """Every article file below `articles_dir`, in a stable order; hidden files are skipped.
+
+    Links are never a way out of the site folder: a link to a file is read only if it points
+    inside `root`, and links to folders are reported rather than followed.
+    """
     if not articles_dir.is_dir():
-        return []
-    return sorted(
-        path
-        for path in articles_dir.rglob("*")
-        if path.suffix in ARTICLE_SUFFIXES
-        and path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(articles_dir).parts)
-    )
+        return [], []
+    real_root = root.resolve()
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for folder, subfolders, names in os.walk(articles_dir):  # never descends through links
+        here = Path(folder)
+        for name in sorted(subfolders):
+            if (here / name).is_symlink() and not name.startswith("."):
+                source = (here / name).relative_to(root).as_posix()
+                problems.append(
+                    Problem(
+                        source,
+                        1,
+                        1,
+                        "is a link to a folder; newsgen does not follow links to folders",
+                        "move the articles here",
+                    )
+                )
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        for name in names:
+            path = here / name
+            if name.startswith(".") or path.suffix not in ARTICLE_SUFFIXES:
+                continue
+            if path.is_symlink() and not path.resolve().is_relative_to(real_root):
+                problems.append(
+                    Problem(
+                        path.relative_to(root).as_posix(),
+                        1,
+                        1,
+                        "is a link to a file outside the site folder; newsgen "
+                        "reads only files inside it",
+                        "copy the file here",
+                    )
+                )
+            elif path.is_file():
+                files.append(path)
+    return sorted(files), problems
 
 
 def decode(data: bytes, source: str) -> tuple[str, Problem | None]:

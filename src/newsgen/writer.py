@@ -127,6 +127,7 @@ def _stage(
     new: dict[str, Written] = {}
     staged: list[tuple[str, Path]] = []
     unchanged = 0
+    inside = _Containment(output_dir)
     for output in outputs:
         relative = _checked_path(output.path)
         if relative in new:
@@ -150,10 +151,30 @@ def _stage(
                 f"refusing to overwrite {output_dir.name}/{relative}: newsgen did "
                 "not write it; move it away, or pass --force"
             )
+        inside.check(target.parent)  # only where something is written: resolving costs
         temporary = staging / str(len(staged))
         temporary.write_bytes(content)
         staged.append((relative, temporary))
     return new, staged, unchanged
+
+
+class _Containment:
+    """Refuses folders that resolve outside the output folder (a link planted inside it);
+    each folder is resolved once."""
+
+    def __init__(self, output_dir: Path) -> None:
+        self.root = output_dir.resolve()
+        self.checked: set[Path] = set()
+
+    def check(self, folder: Path) -> None:
+        if folder in self.checked:
+            return
+        if folder.exists() and not folder.resolve().is_relative_to(self.root):
+            raise OutputRefused(
+                f"refusing to write through {folder}: it is a link that leads "
+                "out of the output folder"
+            )
+        self.checked.add(folder)
 
 
 def _checked_path(path: str) -> str:
