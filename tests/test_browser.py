@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
-from servers import running_server
 
 from conftest import article
+from servers import running_server
 
 # Chromium must not try to reach the network: this machine and CI have none.
 CHROMIUM_ARGS = [

@@ -10,11 +10,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from servers import Server, running_server
 
 from newsgen.serve import PreviewServer, SiteState
 
 from conftest import article
+from servers import Server, running_server
 
 ARTICLE_URL = "/2026/11/20/harbor-news/"
 

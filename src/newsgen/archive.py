@@ -321,9 +321,16 @@ def check_collisions(site: SitePlan) -> None:
                 )
             )
         else:
-            owners[key] = (path, source if what == "this article" else what)
+            owners[key] = (path, _owner(what, source))
     if problems:
         raise BuildFailed(problems)
+
+
+def _owner(what: str, source: str) -> str:
+    """How a clash names the file that got a path first: the article, or what and where."""
+    if what == "this article":
+        return source
+    return what if source == CONFIG_FILE else f"{what} in {source}"
 
 
 def planned_urls(site: SitePlan) -> set[str]:

@@ -83,11 +83,17 @@ class ArticleCache:
         return entries, None
 
     def save(self, entries: dict[str, CachedArticle]) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        temporary = self._index.with_name(f"{self._index.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(_MAGIC + pickle.dumps((self.fingerprint, entries), protocol=5))
-        temporary.replace(self._index)
-        self._prune_bodies({entry.rendered.digest for entry in entries.values()})
+        """Keep `entries` for the next build; a cache that cannot be written is skipped."""
+        if any(entry.rendered.body.path is None for entry in entries.values()):
+            return  # some bodies could not be stored: a partial cache is not worth keeping
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary = self._index.with_name(f"{self._index.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(_MAGIC + pickle.dumps((self.fingerprint, entries), protocol=5))
+            temporary.replace(self._index)
+            self._prune_bodies({entry.rendered.digest for entry in entries.values()})
+        except OSError:
+            return
 
     def store_body(self, digest: str, html: str) -> Body:
         """Keep a rendered body on disk and return a Body that reads it back when needed."""

@@ -109,7 +109,10 @@ def _read_one(
     digest = article_digest(fingerprint, data)
     rendered = render_article(shared_markdown(config.allow_html), article, digest)
     if cache is not None:
-        body = cache.store_body(digest, rendered.body.read())
+        try:
+            body = cache.store_body(digest, rendered.body.read())
+        except OSError:  # the cache is an optimisation: keep this body in memory instead
+            return _Result(source, stat, read_at, rendered, (), warning)
         rendered = RenderedArticle(
             rendered.article,
             body,

@@ -16,7 +16,7 @@ import jinja2
 from newsgen import __version__, archive, assets, collect, feeds, pages, sitemaps, state, writer
 from newsgen.cache import ArticleCache, settings_fingerprint
 from newsgen.config import Config
-from newsgen.errors import BuildFailed, Problem
+from newsgen.errors import BuildFailed, Problem, WriteFailed
 from newsgen.model import OutputFile, PlannedFile, input_digest
 from newsgen.search import with_search_index
 from newsgen.templates import make_environment, template_problem, templates_fingerprint
@@ -100,12 +100,16 @@ def site_key(config: Config) -> str:
 
 def _write_schedule(config: Config, selection: archive.Selection, now: datetime) -> None:
     """Tell a scheduler when to rebuild: kept beside the sources, never published."""
-    writer.write_json(
-        config.state_dir / SCHEDULE_FILE,
-        {
-            "built_for": now.isoformat(),
-            "drafts": selection.drafts,
-            "scheduled": selection.scheduled,
-            "next_due": selection.next_due.isoformat() if selection.next_due else None,
-        },
-    )
+    schedule = {
+        "built_for": now.isoformat(),
+        "drafts": selection.drafts,
+        "scheduled": selection.scheduled,
+        "next_due": selection.next_due.isoformat() if selection.next_due else None,
+    }
+    try:
+        writer.write_json(config.state_dir / SCHEDULE_FILE, schedule)
+    except OSError as exc:
+        raise WriteFailed(
+            f"the site was written, but .newsgen/{SCHEDULE_FILE} could not be: "
+            f"{exc.strerror or exc}"
+        ) from exc

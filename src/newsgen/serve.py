@@ -149,6 +149,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _method_not_allowed
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        # The standard library answers an unknown method (BREW, PROPFIND...) with 501; for a
+        # static host that is simply a method it does not allow.
+        if code == HTTPStatus.NOT_IMPLEMENTED:
+            code, message = HTTPStatus.METHOD_NOT_ALLOWED, "Method not allowed"
+        super().send_error(code, message, explain)
+
     def log_message(self, format: str, *args: object) -> None:
         pass  # a preview server that logs every request drowns the build messages
 

@@ -8,6 +8,7 @@ sitemap, so the state says until when it stays valid.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -116,7 +117,8 @@ def save(
         valid_until.isoformat() if valid_until else None,
         counts,
     )
-    write_json(config.state_dir / STATE_FILE, asdict(state))
+    with contextlib.suppress(OSError):  # without it the next build just does the work again
+        write_json(config.state_dir / STATE_FILE, asdict(state))
 
 
 def _folder_fingerprint(folder: Path) -> str:

@@ -77,9 +77,15 @@ def write(
                 "did not write; empty it, or pass --force to write beside them"
             )
         old = {}
-    output_dir.mkdir(parents=True, exist_ok=True)
-    _remove_stale_staging(output_dir)
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output_dir))
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        _remove_stale_staging(output_dir)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output_dir))
+    except OSError as exc:
+        raise WriteFailed(
+            f"cannot write {output_dir.name}/: {exc.strerror or exc} "
+            f"({exc.filename or output_dir}); the previous site is unchanged"
+        ) from exc
     succeeded = committing = False
     try:
         new, staged, unchanged = _stage(outputs, output_dir, staging, old, force)
