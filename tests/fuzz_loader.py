@@ -57,7 +57,7 @@ def check(data: bytes) -> None:
         article = parse_article(text, "articles/fuzz.md", CONFIG)
     except ArticleInvalid:
         return
-    render_article(make_markdown(False), article).body.read()
+    render_article(make_markdown(False), article)[0].body.read()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,7 +15,9 @@ CONFIG = parse_config(BASIC_CONFIG, Path("/site"))
 
 
 def rendered(text: str, allow_html: bool = False) -> RenderedArticle:
-    return render_article(make_markdown(allow_html), parse_article(text, "articles/a.md", CONFIG))
+    return render_article(make_markdown(allow_html), parse_article(text, "articles/a.md", CONFIG))[
+        0
+    ]
 
 
 def test_summary_from_front_matter_is_escaped_text() -> None:
@@ -62,3 +64,15 @@ def test_absolutize_resolves_relative_links_and_fragments() -> None:
 def test_reading_time_is_at_least_a_minute() -> None:
     assert rendered(article(body="Short.")).reading_minutes == 1
     assert rendered(article(body="word " * 920)).reading_minutes == 4
+
+
+def test_text_nested_past_the_limit_is_reported_at_its_line() -> None:
+    md = make_markdown(allow_html=False)
+    kept, none = render_article(md, parse_article(article(body="> " * 19 + "kept"), "a.md", CONFIG))
+    assert none is None
+    assert "kept" in kept.html
+    body = "Intro.\n\n" + "> " * 25 + "lost"
+    lost, warning = render_article(md, parse_article(article(body=body), "a.md", CONFIG))
+    assert "lost" not in lost.html
+    assert warning is not None
+    assert (warning.line, warning.column) == (8, 1)  # the body starts on line 6

@@ -14,7 +14,7 @@ from newsgen.errors import BuildFailed, OutputRefused
 from newsgen.model import OutputFile
 from newsgen.writer import MANIFEST, STAGING_PREFIX, write
 
-from conftest import article
+from conftest import BASIC_CONFIG, article
 
 NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
 
@@ -147,3 +147,31 @@ def test_paths_outside_the_output_folder_are_never_written(tmp_path: Path, path:
     with pytest.raises(ValueError, match="unsafe output path"):
         write([OutputFile(path, b"x")], tmp_path / "site")
     assert not (tmp_path / "escape.html").exists()
+
+
+def test_a_new_article_renders_only_the_pages_that_show_it(
+    make_site: Callable[..., Path],
+) -> None:
+    old = {
+        f"articles/old{n}.md": article(
+            title=f"Old story {n}",
+            date=f"2025-0{n + 1}-10",
+            section=["Sports", "Local"][n % 2],
+            tags=f"[Team{n}]",
+        )
+        for n in range(8)
+    }
+    root = make_site(old, config=BASIC_CONFIG + "search: false\n")
+    first = build(BuildOptions(root=root, now=NOW))
+    sports = root / "site/sections/sports/index.html"
+    untouched = sports.stat().st_mtime_ns
+    make_site(
+        {"articles/new.md": article(title="New story", section="Local", tags="[Harbor]")},
+        config=None,
+    )
+    report = build(BuildOptions(root=root, now=NOW))
+    # Made again: the new article and the one before it (its 'newer' link); the front page;
+    # the new day, month and year; Local, Harbor and the three indexes; the archive; the
+    # feeds of the site, Local and Harbor. Not the other articles, their dates, Sports.
+    assert report.write.rendered < first.write.rendered / 2
+    assert sports.stat().st_mtime_ns == untouched

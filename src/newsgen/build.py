@@ -59,17 +59,7 @@ def build(options: BuildOptions) -> BuildReport:
     # second importing Jinja, markdown-it and feedgen.
     from newsgen import pipeline  # noqa: PLC0415
 
-    outcome = pipeline.run(
-        config,
-        output,
-        now,
-        drafts=options.drafts,
-        future=options.future,
-        force=options.force,
-        full=options.full,
-        jobs=options.jobs,
-        record_schedule=options.output is None,  # a preview says nothing of the published site
-    )
+    outcome = pipeline.run(config, output, now, options)
     if not outcome.warnings:  # else the next build runs in full and shows them again
         state.save(
             config,

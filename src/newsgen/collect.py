@@ -43,7 +43,7 @@ class _Result:
     read_at: int
     rendered: RenderedArticle | None
     problems: tuple[Problem, ...]
-    warning: Problem | None
+    warnings: tuple[Problem, ...]
 
 
 def load(
@@ -80,8 +80,7 @@ def load(
     read = partial(_read_one, config=config, cache=cache, fingerprint=fingerprint)
     for result in _map(read, misses, jobs):
         problems.extend(result.problems)
-        if result.warning:
-            warnings.append(result.warning)
+        warnings.extend(result.warnings)
         if result.rendered is not None:
             entries[result.source] = CachedArticle(result.stat, result.rendered, result.read_at)
     changed = bool(misses) or entries.keys() != previous.keys()
@@ -102,17 +101,18 @@ def _read_one(
         text, warning = decode(data, source)
         article = parse_article(text, source, config)
     except ArticleInvalid as exc:
-        return _Result(source, stat, read_at, None, tuple(exc.problems), None)
+        return _Result(source, stat, read_at, None, tuple(exc.problems), ())
     except OSError as exc:
         problem = Problem(source, 1, 1, f"cannot read file: {exc.strerror}")
-        return _Result(source, stat, read_at, None, (problem,), None)
+        return _Result(source, stat, read_at, None, (problem,), ())
     digest = article_digest(fingerprint, data)
-    rendered = render_article(shared_markdown(config.allow_html), article, digest)
+    rendered, lost = render_article(shared_markdown(config.allow_html), article, digest)
+    found = tuple(w for w in (warning, lost) if w is not None)
     if cache is not None:
         try:
             body = cache.store_body(digest, rendered.body.read())
         except OSError:  # the cache is an optimisation: keep this body in memory instead
-            return _Result(source, stat, read_at, rendered, (), warning)
+            return _Result(source, stat, read_at, rendered, (), found)
         rendered = RenderedArticle(
             rendered.article,
             body,
@@ -121,7 +121,7 @@ def _read_one(
             rendered.words,
             digest,
         )
-    return _Result(source, stat, read_at, rendered, (), warning)
+    return _Result(source, stat, read_at, rendered, (), found)
 
 
 def _map(

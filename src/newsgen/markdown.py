@@ -10,12 +10,15 @@ import functools
 import html
 import re
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urljoin
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from newsgen.errors import Problem
 from newsgen.model import Article, Body, RenderedArticle
 
 _MORE = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.MULTILINE)
@@ -27,7 +30,28 @@ _URL_ATTRIBUTE = re.compile(r'(\s(?:href|src))="([^"]*)"')
 
 def make_markdown(allow_html: bool) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": allow_html, "xhtmlOut": False})
-    return md.enable(["table", "strikethrough"]).use(footnote_plugin)
+    md.enable(["table", "strikethrough"]).use(footnote_plugin)
+    _note_nesting_cuts(md)
+    return md
+
+
+NESTING_CUT = "newsgen_nesting_cut"
+
+
+def _note_nesting_cuts(md: MarkdownIt) -> None:
+    """markdown-it silently skips blocks nested past its limit (20 levels: 20 quotes, or 10
+    lists); note the first line it skips, so the loss can be reported."""
+    tokenize = md.block.tokenize
+    limit = md.options.maxNesting
+
+    def noting(state: StateBlock, start: int, end: int) -> None:
+        if state.level >= limit and start < end:
+            first = state.skipEmptyLines(start)
+            if first < end and state.sCount[first] >= state.blkIndent:
+                state.env.setdefault(NESTING_CUT, first)
+        tokenize(state, start, end)
+
+    md.block.tokenize = noting  # type: ignore[method-assign, assignment]
 
 
 @functools.cache
@@ -36,14 +60,17 @@ def shared_markdown(allow_html: bool) -> MarkdownIt:
     return make_markdown(allow_html)
 
 
-def render_article(md: MarkdownIt, article: Article, digest: str = "") -> RenderedArticle:
+def render_article(
+    md: MarkdownIt, article: Article, digest: str = ""
+) -> tuple[RenderedArticle, Problem | None]:
+    """The rendered article, and a warning if markdown-it had to leave text out."""
     body = article.body
     more = _MORE.search(body)
     lead = None
     if more is not None:
         lead = body[: more.start()]
         body = lead + body[more.end() :]
-    env: dict[str, object] = {}
+    env: dict[str, Any] = {}
     tokens = md.parse(body, env)
     body_html = md.renderer.render(tokens, md.options, env)
     if article.summary:
@@ -52,7 +79,7 @@ def render_article(md: MarkdownIt, article: Article, digest: str = "") -> Render
         summary_html = _render_without_footnotes(md, md.parse(lead, {}))
     else:
         summary_html = _render_without_footnotes(md, _first_paragraph(tokens))
-    return RenderedArticle(
+    rendered = RenderedArticle(
         article=article,
         body=Body(text=body_html),
         summary_html=summary_html,
@@ -60,6 +87,18 @@ def render_article(md: MarkdownIt, article: Article, digest: str = "") -> Render
         words=len(_WORD.findall(body)),
         digest=digest,
     )
+    cut = env.get(NESTING_CUT)
+    warning = (
+        None
+        if cut is None
+        else Problem(
+            article.source,
+            article.body_line + int(cut),
+            1,
+            f"nested deeper than {md.options.maxNesting} levels: the text from here on is left out",
+        )
+    )
+    return rendered, warning
 
 
 def plain_text(fragment: str) -> str:

@@ -29,7 +29,9 @@ def render(
 ) -> Iterator[PlannedFile]:
     """Every page, planned with a key of what it shows; `site_key` covers settings and
     templates, so a change to either re-renders every page."""
-    nav = tuple(_link(section) for section in site.sections)
+    # The navigation shows section names only; with their counts in every key, one new
+    # article would re-render every page of the site.
+    nav = tuple((section.title, section.url) for section in site.sections)
     common = {"sections": site.sections}
 
     def planned(url: str, key: tuple[object, ...], template: str, **context: Any) -> PlannedFile:

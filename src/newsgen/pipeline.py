@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
@@ -20,6 +21,9 @@ from newsgen.errors import BuildFailed, Problem, WriteFailed
 from newsgen.model import OutputFile, PlannedFile, input_digest
 from newsgen.search import with_search_index
 from newsgen.templates import make_environment, template_problem, templates_fingerprint
+
+if TYPE_CHECKING:
+    from newsgen.build import BuildOptions
 
 SCHEDULE_FILE = "schedule.json"
 
@@ -33,33 +37,24 @@ class Outcome:
     valid_until: datetime | None  # when time alone will change the site
 
 
-def run(
-    config: Config,
-    output: Path,
-    now: datetime,
-    *,
-    drafts: bool,
-    future: bool,
-    force: bool,
-    full: bool,
-    jobs: int,
-    record_schedule: bool,
-) -> Outcome:
+def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> Outcome:
     fingerprint = settings_fingerprint(config)
     cache = ArticleCache(config.state_dir / "cache", fingerprint)
-    loaded = collect.load(config, cache, jobs, fingerprint, reuse=not full)
+    loaded = collect.load(config, cache, options.jobs, fingerprint, reuse=not options.full)
     if loaded.problems:
         raise BuildFailed(loaded.problems)
-    selection = archive.select(loaded.articles, drafts=drafts, future=future, now=now)
+    selection = archive.select(
+        loaded.articles, drafts=options.drafts, future=options.future, now=now
+    )
     site = archive.plan(selection.published, config)
     env = make_environment(config)
     try:
-        written = writer.write(_outputs(site, env, config, now), output, force=force)
+        written = writer.write(_outputs(site, env, config, now), output, force=options.force)
     except jinja2.TemplateError as exc:
         raise BuildFailed([template_problem(exc, config.root)]) from exc
     if loaded.changed:
         cache.save(loaded.entries)
-    if record_schedule:
+    if options.output is None:  # a preview (serve) says nothing of the published site
         _write_schedule(config, selection, now)
     counts = state.Counts(
         articles=len(site.articles),

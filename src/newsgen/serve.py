@@ -120,6 +120,9 @@ class SiteState:
 
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default backlog of 5 drops connections when many clients (or a browser
+    # opening many pages) connect at once; they then wait seconds for a retry.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], state: SiteState) -> None:
         self.state = state

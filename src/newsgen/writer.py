@@ -42,6 +42,7 @@ class WriteReport:
     written: int  # new or changed files
     unchanged: int  # files whose bytes were already in place
     removed: int  # files of an earlier build that this build no longer has
+    rendered: int = 0  # planned files whose inputs changed, so they were made again
 
 
 def check_output_dir(config: Config, output_dir: Path) -> None:
@@ -88,7 +89,7 @@ def write(
         ) from exc
     succeeded = committing = False
     try:
-        new, staged, unchanged = _stage(outputs, output_dir, staging, old, force)
+        new, staged, unchanged, rendered = _stage(outputs, output_dir, staging, old, force)
         # Record old and new files before anything moves, so an interrupted commit still
         # leaves every file newsgen wrote in the manifest.
         stale = old.keys() - new.keys()
@@ -120,7 +121,7 @@ def write(
         shutil.rmtree(staging, ignore_errors=True)
         if created and not succeeded:
             shutil.rmtree(output_dir, ignore_errors=True)
-    return WriteReport(len(new), len(staged), unchanged, removed)
+    return WriteReport(len(new), len(staged), unchanged, removed, rendered)
 
 
 def _stage(
@@ -129,10 +130,10 @@ def _stage(
     staging: Path,
     old: dict[str, Written],
     force: bool,
-) -> tuple[dict[str, Written], list[tuple[str, Path]], int]:
+) -> tuple[dict[str, Written], list[tuple[str, Path]], int, int]:
     new: dict[str, Written] = {}
     staged: list[tuple[str, Path]] = []
-    unchanged = 0
+    unchanged = rendered = 0
     inside = _Containment(output_dir)
     for output in outputs:
         relative = _checked_path(output.path)
@@ -146,6 +147,7 @@ def _stage(
                 unchanged += 1
                 continue
             content, key = output.render(), output.key
+            rendered += 1
         else:
             content, key = output.content, ""
         new[relative] = Written(hashlib.sha256(content).hexdigest(), len(content), key)
@@ -161,7 +163,7 @@ def _stage(
         temporary = staging / str(len(staged))
         temporary.write_bytes(content)
         staged.append((relative, temporary))
-    return new, staged, unchanged
+    return new, staged, unchanged, rendered
 
 
 class _Containment:
