@@ -175,3 +175,35 @@ def test_a_new_article_renders_only_the_pages_that_show_it(
     # feeds of the site, Local and Harbor. Not the other articles, their dates, Sports.
     assert report.write.rendered < first.write.rendered / 2
     assert sports.stat().st_mtime_ns == untouched
+
+
+def test_stable_pagination_keeps_full_pages_as_they_were(
+    make_site: Callable[..., Path],
+) -> None:
+    def story(n: int) -> str:
+        return article(title=f"Story {n}", date=f"2026-0{1 + n // 9}-{1 + n % 9:02d}")
+
+    root = make_site(
+        {f"articles/s{n}.md": story(n) for n in range(7)},
+        config=BASIC_CONFIG + "per_page: 3\npagination: stable\nsearch: false\n",
+    )
+    build(BuildOptions(root=root, now=NOW))
+    # Seven articles: /page/1/ the oldest three, /page/2/ the next three, the front page one.
+    page_one = root / "site/page/1/index.html"
+    text = page_one.read_text(encoding="utf-8")
+    assert [f"Story {n}<" in text for n in range(7)] == [True] * 3 + [False] * 4
+    assert (root / "site/page/2/index.html").is_file()
+    assert not (root / "site/page/3").exists()
+    kept = {p: p.stat().st_mtime_ns for p in (page_one, root / "site/page/2/index.html")}
+    for n in (7, 8):  # the front page fills up; nothing else changes
+        make_site({f"articles/s{n}.md": story(n)}, config=None)
+        build(BuildOptions(root=root, now=NOW))
+        assert {p: p.stat().st_mtime_ns for p in kept} == kept
+    make_site({"articles/s9.md": story(9)}, config=None)  # a new page number begins
+    build(BuildOptions(root=root, now=NOW))
+    assert page_one.stat().st_mtime_ns == kept[page_one]
+    front = (root / "site/index.html").read_text(encoding="utf-8")
+    assert "Story 9<" in front
+    assert "Story 8<" not in front
+    assert "Story 8<" in (root / "site/page/3/index.html").read_text(encoding="utf-8")
+    assert 'href="/page/3/"' in front

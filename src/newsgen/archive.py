@@ -163,9 +163,10 @@ def plan(rendered: Iterable[RenderedArticle], config: Config) -> SitePlan:
     home_feed = Feed(config.title, urls.HOME, articles[: config.feeds.items])
     feeds = [home_feed]
     home = Group("home", config.title, urls.HOME, articles)
-    listings = list(paginate(home, config.per_page, home_feed))
+    stable = config.pagination == "stable"
+    listings = list(paginate(home, config.per_page, home_feed, stable=stable))
     for kind in PERIOD_KINDS:
-        listings.extend(_period_listings(periods[kind], config.per_page))
+        listings.extend(_period_listings(periods[kind], config.per_page, stable))
     for kind in KINDS:
         for group in terms[kind]:
             feed = Feed(
@@ -203,33 +204,63 @@ def paginate(
     per_page: int,
     feed: Feed | None,
     *,
+    stable: bool = False,
     newer: Link | None = None,
     older: Link | None = None,
     parents: tuple[Link, ...] = (),
 ) -> tuple[Listing, ...]:
-    """Split a group's listing into pages; an empty listing still has its first page."""
-    articles = group.articles
-    count = max(1, -(-len(articles) // per_page))
+    """Split a group's listing into pages, front page first; an empty listing has one page."""
+    pages = _stable_pages(group, per_page) if stable else _newest_pages(group, per_page)
     return tuple(
         Listing(
             kind=group.kind,
             title=group.name,
-            url=urls.paginated(group.url, number),
+            url=url,
             number=number,
-            count=count,
-            articles=tuple(articles[(number - 1) * per_page : number * per_page]),
-            previous_url=urls.paginated(group.url, number - 1) if number > 1 else None,
-            next_url=urls.paginated(group.url, number + 1) if number < count else None,
+            count=len(pages),
+            articles=articles,
+            previous_url=pages[index - 1][1] if index > 0 else None,
+            next_url=pages[index + 1][1] if index + 1 < len(pages) else None,
             feed=feed,
             newer=newer,
             older=older,
             parents=parents,
         )
-        for number in range(1, count + 1)
+        for index, (number, url, articles) in enumerate(pages)
     )
 
 
-def _period_listings(groups: tuple[Group, ...], per_page: int) -> Iterable[Listing]:
+Page = tuple[int, str, tuple[RenderedArticle, ...]]  # number, URL, articles
+
+
+def _newest_pages(group: Group, per_page: int) -> list[Page]:
+    """Page 1 is the newest: every page shifts when an article arrives."""
+    count = max(1, -(-len(group.articles) // per_page))
+    return [
+        (
+            number,
+            urls.paginated(group.url, number),
+            group.articles[(number - 1) * per_page : number * per_page],
+        )
+        for number in range(1, count + 1)
+    ]
+
+
+def _stable_pages(group: Group, per_page: int) -> list[Page]:
+    """Pages counted from the oldest article: /page/1/ holds the oldest, and a page once full
+    never changes. The front page holds the newest articles, between 1 and per_page of them;
+    a new article changes it alone, until it is full and a new page number begins."""
+    articles = group.articles
+    count = max(1, -(-len(articles) // per_page))
+    front = len(articles) - (count - 1) * per_page
+    pages: list[Page] = [(count, group.url, articles[:front])]
+    for number in range(count - 1, 0, -1):
+        start = front + (count - 1 - number) * per_page
+        pages.append((number, f"{group.url}page/{number}/", articles[start : start + per_page]))
+    return pages
+
+
+def _period_listings(groups: tuple[Group, ...], per_page: int, stable: bool) -> Iterable[Listing]:
     """Periods are newest first, so a period's neighbours in the tuple skip empty periods."""
     for index, group in enumerate(groups):
         newer = groups[index - 1] if index > 0 else None
@@ -238,6 +269,7 @@ def _period_listings(groups: tuple[Group, ...], per_page: int) -> Iterable[Listi
             group,
             per_page,
             None,
+            stable=stable,
             newer=_link(newer) if newer else None,
             older=_link(older) if older else None,
             parents=_parents(group),

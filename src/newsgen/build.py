@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +28,8 @@ class BuildOptions:
     force: bool = False  # write into an output folder that holds files newsgen did not write
     output: Path | None = None  # write here instead of the configured output_dir (serve does)
     full: bool = False  # read and render every article again, ignoring the build cache
+    # Called with (files done, files planned) while the site is written; output is unaffected.
+    progress: Callable[[int, int], None] | None = field(default=None, compare=False)
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)  # processes for Markdown
 
 

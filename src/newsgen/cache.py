@@ -4,7 +4,7 @@ unchanged article is never read, parsed or rendered twice.
 An entry is found by its file's stat (modification time, size, inode), as git's index does;
 any change to those means the file is read again. Rendered bodies are kept one file each and
 read only when a page needs them. A cache from another newsgen version, for other settings,
-or one that cannot be read is discarded (the last with a warning), never trusted.
+or one that cannot be read is discarded with a warning, never trusted.
 """
 
 from __future__ import annotations
@@ -79,7 +79,10 @@ class ArticleCache:
         except Exception:  # any damage at all: the cache is only ever an optimisation
             return {}, "ignored a damaged build cache; this build reads every article again"
         if fingerprint != self.fingerprint:
-            return {}, None  # other settings or another newsgen version: silently outdated
+            return {}, (
+                "ignored a build cache made by another newsgen version or for other "
+                "settings; this build reads every article again"
+            )
         return entries, None
 
     def save(self, entries: dict[str, CachedArticle]) -> None:

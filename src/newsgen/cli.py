@@ -7,9 +7,11 @@ This is the one place that prints. Exit codes: 0 ok, 1 content or config problem
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import signal
 import sys
+import time
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -172,8 +174,36 @@ def _moment(text: str) -> datetime:
     return moment
 
 
+class _Progress:
+    """One line on a terminal, rewritten in place, for builds that take more than a second."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.started < 1.0 or now - self.last < 0.1:
+            return
+        self.last, self.shown = now, True
+        sys.stderr.write(f"\rWriting the site: {done:,} of {max(done, total):,} files")
+        sys.stderr.flush()
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
 def _run_build(args: argparse.Namespace) -> int:
-    report = build(_build_options(args, force=args.force))
+    progress = _Progress() if sys.stderr.isatty() and not args.quiet else None
+    options = dataclasses.replace(_build_options(args, force=args.force), progress=progress)
+    try:
+        report = build(options)
+    finally:
+        if progress is not None:
+            progress.clear()
     _print_warnings(report.warnings)
     if not args.quiet:
         print(_summary(report))

@@ -45,6 +45,9 @@ class Config:
     permalink: str = DEFAULT_PERMALINK
     # per_page: articles per page of the front page and every listing.
     per_page: int = 10
+    # pagination: "newest" (page 1 is the newest) or "stable" (page numbers count from the
+    # oldest article, so a page once written keeps its URL and its articles).
+    pagination: str = "newest"
     # feeds.items and feeds.content: see FeedOptions.
     feeds: FeedOptions = FeedOptions()
     # markdown.allow_html: pass raw HTML in Markdown through instead of escaping it.
@@ -80,7 +83,7 @@ class Config:
 
 TOP_KEYS = (
     "title", "base_url", "timezone", "language", "description", "permalink",
-    "per_page", "feeds", "markdown", "output_dir", "search", "sitemap",
+    "per_page", "pagination", "feeds", "markdown", "output_dir", "search", "sitemap",
 )  # fmt: skip
 
 
@@ -136,6 +139,7 @@ def parse_config(text: str, root: Path) -> Config:
         description=fields.text("description") or "",
         permalink=permalink,
         per_page=fields.integer("per_page", 10, minimum=1),
+        pagination=fields.choice("pagination", ("newest", "stable")),
         feeds=FeedOptions(
             items=feeds.integer("items", 20, minimum=1),
             content=feeds.choice("content", ("full", "summary")),

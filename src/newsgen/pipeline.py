@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -49,7 +49,10 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
     site = archive.plan(selection.published, config)
     env = make_environment(config)
     try:
-        written = writer.write(_outputs(site, env, config, now), output, force=options.force)
+        outputs = _outputs(site, env, config, now)
+        if options.progress is not None:
+            outputs = _reporting(outputs, _planned_files(site), options.progress)
+        written = writer.write(outputs, output, force=options.force)
     except jinja2.TemplateError as exc:
         raise BuildFailed([template_problem(exc, config.root)]) from exc
     if loaded.changed:
@@ -85,6 +88,25 @@ def _outputs(
         sitemaps.render(site, config, now),
         assets.collect(config),
     )
+
+
+def _planned_files(site: archive.SitePlan) -> int:
+    return (
+        len(site.articles)
+        + len(site.listings)
+        + len(site.term_indexes)
+        + len(site.redirects)
+        + 3
+        + 3 * len(site.feeds)
+    )
+
+
+def _reporting(
+    outputs: Iterator[OutputFile | PlannedFile], total: int, progress: Callable[[int, int], None]
+) -> Iterator[OutputFile | PlannedFile]:
+    for done, output in enumerate(outputs, start=1):
+        progress(done, total)
+        yield output
 
 
 def site_key(config: Config) -> str:

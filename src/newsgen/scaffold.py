@@ -98,6 +98,8 @@ timezone: UTC
 # permalink: /{year}/{month}/{day}/{slug}/
 # Articles per page of the front page and of every listing.
 # per_page: 10
+# "newest" (page 1 is the newest) or "stable" (pages counted from the oldest never change).
+# pagination: newest
 # feeds:
 #   items: 20          # newest articles per feed
 #   content: full      # full article bodies, or "summary"
