@@ -105,13 +105,7 @@ def _parser() -> argparse.ArgumentParser:
 
     new_parser = commands.add_parser("new", help="write a new article file, dated now")
     new_parser.add_argument("title", metavar="HEADLINE")
-    new_parser.add_argument(
-        "-s",
-        "--source",
-        type=Path,
-        default=Path(),
-        help="the site folder, holding newsgen.yaml (default: current folder)",
-    )
+    _add_source_option(new_parser)
     new_parser.add_argument("--section")
     new_parser.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
     new_parser.add_argument("--author", action="append", default=[], help="an author (repeatable)")
@@ -131,6 +125,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_source_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-s",
+        "--source",
+        type=Path,
+        default=Path(),
+        help="the site folder, holding newsgen.yaml (default: current folder)",
+    )
+
+
 def _add_site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-j",
@@ -140,13 +144,7 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="processes for reading and rendering articles (default: the number of cores)",
     )
-    parser.add_argument(
-        "-s",
-        "--source",
-        type=Path,
-        default=Path(),
-        help="the site folder, holding newsgen.yaml (default: current folder)",
-    )
+    _add_source_option(parser)
     parser.add_argument("--drafts", action="store_true", help="include articles marked draft")
     parser.add_argument("--future", action="store_true", help="include articles dated after now")
     parser.add_argument(

@@ -76,24 +76,24 @@ def _entries(site: SitePlan) -> Iterator[tuple[str, datetime | None]]:
 
 
 def _urlset(entries: Sequence[tuple[str, datetime | None]], config: Config) -> str:
-    lines = [_HEAD, f'<urlset xmlns="{_SITEMAP_NS}">\n']
-    for url, lastmod in entries:
-        lines.append(f"<url><loc>{escape(urls.absolute(config.base_url, url))}</loc>")
-        if lastmod is not None:
-            lines.append(f"<lastmod>{lastmod.isoformat()}</lastmod>")
-        lines.append("</url>\n")
-    lines.append("</urlset>\n")
-    return "".join(lines)
+    return _locations("urlset", "url", entries, config)
 
 
 def _sitemap_index(parts: Sequence[tuple[str, datetime | None]], config: Config) -> str:
-    lines = [_HEAD, f'<sitemapindex xmlns="{_SITEMAP_NS}">\n']
-    for url, lastmod in parts:
-        lines.append(f"<sitemap><loc>{escape(urls.absolute(config.base_url, url))}</loc>")
+    return _locations("sitemapindex", "sitemap", parts, config)
+
+
+def _locations(
+    root: str, item: str, entries: Sequence[tuple[str, datetime | None]], config: Config
+) -> str:
+    """A sitemap or sitemap index: one <loc> (and <lastmod> where known) per entry."""
+    lines = [_HEAD, f'<{root} xmlns="{_SITEMAP_NS}">\n']
+    for url, lastmod in entries:
+        lines.append(f"<{item}><loc>{escape(urls.absolute(config.base_url, url))}</loc>")
         if lastmod is not None:
             lines.append(f"<lastmod>{lastmod.isoformat()}</lastmod>")
-        lines.append("</sitemap>\n")
-    lines.append("</sitemapindex>\n")
+        lines.append(f"</{item}>\n")
+    lines.append(f"</{root}>\n")
     return "".join(lines)
 
 
