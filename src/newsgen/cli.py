@@ -131,6 +131,7 @@ def _add_source_option(parser: argparse.ArgumentParser) -> None:
         "--source",
         type=Path,
         default=Path(),
+        metavar="DIR",
         help="the site folder, holding newsgen.yaml (default: current folder)",
     )
 
