@@ -207,3 +207,19 @@ def test_stable_pagination_keeps_full_pages_as_they_were(
     assert "Story 8<" not in front
     assert "Story 8<" in (root / "site/page/3/index.html").read_text(encoding="utf-8")
     assert 'href="/page/3/"' in front
+
+
+def test_a_template_change_renders_pages_again_but_not_feeds(
+    make_site: Callable[..., Path],
+) -> None:
+    root = make_site(
+        {f"articles/a{n}.md": article(title=f"Story {n}", tags="[Harbor]") for n in range(3)},
+        config=BASIC_CONFIG + "search: false\n",
+    )
+    build(BuildOptions(root=root, now=NOW))
+    feed = root / "site/tags/harbor/feed.xml"
+    untouched = feed.stat().st_mtime_ns
+    make_site({"templates/footer.html": "<footer><p>New footer</p></footer>\n"}, config=None)
+    report = build(BuildOptions(root=root, now=NOW))
+    assert report.write.rendered == report.pages
+    assert feed.stat().st_mtime_ns == untouched

@@ -19,7 +19,7 @@ from newsgen.errors import BuildFailed, Problem
 from newsgen.links import broken_links
 from newsgen.markdown import make_markdown
 from newsgen.model import RenderedArticle
-from newsgen.pipeline import site_key
+from newsgen.pipeline import settings_key, site_key
 from newsgen.templates import make_environment, template_problem
 
 
@@ -57,9 +57,9 @@ def _check_site(
         return
     try:
         # Render everything a build renders, into nothing, for errors only rendering shows.
-        key = site_key(config)
         for planned in itertools.chain(
-            pages.render(site, env, config, key), feeds.render(site, config, key)
+            pages.render(site, env, config, site_key(config)),
+            feeds.render(site, config, settings_key(config)),
         ):
             planned.render()
         for _ in sitemaps.render(site, config, now):

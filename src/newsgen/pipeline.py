@@ -80,11 +80,10 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
 def _outputs(
     site: archive.SitePlan, env: jinja2.Environment, config: Config, now: datetime
 ) -> Iterator[OutputFile | PlannedFile]:
-    key = site_key(config)
-    html = pages.render(site, env, config, key)
+    html = pages.render(site, env, config, site_key(config))
     return itertools.chain(
         with_search_index(html) if config.search else html,
-        feeds.render(site, config, key),
+        feeds.render(site, config, settings_key(config)),  # feeds use no templates
         sitemaps.render(site, config, now),
         assets.collect(config),
     )
@@ -111,8 +110,12 @@ def _reporting(
 
 def site_key(config: Config) -> str:
     """What every page depends on besides its own content: newsgen, settings, templates."""
-    settings = dataclasses.replace(config, root=Path())
-    return input_digest((__version__, repr(settings), templates_fingerprint(config)))
+    return input_digest((settings_key(config), templates_fingerprint(config)))
+
+
+def settings_key(config: Config) -> str:
+    """What every feed depends on besides its entries: newsgen and the settings."""
+    return input_digest((__version__, repr(dataclasses.replace(config, root=Path()))))
 
 
 def _write_schedule(config: Config, selection: archive.Selection, now: datetime) -> None:
