@@ -57,7 +57,7 @@ def test_a_cache_for_other_settings_is_dropped_with_a_warning(
 
 def test_progress_shows_on_a_terminal_and_nowhere_else(make_site: Callable[..., Path]) -> None:
     files = {
-        f"articles/a{n}.md": article(title=f"Story {n}", body="Words. " * 400) for n in range(400)
+        f"articles/a{n}.md": article(title=f"Story {n}", body="Words. " * 400) for n in range(1500)
     }
     root = make_site(files, config=BASIC_CONFIG + "search: false\n")
     command = [

@@ -41,6 +41,9 @@ class Counts:
 @dataclass(frozen=True, slots=True)
 class BuildState:
     inputs: str
+    # Content digests of sources modified so shortly before the scan that a later change in
+    # the same time stamp tick would not show in their stat (see cache.RACY_NS), as git does.
+    racy: dict[str, str]
     output: str  # fingerprint of the output folder's files: nobody touched the site since
     valid_from: str  # the clock of that build
     valid_until: str | None  # when time alone changes the site
@@ -49,6 +52,9 @@ class BuildState:
     def still_valid(self, inputs: Inputs, output_dir: Path, now: datetime) -> bool:
         if inputs.digest != self.inputs or _folder_fingerprint(output_dir) != self.output:
             return False
+        for path, digest in self.racy.items():
+            if (inputs.racy.get(path) or _content_digest(path)) != digest:
+                return False
         if now < datetime.fromisoformat(self.valid_from):
             return False
         return self.valid_until is None or now < datetime.fromisoformat(self.valid_until)
@@ -57,31 +63,24 @@ class BuildState:
 @dataclass(frozen=True, slots=True)
 class Inputs:
     digest: str
-    scanned_at_ns: int
-    newest_ns: int  # the latest modification time among the sources
-
-    @property
-    def settled(self) -> bool:
-        """False while a source is so new that a change within its time stamp's tick would not
-        show in its stat (see cache.RACY_NS): then the state is not worth keeping."""
-        return self.newest_ns < self.scanned_at_ns - RACY_NS
+    racy: dict[str, str]  # path -> content digest of the sources too new to trust by stat
 
 
 def fingerprint(config: Config, options: tuple[object, ...]) -> Inputs:
-    scanned_at = time.time_ns()
+    racy_after = time.time_ns() - RACY_NS
     digest = hashlib.blake2b(digest_size=16)
     digest.update(repr((__version__, options)).encode())
     try:
         digest.update((config.root / CONFIG_FILE).read_bytes())
     except OSError:
-        return Inputs("", scanned_at, scanned_at)
-    newest = 0
+        return Inputs("", {})
+    racy: dict[str, str] = {}
     for folder in (config.articles_dir, config.templates_dir, config.static_dir):
-        lines, folder_newest = _stats(folder)
-        newest = max(newest, folder_newest)
+        lines, recent = _stats(folder, racy_after)
         for line in sorted(lines):
             digest.update(line.encode() + b"\n")
-    return Inputs(digest.hexdigest(), scanned_at, newest)
+        racy.update((path, _content_digest(path)) for path in recent)
+    return Inputs(digest.hexdigest(), racy)
 
 
 def read(config: Config) -> BuildState | None:
@@ -89,6 +88,7 @@ def read(config: Config) -> BuildState | None:
         data = json.loads((config.state_dir / STATE_FILE).read_text(encoding="utf-8"))
         return BuildState(
             inputs=data["inputs"],
+            racy=dict(data["racy"]),
             output=data["output"],
             valid_from=data["valid_from"],
             valid_until=data["valid_until"],
@@ -107,11 +107,9 @@ def save(
     valid_until: datetime | None,
     counts: Counts,
 ) -> None:
-    if not inputs.settled:
-        (config.state_dir / STATE_FILE).unlink(missing_ok=True)
-        return
     state = BuildState(
         inputs.digest,
+        inputs.racy,
         _folder_fingerprint(output_dir),
         now.isoformat(),
         valid_until.isoformat() if valid_until else None,
@@ -121,18 +119,25 @@ def save(
         write_json(config.state_dir / STATE_FILE, asdict(state))
 
 
+def _content_digest(path: str) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"
+
+
 def _folder_fingerprint(folder: Path) -> str:
     digest = hashlib.blake2b(digest_size=16)
-    for line in sorted(_stats(folder)[0]):
+    for line in sorted(_stats(folder, 0)[0]):
         digest.update(line.encode() + b"\n")
     return digest.hexdigest()
 
 
-def _stats(folder: Path) -> tuple[list[str], int]:
+def _stats(folder: Path, racy_after_ns: int) -> tuple[list[str], list[str]]:
     """'path mtime size inode' for every file below `folder` (os.scandir: no extra reads), and
-    the newest modification time among them."""
+    the paths of files modified after `racy_after_ns`."""
     lines: list[str] = []
-    newest = 0
+    recent: list[str] = []
     pending = [str(folder)]
     while pending:
         try:
@@ -149,5 +154,6 @@ def _stats(folder: Path) -> tuple[list[str], int]:
                     lines.append(f"{entry.path} unreadable")
                     continue
                 lines.append(f"{entry.path} {status.st_mtime_ns} {status.st_size} {status.st_ino}")
-                newest = max(newest, status.st_mtime_ns)
-    return lines, newest
+                if status.st_mtime_ns >= racy_after_ns:
+                    recent.append(entry.path)
+    return lines, recent
