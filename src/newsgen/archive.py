@@ -131,6 +131,22 @@ class SitePlan:
     def entries(self) -> tuple[RenderedArticle, ...]:
         return tuple(page.entry for page in self.articles)
 
+    @property
+    def page_count(self) -> int:
+        """HTML pages: articles, listings, indexes, redirects, the archive, search and 404."""
+        return (
+            len(self.articles)
+            + len(self.listings)
+            + len(self.term_indexes)
+            + len(self.redirects)
+            + 3
+        )
+
+    @property
+    def feed_count(self) -> int:
+        """Feed files: RSS, Atom and JSON Feed for every feed."""
+        return 3 * len(self.feeds)
+
 
 def select(
     articles: Iterable[RenderedArticle], *, drafts: bool, future: bool, now: datetime

@@ -11,7 +11,7 @@ import os
 import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -31,9 +31,9 @@ class Loaded:
     articles: tuple[RenderedArticle, ...]  # every valid article, drafts and future ones too
     problems: tuple[Problem, ...]
     warnings: tuple[Problem, ...]
-    cache_hits: int = 0
-    entries: dict[str, CachedArticle] = field(default_factory=dict)  # for the next cache
-    changed: bool = True  # whether `entries` differ from the cache that was read
+    cache_hits: int
+    entries: dict[str, CachedArticle]  # for the next cache
+    changed: bool  # whether `entries` differ from the cache that was read
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,7 +51,7 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
     try:
         outputs = _outputs(site, env, config, now)
         if options.progress is not None:
-            outputs = _reporting(outputs, _planned_files(site), options.progress)
+            outputs = _reporting(outputs, site.page_count + site.feed_count, options.progress)
         written = writer.write(outputs, output, force=options.force)
     except jinja2.TemplateError as exc:
         raise BuildFailed([template_problem(exc, config.root)]) from exc
@@ -61,12 +61,8 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
         _write_schedule(config, selection, now)
     counts = state.Counts(
         articles=len(site.articles),
-        pages=len(site.articles)
-        + len(site.listings)
-        + len(site.term_indexes)
-        + len(site.redirects)
-        + 3,  # the archive index, search and 404 pages
-        feeds=3 * len(site.feeds),
+        pages=site.page_count,
+        feeds=site.feed_count,
         files=written.files,
         drafts=selection.drafts,
         scheduled=selection.scheduled,
@@ -86,17 +82,6 @@ def _outputs(
         feeds.render(site, config, settings_key(config)),  # feeds use no templates
         sitemaps.render(site, config, now),
         assets.collect(config),
-    )
-
-
-def _planned_files(site: archive.SitePlan) -> int:
-    return (
-        len(site.articles)
-        + len(site.listings)
-        + len(site.term_indexes)
-        + len(site.redirects)
-        + 3
-        + 3 * len(site.feeds)
     )
 
 
