@@ -29,7 +29,8 @@ def test_a_damaged_cache_is_dropped_with_a_warning(
     root = make_site({"articles/a.md": article(), "articles/b.md": article(title="B")})
     assert run_cli("build", "-s", str(root), "--now", NOW).code == 0
     before = site_files(root)
-    (root / ".newsgen/cache/articles.pickle").write_bytes(b"newsgen-cache\n\x80\x05garbage")
+    for shard in (root / ".newsgen/cache").glob("articles-*.pickle"):
+        shard.write_bytes(b"newsgen-cache\n\x80\x05garbage")
     (root / ".newsgen/state.json").unlink(missing_ok=True)
     result = run_cli("build", "-s", str(root), "--now", NOW)
     assert result.code == 0

@@ -1,9 +1,14 @@
-"""Related articles: most shared tags, then the same section, then the newest."""
+"""Related articles: earlier coverage by most shared tags, then the same section, then the
+most recent; and the memo that spares ranking them again."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsgen.archive import newest_first
 from newsgen.model import Article, Body, RenderedArticle
 from newsgen.related import related_articles
 
@@ -33,24 +38,80 @@ def titles(related: tuple[RenderedArticle, ...]) -> list[str]:
     return [r.article.title for r in related]
 
 
-def test_more_shared_tags_rank_first_then_section_then_recency() -> None:
+def test_earlier_articles_rank_by_shared_tags_then_section_then_recency() -> None:
     # Newest first, as the plan passes them.
     articles = [
-        entry("newest-unrelated", 9, ("sport",), "Sport"),
-        entry("same-section", 8, ("other",), "Local"),
-        entry("one-tag", 7, ("harbor",)),
-        entry("one-tag-same-section", 6, ("harbor",), "Local"),
-        entry("two-tags", 5, ("harbor", "ferry")),
-        entry("subject", 4, ("Harbor", "Ferry", "storm"), "Local"),
+        entry("newer-two-tags", 9, ("harbor", "ferry"), "Local"),
+        entry("subject", 8, ("Harbor", "Ferry", "storm"), "Local"),
+        entry("same-section", 7, ("other",), "Local"),
+        entry("one-tag", 6, ("harbor",)),
+        entry("one-tag-same-section", 5, ("harbor",), "Local"),
+        entry("two-tags", 4, ("harbor", "ferry")),
         entry("old-same-section", 1, (), "Local"),
     ]
-    result = related_articles(articles, count=4)
-    assert titles(result[5]) == ["two-tags", "one-tag-same-section", "one-tag", "same-section"]
+    related, _ = related_articles(articles, count=4)
+    assert titles(related[1]) == ["two-tags", "one-tag-same-section", "one-tag", "same-section"]
 
 
-def test_an_article_is_never_related_to_itself_and_loners_get_nothing() -> None:
+def test_only_earlier_articles_are_related_and_loners_get_nothing() -> None:
     articles = [entry("a", 2, ("x",)), entry("b", 1, ("x",)), entry("loner", 0)]
-    result = related_articles(articles)
-    assert titles(result[0]) == ["b"]
-    assert titles(result[1]) == ["a"]
-    assert result[2] == ()
+    related, _ = related_articles(articles)
+    assert titles(related[0]) == ["b"]
+    assert related[1] == ()
+    assert related[2] == ()
+
+
+TAGS = ("harbor", "ferry", "storm", "budget", "Harbor")
+SECTIONS = (None, "Local", "World")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 30),
+            st.lists(st.sampled_from(TAGS), max_size=3),
+            st.sampled_from(SECTIONS),
+        ),
+        min_size=1,
+        max_size=25,
+    ),
+    st.lists(
+        st.tuples(
+            st.integers(0, 40),
+            st.sampled_from(("add", "remove", "retag", "redate", "resection")),
+            st.integers(0, 30),
+            st.lists(st.sampled_from(TAGS), max_size=3),
+            st.sampled_from(SECTIONS),
+        ),
+        max_size=6,
+    ),
+)
+def test_the_memo_gives_what_ranking_everything_again_gives(
+    first: list[tuple[int, list[str], str | None]],
+    edits: list[tuple[int, str, int, list[str], str | None]],
+) -> None:
+    by_name = {
+        f"a{n}": entry(f"a{n}", days, tuple(tags), section)
+        for n, (days, tags, section) in enumerate(first)
+    }
+    _, memo = related_articles(newest_first(by_name.values()))
+    for target, operation, days, tags, section in edits:
+        name = f"a{target}"
+        old = by_name.get(name)
+        if operation == "remove":
+            by_name.pop(name, None)
+        elif operation == "add" or old is None:
+            by_name[name] = entry(name, days, tuple(tags), section)
+        else:
+            a = old.article
+            by_name[name] = entry(
+                name,
+                days if operation == "redate" else (a.date - START).days,
+                tuple(tags) if operation == "retag" else a.tags,
+                section if operation == "resection" else a.section,
+            )
+        articles = newest_first(by_name.values())
+        incremental, memo = related_articles(articles, memo=memo)
+        fresh, _ = related_articles(articles)
+        assert list(map(titles, incremental)) == list(map(titles, fresh))

@@ -6,8 +6,8 @@ would be written to one path are an error here, before anything is rendered.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from newsgen import urls
@@ -15,7 +15,7 @@ from newsgen.config import CONFIG_FILE, Config
 from newsgen.errors import BuildFailed, Problem
 from newsgen.model import Group, RenderedArticle
 from newsgen.periods import group_by_period
-from newsgen.related import related_articles
+from newsgen.related import RelatedMemo, related_articles
 from newsgen.templates import MONTHS
 from newsgen.terms import KINDS, group_by_term
 
@@ -118,25 +118,97 @@ class Redirect:
 
 
 @dataclass(frozen=True, slots=True)
+class ListingGroup:
+    """A group's whole listing before it is cut into pages; pages are made only when needed,
+    so a build that renders few of them does not build them all."""
+
+    group: Group
+    feed: Feed | None
+    stable: bool  # pagination: stable
+    newer: Link | None = None  # the next period with articles (date archives only)
+    older: Link | None = None
+    parents: tuple[Link, ...] = ()  # a day's month and year, a month's year
+
+    def pages(self, per_page: int) -> tuple[Listing, ...]:
+        return paginate(
+            self.group,
+            per_page,
+            self.feed,
+            stable=self.stable,
+            newer=self.newer,
+            older=self.older,
+            parents=self.parents,
+        )
+
+    def page_count(self, per_page: int) -> int:
+        return max(1, -(-len(self.group.articles) // per_page))
+
+    def spans(self, per_page: int) -> list[Page]:
+        """(number, URL, articles) of every page, front page first."""
+        if self.stable:
+            return _stable_pages(self.group, per_page)
+        return _newest_pages(self.group, per_page)
+
+    def page_urls(self, per_page: int) -> tuple[str, ...]:
+        """The URL of every page, front page first, without making the pages."""
+        count = self.page_count(per_page)
+        url = self.group.url
+        if self.stable:
+            return (url, *(f"{url}page/{number}/" for number in range(count - 1, 0, -1)))
+        return tuple(urls.paginated(url, number) for number in range(1, count + 1))
+
+
+@dataclass(frozen=True, slots=True)
 class SitePlan:
-    articles: tuple[ArticlePage, ...]  # newest first
-    listings: tuple[Listing, ...]
+    entries: tuple[RenderedArticle, ...]  # published articles, newest first
+    related: tuple[tuple[RenderedArticle, ...], ...]  # of each entry
+    listing_groups: tuple[ListingGroup, ...]
     term_indexes: tuple[TermIndex, ...]
     archive: tuple[ArchiveYear, ...]  # newest first
     feeds: tuple[Feed, ...]
     redirects: tuple[Redirect, ...]
     sections: tuple[Link, ...]  # for the navigation bar
+    per_page: int
+    related_memo: RelatedMemo = field(default_factory=RelatedMemo, compare=False)
+
+    def article_page(self, index: int) -> ArticlePage:
+        """The page of entries[index], with its links to periods, terms and neighbours."""
+        entry = self.entries[index]
+        article = entry.article
+        moment = article.local_date
+        return ArticlePage(
+            entry=entry,
+            day=Link(str(moment.day), urls.day_url(moment.year, moment.month, moment.day)),
+            month=Link(MONTHS[moment.month - 1], urls.month_url(moment.year, moment.month)),
+            year=Link(str(moment.year), urls.year_url(moment.year)),
+            section=(
+                Link(article.section, urls.term_url("section", article.section))
+                if article.section
+                else None
+            ),
+            tags=tuple(Link(tag, urls.term_url("tag", tag)) for tag in article.tags),
+            authors=tuple(Link(name, urls.term_url("author", name)) for name in article.authors),
+            older=self.entries[index + 1] if index + 1 < len(self.entries) else None,
+            newer=self.entries[index - 1] if index > 0 else None,
+            related=self.related[index],
+        )
 
     @property
-    def entries(self) -> tuple[RenderedArticle, ...]:
-        return tuple(page.entry for page in self.articles)
+    def articles(self) -> Iterator[ArticlePage]:
+        return (self.article_page(index) for index in range(len(self.entries)))
+
+    @property
+    def listings(self) -> Iterator[Listing]:
+        """Every page of every listing, made one group at a time."""
+        for listing_group in self.listing_groups:
+            yield from listing_group.pages(self.per_page)
 
     @property
     def page_count(self) -> int:
         """HTML pages: articles, listings, indexes, redirects, the archive, search and 404."""
         return (
-            len(self.articles)
-            + len(self.listings)
+            len(self.entries)
+            + sum(group.page_count(self.per_page) for group in self.listing_groups)
             + len(self.term_indexes)
             + len(self.redirects)
             + 3
@@ -172,27 +244,32 @@ def newest_first(articles: Iterable[RenderedArticle]) -> tuple[RenderedArticle, 
     return tuple(sorted(by_source, key=lambda r: r.article.date, reverse=True))
 
 
-def plan(rendered: Iterable[RenderedArticle], config: Config) -> SitePlan:
+def plan(
+    rendered: Iterable[RenderedArticle], config: Config, related_memo: RelatedMemo | None = None
+) -> SitePlan:
+    """The plan of the whole site; `related_memo` (the last build's) spares ranking again the
+    related articles that nothing changed."""
     articles = newest_first(rendered)
     periods = group_by_period(articles)
     terms = {kind: group_by_term(articles, kind) for kind in KINDS}
     home_feed = Feed(config.title, urls.HOME, articles[: config.feeds.items])
     feeds = [home_feed]
-    home = Group("home", config.title, urls.HOME, articles)
     stable = config.pagination == "stable"
-    listings = list(paginate(home, config.per_page, home_feed, stable=stable))
+    listings = [ListingGroup(Group("home", config.title, urls.HOME, articles), home_feed, stable)]
     for kind in PERIOD_KINDS:
-        listings.extend(_period_listings(periods[kind], config.per_page, stable))
+        listings.extend(_period_listings(periods[kind], stable))
     for kind in KINDS:
         for group in terms[kind]:
             feed = Feed(
                 f"{group.name} · {config.title}", group.url, group.articles[: config.feeds.items]
             )
             feeds.append(feed)
-            listings.extend(paginate(group, config.per_page, feed))
+            listings.append(ListingGroup(group, feed, stable=False))
+    related, memo = related_articles(articles, memo=related_memo)
     site = SitePlan(
-        articles=_article_pages(articles),
-        listings=tuple(listings),
+        entries=articles,
+        related=tuple(related),
+        listing_groups=tuple(listings),
         term_indexes=tuple(
             TermIndex(kind, INDEX_TITLES[kind], urls.TERM_INDEXES[kind], _links(terms[kind]))
             for kind in KINDS
@@ -210,6 +287,8 @@ def plan(rendered: Iterable[RenderedArticle], config: Config) -> SitePlan:
             for alias in r.article.aliases
         ),
         sections=_links(terms["section"]),
+        per_page=config.per_page,
+        related_memo=memo,
     )
     check_collisions(site)
     return site
@@ -276,16 +355,15 @@ def _stable_pages(group: Group, per_page: int) -> list[Page]:
     return pages
 
 
-def _period_listings(groups: tuple[Group, ...], per_page: int, stable: bool) -> Iterable[Listing]:
+def _period_listings(groups: tuple[Group, ...], stable: bool) -> Iterable[ListingGroup]:
     """Periods are newest first, so a period's neighbours in the tuple skip empty periods."""
     for index, group in enumerate(groups):
         newer = groups[index - 1] if index > 0 else None
         older = groups[index + 1] if index + 1 < len(groups) else None
-        yield from paginate(
+        yield ListingGroup(
             group,
-            per_page,
             None,
-            stable=stable,
+            stable,
             newer=_link(newer) if newer else None,
             older=_link(older) if older else None,
             parents=_parents(group),
@@ -300,35 +378,6 @@ def _parents(group: Group) -> tuple[Link, ...]:
         f"{MONTHS[moment.month - 1]} {moment.year}", urls.month_url(moment.year, moment.month)
     )
     return {"year": (), "month": (year,), "day": (year, month)}[group.kind]
-
-
-def _article_pages(articles: tuple[RenderedArticle, ...]) -> tuple[ArticlePage, ...]:
-    related = related_articles(articles)
-    pages = []
-    for index, entry in enumerate(articles):
-        article = entry.article
-        moment = article.local_date
-        pages.append(
-            ArticlePage(
-                entry=entry,
-                day=Link(str(moment.day), urls.day_url(moment.year, moment.month, moment.day)),
-                month=Link(MONTHS[moment.month - 1], urls.month_url(moment.year, moment.month)),
-                year=Link(str(moment.year), urls.year_url(moment.year)),
-                section=(
-                    Link(article.section, urls.term_url("section", article.section))
-                    if article.section
-                    else None
-                ),
-                tags=tuple(Link(tag, urls.term_url("tag", tag)) for tag in article.tags),
-                authors=tuple(
-                    Link(name, urls.term_url("author", name)) for name in article.authors
-                ),
-                older=articles[index + 1] if index + 1 < len(articles) else None,
-                newer=articles[index - 1] if index > 0 else None,
-                related=related[index],
-            )
-        )
-    return tuple(pages)
 
 
 def _archive_years(periods: dict[str, tuple[Group, ...]]) -> tuple[ArchiveYear, ...]:
@@ -396,12 +445,12 @@ def _outputs(site: SitePlan) -> Iterable[tuple[str, str, str, tuple[int, int]]]:
         urls.NEWS_SITEMAP,
         urls.ROBOTS,
         *(index.url for index in site.term_indexes),
-        *(listing.url for listing in site.listings),
+        *(url for group in site.listing_groups for url in group.page_urls(site.per_page)),
         *(url for feed in site.feeds for url in (feed.rss_url, feed.atom_url, feed.json_url)),
     ):
         yield url, f"the page {url}", CONFIG_FILE, (1, 1)
-    for page in site.articles:
-        article = page.entry.article
+    for entry in site.entries:
+        article = entry.article
         # Without a 'slug' key the URL comes from the title, so point there.
         key = "slug" if "slug" in article.positions else "title"
         yield article.url, "this article", article.source, article.position(key)

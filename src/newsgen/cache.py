@@ -12,14 +12,19 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from newsgen import __version__
 from newsgen.config import Config
-from newsgen.model import Body, RenderedArticle
+from newsgen.model import Body, RenderedArticle, pickle_by_fields
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
+# The cache is split into shards by source path, so that a build after one new article
+# writes one shard again, not the whole cache.
+SHARDS = 32
 _MAGIC = b"newsgen-cache\n"
 # File systems stamp modification times in coarse ticks (up to seconds on some): a file saved
 # twice within one tick keeps its stat. As git does, a stat is trusted only for a file that
@@ -36,6 +41,8 @@ class CachedArticle:
     def still_fresh(self, stat: tuple[int, int, int]) -> bool:
         return stat == self.stat and stat[0] < self.read_at_ns - RACY_NS
 
+    __reduce__ = pickle_by_fields
+
 
 def settings_fingerprint(config: Config) -> str:
     """What shapes a parsed and rendered article besides its own text."""
@@ -45,6 +52,10 @@ def settings_fingerprint(config: Config) -> str:
 
 def article_digest(fingerprint: str, data: bytes) -> str:
     return hashlib.sha256(fingerprint.encode() + b"\0" + data).hexdigest()
+
+
+def shard_of(source: str) -> int:
+    return zlib.crc32(source.encode()) % SHARDS
 
 
 def stat_key(path: Path) -> tuple[int, int, int]:
@@ -58,59 +69,72 @@ class ArticleCache:
         self.fingerprint = fingerprint
         self.bodies = folder / "bodies"
 
-    @property
-    def _index(self) -> Path:
-        return self.folder / "articles.pickle"
+    def _shard(self, number: int) -> Path:
+        return self.folder / f"articles-{number:02}.pickle"
 
     def load(self) -> tuple[dict[str, CachedArticle], str | None]:
         """The cached articles by source path, and a warning if a damaged cache was dropped."""
-        try:
-            data = self._index.read_bytes()
-        except FileNotFoundError:
-            return {}, None
-        except OSError as exc:
-            return {}, f"ignored the build cache: {exc.strerror}"
-        try:
-            if not data.startswith(_MAGIC):
-                raise ValueError("not a newsgen cache")
-            fingerprint, entries = pickle.loads(data[len(_MAGIC) :])
-            if not isinstance(entries, dict):
-                raise ValueError("not a newsgen cache")
-        except Exception:  # any damage at all: the cache is only ever an optimisation
-            return {}, "ignored a damaged build cache; this build reads every article again"
-        if fingerprint != self.fingerprint:
-            return {}, (
-                "ignored a build cache made by another newsgen version or for other "
-                "settings; this build reads every article again"
-            )
+        entries: dict[str, CachedArticle] = {}
+        for number in range(SHARDS):
+            try:
+                data = self._shard(number).read_bytes()
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                return {}, f"ignored the build cache: {exc.strerror}"
+            try:
+                if not data.startswith(_MAGIC):
+                    raise ValueError("not a newsgen cache")
+                fingerprint, shard = pickle.loads(data[len(_MAGIC) :])
+                if not isinstance(shard, dict):
+                    raise ValueError("not a newsgen cache")
+            except Exception:  # any damage at all: the cache is only ever an optimisation
+                return {}, "ignored a damaged build cache; this build reads every article again"
+            if fingerprint != self.fingerprint:
+                return {}, (
+                    "ignored a build cache made by another newsgen version or for other "
+                    "settings; this build reads every article again"
+                )
+            entries.update(shard)
         return entries, None
 
-    def save(self, entries: dict[str, CachedArticle]) -> None:
-        """Keep `entries` for the next build; a cache that cannot be written is skipped."""
+    def save(
+        self,
+        entries: dict[str, CachedArticle],
+        changed: Iterable[str] | None = None,
+        dropped_bodies: Iterable[str] = (),
+    ) -> None:
+        """Keep `entries` for the next build: only the shards holding a `changed` source (all
+        when None) are written again. A cache that cannot be written is skipped."""
         if any(entry.rendered.body.path is None for entry in entries.values()):
             return  # some bodies could not be stored: a partial cache is not worth keeping
+        shards: list[dict[str, CachedArticle]] = [{} for _ in range(SHARDS)]
+        for source, entry in entries.items():
+            shards[shard_of(source)][source] = entry
+        dirty = range(SHARDS) if changed is None else sorted({shard_of(s) for s in changed})
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            temporary = self._index.with_name(f"{self._index.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(_MAGIC + pickle.dumps((self.fingerprint, entries), protocol=5))
-            temporary.replace(self._index)
-            self._prune_bodies({entry.rendered.digest for entry in entries.values()})
+            for number in dirty:
+                path = self._shard(number)
+                temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+                content = pickle.dumps((self.fingerprint, shards[number]), protocol=5)
+                temporary.write_bytes(_MAGIC + content)
+                temporary.replace(path)
+            keep = {entry.rendered.digest for entry in entries.values()}
+            for digest in set(dropped_bodies) - keep:
+                self._body_path(digest).unlink(missing_ok=True)
         except OSError:
             return
 
     def store_body(self, digest: str, html: str) -> Body:
         """Keep a rendered body on disk and return a Body that reads it back when needed."""
-        path = self.bodies / digest[:2] / f"{digest}.html"
+        path = self._body_path(digest)
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
             temporary.write_text(html, encoding="utf-8")
             temporary.replace(path)
-        return Body(path=path)
+        return Body(path=str(path))
 
-    def _prune_bodies(self, keep: set[str]) -> None:
-        if not self.bodies.is_dir():
-            return
-        for path in self.bodies.glob("*/*.html"):
-            if path.stem not in keep:
-                path.unlink(missing_ok=True)
+    def _body_path(self, digest: str) -> Path:
+        return self.bodies / digest[:2] / f"{digest}.html"

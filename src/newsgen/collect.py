@@ -6,6 +6,7 @@ written and bodies stay in memory.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import time
@@ -33,7 +34,8 @@ class Loaded:
     warnings: tuple[Problem, ...]
     cache_hits: int
     entries: dict[str, CachedArticle]  # for the next cache
-    changed: bool  # whether `entries` differ from the cache that was read
+    changed: frozenset[str]  # sources whose entries differ from the cache that was read
+    dropped_bodies: frozenset[str]  # digests of bodies the cache held for changed sources
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +85,10 @@ def load(
         warnings.extend(result.warnings)
         if result.rendered is not None:
             entries[result.source] = CachedArticle(result.stat, result.rendered, result.read_at)
-    changed = bool(misses) or entries.keys() != previous.keys()
+    changed = frozenset(source for _, source, _ in misses) | (previous.keys() - entries.keys())
+    dropped = frozenset(previous[s].rendered.digest for s in changed if s in previous)
     articles = tuple(entries[source].rendered for source in sorted(entries))
-    return Loaded(articles, tuple(problems), tuple(warnings), hits, entries, changed)
+    return Loaded(articles, tuple(problems), tuple(warnings), hits, entries, changed, dropped)
 
 
 def _read_one(
@@ -113,8 +116,10 @@ def _read_one(
             body = cache.store_body(digest, rendered.body.read())
         except OSError:  # the cache is an optimisation: keep this body in memory instead
             return _Result(source, stat, read_at, rendered, (), found)
+        # The Markdown source is not needed once rendered: kept, it would be most of the
+        # cache's bytes, and reading the cache would cost more than the rest of a build.
         rendered = RenderedArticle(
-            rendered.article,
+            dataclasses.replace(rendered.article, body=""),
             body,
             rendered.summary_html,
             rendered.summary_text,

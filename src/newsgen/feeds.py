@@ -19,7 +19,7 @@ from newsgen import urls
 from newsgen.archive import Feed, SitePlan
 from newsgen.config import Config
 from newsgen.markdown import absolutize
-from newsgen.model import PlannedFile, RenderedArticle, input_digest
+from newsgen.model import PlannedFile, RenderedArticle, Unit, input_digest
 
 # An empty feed still needs a date; a fixed one keeps the output reproducible.
 EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=UTC)
@@ -27,20 +27,31 @@ EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=UTC)
 
 def render(site: SitePlan, config: Config, site_key: str) -> Iterator[PlannedFile]:
     """Each feed in three formats, planned with a key of its entries and the settings."""
+    for unit in units(site, config, site_key):
+        yield from unit.files()
+
+
+def units(site: SitePlan, config: Config, site_key: str) -> Iterator[Unit]:
+    """One unit per feed: its three formats change together."""
     for feed in site.feeds:
-        key = input_digest(
-            (site_key, feed.title, feed.page_url, tuple(r.digest for r in feed.articles))
-        )
-        generator = functools.cache(partial(_generator, feed, config))
-        for url, name in ((feed.rss_url, "rss"), (feed.atom_url, "atom")):
-            yield PlannedFile(
-                urls.output_path(url),
-                f"{key}-{name}",
-                partial(_xml_feed, generator, name, url, feed.page_url, config),
-            )
+        signature = (feed.title, feed.page_url, tuple(r.digest for r in feed.articles))
+        yield Unit(f"feed {feed.page_url}", signature, partial(_files, feed, config, site_key))
+
+
+def _files(feed: Feed, config: Config, site_key: str) -> Iterator[PlannedFile]:
+    key = input_digest(
+        (site_key, feed.title, feed.page_url, tuple(r.digest for r in feed.articles))
+    )
+    generator = functools.cache(partial(_generator, feed, config))
+    for url, name in ((feed.rss_url, "rss"), (feed.atom_url, "atom")):
         yield PlannedFile(
-            urls.output_path(feed.json_url), f"{key}-json", partial(json_feed, feed, config)
+            urls.output_path(url),
+            f"{key}-{name}",
+            partial(_xml_feed, generator, name, url, feed.page_url, config),
         )
+    yield PlannedFile(
+        urls.output_path(feed.json_url), f"{key}-json", partial(json_feed, feed, config)
+    )
 
 
 def _xml_feed(

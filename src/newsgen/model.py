@@ -6,10 +6,16 @@ Nothing here does IO or holds behaviour beyond small derived properties.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
+from typing import Any
+
+
+def pickle_by_fields(self: Any) -> tuple[type, tuple[object, ...]]:
+    """Pickle as constructor arguments: several times faster to load than the per-field state
+    dataclasses pickle by default, which matters for a build cache of 100,000 articles."""
+    return type(self), tuple(getattr(self, name) for name in self.__slots__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +47,8 @@ class Article:
     def position(self, key: str) -> tuple[int, int]:
         return self.positions.get(key, (1, 1))
 
+    __reduce__ = pickle_by_fields
+
 
 @dataclass(frozen=True, slots=True)
 class Body:
@@ -48,13 +56,16 @@ class Body:
     so that a build never holds every rendered body at once."""
 
     text: str | None = None
-    path: Path | None = None
+    path: str | None = None  # a str, not a Path: a cache of 100,000 loads faster
 
     def read(self) -> str:
         if self.text is not None:
             return self.text
         assert self.path is not None
-        return self.path.read_text(encoding="utf-8")
+        with open(self.path, encoding="utf-8") as file:  # noqa: PTH123 - path is a str
+            return file.read()
+
+    __reduce__ = pickle_by_fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +88,8 @@ class RenderedArticle:
     def reading_minutes(self) -> int:
         return max(1, round(self.words / 230))
 
+    __reduce__ = pickle_by_fields
+
 
 @dataclass(frozen=True, slots=True)
 class OutputFile:
@@ -94,6 +107,18 @@ class PlannedFile:
     path: str
     key: str
     render: Callable[[], bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """Files of the site that change together: an article page, all pages of one listing, a
+    feed in its three formats. `signature` holds everything the files show, as values whose
+    repr() is stable (see input_digest); while it is unchanged since the last build, the
+    files need not even be planned (see memo.py)."""
+
+    name: str  # unique in a site: "article articles/2026/x.md", "listing /tags/harbor/"
+    signature: object
+    files: Callable[[], Iterable[PlannedFile]]
 
 
 def input_digest(parts: object) -> str:

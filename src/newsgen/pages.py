@@ -7,16 +7,16 @@ Pages are yielded as they are rendered so the writer can stream them to disk. St
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
 
 import jinja2
 
 from newsgen import urls
-from newsgen.archive import ArticlePage, Link, Listing, SitePlan
+from newsgen.archive import ArticlePage, Link, Listing, ListingGroup, SitePlan
 from newsgen.config import Config
-from newsgen.model import PlannedFile, input_digest
+from newsgen.model import PlannedFile, Unit, input_digest
 
 # Characters that could end a <script> block or break JavaScript parsing of JSON.
 _SCRIPT_SAFE = str.maketrans(
@@ -27,21 +27,27 @@ _SCRIPT_SAFE = str.maketrans(
 def render(
     site: SitePlan, env: jinja2.Environment, config: Config, site_key: str
 ) -> Iterator[PlannedFile]:
-    """Every page, planned with a key of what it shows; `site_key` covers settings and
-    templates, so a change to either re-renders every page."""
+    """Every page, planned with a key of what it shows."""
+    for unit in units(site, env, config, site_key):
+        yield from unit.files()
+
+
+def units(site: SitePlan, env: jinja2.Environment, config: Config, site_key: str) -> Iterator[Unit]:
+    """Every page as units of pages that change together. Each page's key covers what it
+    shows plus `site_key` (settings and templates), so a change to either re-renders it."""
     # The navigation shows section names only; with their counts in every key, one new
     # article would re-render every page of the site.
     nav = tuple((section.title, section.url) for section in site.sections)
     common = {"sections": site.sections}
 
     def planned(url: str, key: tuple[object, ...], template: str, **context: Any) -> PlannedFile:
-        page = env.get_template(template)
-        render_page = partial(_render, page, {"canonical_url": url, **common, **context})
+        render_page = partial(_render, env, template, {"canonical_url": url, **common, **context})
         return PlannedFile(
             urls.output_path(url), input_digest((site_key, nav, template, url, key)), render_page
         )
 
-    for page in site.articles:
+    def article(index: int) -> Iterator[PlannedFile]:
+        page = site.article_page(index)
         yield planned(
             page.entry.article.url,
             _article_key(page),
@@ -50,28 +56,91 @@ def render(
             entry=page.entry,
             json_ld=LazyJsonLd(page, config),
         )
-    for listing in site.listings:
-        yield planned(listing.url, _listing_key(listing), "list.html", listing=listing)
-    for index in site.term_indexes:
-        yield planned(index.url, tuple(map(_link, index.terms)), "terms.html", index=index)
+
+    def listing(group: ListingGroup) -> Iterator[PlannedFile]:
+        for page in group.pages(site.per_page):
+            yield planned(page.url, _listing_key(page), "list.html", listing=page)
+
+    for index, entry in enumerate(site.entries):
+        yield Unit(
+            f"article {entry.article.source}",
+            _article_signature(site, index),
+            partial(article, index),
+        )
+    for group in site.listing_groups:
+        yield Unit(f"listing {group.group.url}", _group_signature(group), partial(listing, group))
+    for term_index in site.term_indexes:
+        terms_key = tuple(map(_link, term_index.terms))
+        yield Unit(
+            f"index {term_index.url}",
+            terms_key,
+            partial(_one, planned, term_index.url, terms_key, "terms.html", index=term_index),
+        )
     archive_key = tuple((_link(y.year), tuple(map(_link, y.months))) for y in site.archive)
-    yield planned(urls.ARCHIVE, archive_key, "archive.html", years=site.archive)
-    yield planned(urls.SEARCH, (), "search.html")
-    yield planned(urls.NOT_FOUND, (), "404.html")
+    yield Unit(
+        "archive",
+        archive_key,
+        partial(_one, planned, urls.ARCHIVE, archive_key, "archive.html", years=site.archive),
+    )
+    yield Unit("search page", (), partial(_one, planned, urls.SEARCH, (), "search.html"))
+    yield Unit("not found", (), partial(_one, planned, urls.NOT_FOUND, (), "404.html"))
     for redirect in site.redirects:
-        yield PlannedFile(
-            urls.output_path(redirect.url),
-            input_digest((site_key, "redirect.html", redirect.url, redirect.target)),
+        target = (redirect.url, redirect.target)
+        yield Unit(
+            f"redirect {redirect.url}",
+            target,
             partial(
-                _render,
-                env.get_template("redirect.html"),
-                {"redirect": redirect, "canonical_url": redirect.target},
+                _one,
+                planned,
+                redirect.url,
+                target,
+                "redirect.html",
+                redirect=redirect,
+                canonical_url=redirect.target,
             ),
         )
 
 
-def _render(template: jinja2.Template, context: dict[str, Any]) -> bytes:
-    return template.render(**context).encode("utf-8")
+def _one(
+    planned: Callable[..., PlannedFile],
+    url: str,
+    key: tuple[object, ...],
+    template: str,
+    **context: Any,
+) -> Iterator[PlannedFile]:
+    yield planned(url, key, template, **context)
+
+
+def _article_signature(site: SitePlan, index: int) -> tuple[object, ...]:
+    """What an article page shows, read straight from the plan: its article, its neighbours'
+    titles and its related articles (the term and period links follow from the article)."""
+    entries = site.entries
+    newer = entries[index - 1].article if index > 0 else None
+    older = entries[index + 1].article if index + 1 < len(entries) else None
+    return (
+        entries[index].digest,
+        (newer.title, newer.url) if newer else None,
+        (older.title, older.url) if older else None,
+        tuple((r.article.title, r.article.url, r.article.date) for r in site.related[index]),
+    )
+
+
+def _group_signature(group: ListingGroup) -> tuple[object, ...]:
+    return (
+        group.group.kind,
+        group.group.name,
+        group.group.url,
+        group.stable,
+        _link(group.newer),
+        _link(group.older),
+        tuple(map(_link, group.parents)),
+        group.feed.page_url if group.feed else None,
+        tuple(r.digest for r in group.group.articles),
+    )
+
+
+def _render(env: jinja2.Environment, template: str, context: dict[str, Any]) -> bytes:
+    return env.get_template(template).render(**context).encode("utf-8")
 
 
 class LazyJsonLd:

@@ -14,7 +14,19 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from newsgen import __version__, archive, assets, collect, feeds, pages, sitemaps, state, writer
+from newsgen import (
+    __version__,
+    archive,
+    assets,
+    collect,
+    feeds,
+    memo,
+    pages,
+    parallel,
+    sitemaps,
+    state,
+    writer,
+)
 from newsgen.cache import ArticleCache, settings_fingerprint
 from newsgen.config import Config
 from newsgen.errors import BuildFailed, Problem, WriteFailed
@@ -46,21 +58,50 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
     selection = archive.select(
         loaded.articles, drafts=options.drafts, future=options.future, now=now
     )
-    site = archive.plan(selection.published, config)
+    memo_file = memo.memo_path(config.state_dir, output)
+    page_key, feed_key = site_key(config), settings_key(config)
+    previous = None if options.full else memo.load_any(memo_file)
+    site = archive.plan(selection.published, config, previous.related if previous else None)
+    nav = tuple((section.title, section.url) for section in site.sections)
+    context = memo.context(page_key, nav, str(output.resolve()), options.drafts, options.future)
+    if previous is not None and not memo.belongs(previous, context, output / writer.MANIFEST):
+        previous = None
+    units_memo = None if config.search else previous  # TODO(search): the index needs every page
     env = make_environment(config)
+    units = itertools.chain(
+        pages.units(site, env, config, page_key), feeds.units(site, config, feed_key)
+    )
+    sorted_units = memo.Sorted([], {})
     try:
-        outputs = _outputs(site, env, config, now)
+        outputs = _outputs(memo.changed_files(units, units_memo, sorted_units), site, config, now)
         if options.progress is not None:
             outputs = _reporting(outputs, site.page_count + site.feed_count, options.progress)
-        written = writer.write(outputs, output, force=options.force)
+        written = writer.write(
+            outputs,
+            output,
+            force=options.force,
+            keep=sorted_units.kept,
+            render_many=parallel.renderer(options.jobs),
+        )
     except jinja2.TemplateError as exc:
         raise BuildFailed([template_problem(exc, config.root)]) from exc
+    memo.save(
+        memo_file,
+        memo.PlanMemo(
+            context,
+            memo.manifest_stamp(output / writer.MANIFEST),
+            sorted_units.remembered,
+            site.related_memo,
+        ),
+    )
     if loaded.changed:
-        cache.save(loaded.entries)
+        # Without reuse (--full) every shard is written again, dropping stale ones.
+        changed = loaded.changed if not options.full else None
+        cache.save(loaded.entries, changed, loaded.dropped_bodies)
     if options.output is None:  # a preview (serve) says nothing of the published site
         _write_schedule(config, selection, now)
     counts = state.Counts(
-        articles=len(site.articles),
+        articles=len(site.entries),
         pages=site.page_count,
         feeds=site.feed_count,
         files=written.files,
@@ -74,12 +115,10 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
 
 
 def _outputs(
-    site: archive.SitePlan, env: jinja2.Environment, config: Config, now: datetime
+    changed: Iterator[PlannedFile], site: archive.SitePlan, config: Config, now: datetime
 ) -> Iterator[OutputFile | PlannedFile]:
-    html = pages.render(site, env, config, site_key(config))
     return itertools.chain(
-        with_search_index(html) if config.search else html,
-        feeds.render(site, config, settings_key(config)),  # feeds use no templates
+        with_search_index(changed) if config.search else changed,
         sitemaps.render(site, config, now),
         assets.collect(config),
     )

@@ -1,7 +1,10 @@
-"""Related articles: most shared tags first, then the same section, then the newest.
+"""Related articles: earlier coverage of the same story, by most shared tags, then the same
+section, then the most recent.
 
-Built from an inverted index by tag, so the cost follows how many articles share a tag,
-not the square of the archive's size. The order is fully determined by the articles.
+Only articles published before an article are its related articles, as a newspaper's "earlier
+coverage" box shows. So a new article never changes the related articles of the others, and a
+build after one new article need not rank them again: `RelatedMemo` keeps the last build's
+answers and recomputes only the articles an edit can reach.
 """
 
 from __future__ import annotations
@@ -10,40 +13,131 @@ import heapq
 import itertools
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from newsgen.model import RenderedArticle
+from newsgen.model import RenderedArticle, pickle_by_fields
 
 RELATED_COUNT = 3
+# Past this share of changed articles, ranking everything again is cheaper than tracing reach.
+RECOMPUTE_ALL_SHARE = 0.2
+
+
+class Traits(NamedTuple):
+    """What ranking reads of an article."""
+
+    date: float  # POSIX timestamp: the memo of 100,000 loads faster than with datetimes
+    tags: tuple[str, ...]  # case-folded, sorted
+    section: str  # case-folded; "" for none
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedMemo:
+    """The related sources of each article, with the traits they were ranked from."""
+
+    count: int = RELATED_COUNT
+    traits: dict[str, Traits] = field(default_factory=dict)
+    related: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    __reduce__ = pickle_by_fields
 
 
 def related_articles(
-    articles: Sequence[RenderedArticle], count: int = RELATED_COUNT
-) -> list[tuple[RenderedArticle, ...]]:
-    """For each article of the newest-first `articles`, its related articles, best first."""
-    by_tag: dict[str, list[int]] = {}
-    by_section: dict[str, list[int]] = {}
+    articles: Sequence[RenderedArticle],
+    count: int = RELATED_COUNT,
+    memo: RelatedMemo | None = None,
+) -> tuple[list[tuple[RenderedArticle, ...]], RelatedMemo]:
+    """For each article of the newest-first `articles`, its related articles, best first; and
+    the memo for the next build. With `memo`, only articles an edit can reach are ranked."""
+    index = _Index(articles)
+    traits = {r.article.source: _traits(r) for r in articles}
+    stale = _reachable(index, traits, memo) if memo and memo.count == count else None
+    related: dict[str, tuple[str, ...]] = {}
     for rank, rendered in enumerate(articles):
-        for tag in rendered.article.tags:
-            by_tag.setdefault(tag.casefold(), []).append(rank)
-        if rendered.article.section:
-            by_section.setdefault(rendered.article.section.casefold(), []).append(rank)
-    section_sets = {section: set(ranks) for section, ranks in by_section.items()}
-    result = []
-    for rank, rendered in enumerate(articles):
+        source = rendered.article.source
+        if stale is not None and source not in stale and memo is not None:
+            related[source] = memo.related[source]
+        else:
+            related[source] = tuple(articles[o].article.source for o in index.best(rank, count))
+    by_source = {r.article.source: r for r in articles}
+    result = [tuple(by_source[s] for s in related[r.article.source]) for r in articles]
+    return result, RelatedMemo(count, traits, related)
+
+
+def _traits(rendered: RenderedArticle) -> Traits:
+    article = rendered.article
+    return Traits(
+        article.date.timestamp(),
+        tuple(sorted({tag.casefold() for tag in article.tags})),
+        (article.section or "").casefold(),
+    )
+
+
+def _reachable(index: _Index, traits: dict[str, Traits], memo: RelatedMemo) -> set[str] | None:
+    """Articles whose related articles an edit since `memo` may have changed; None: all.
+
+    An article's ranking reads only earlier articles that share a tag or its section, so a
+    change reaches the later articles sharing a tag or section with its old or new traits."""
+    changed = {s for s, t in traits.items() if memo.traits.get(s) != t}
+    removed = memo.traits.keys() - traits.keys()
+    if len(changed) + len(removed) > RECOMPUTE_ALL_SHARE * max(1, len(traits)):
+        return None
+    stale = set(changed)
+    for source in itertools.chain(changed, removed):
+        for old_or_new in (memo.traits.get(source), traits.get(source)):
+            if old_or_new is not None:
+                stale.update(index.later_sharing(old_or_new))
+    return stale
+
+
+class _Index:
+    """Articles by folded tag and section, as ranks in the newest-first order."""
+
+    def __init__(self, articles: Sequence[RenderedArticle]) -> None:
+        self.articles = articles
+        self.by_tag: dict[str, list[int]] = {}
+        self.by_section: dict[str, list[int]] = {}
+        self.section_sets: dict[str, set[int]] = {}
+        for rank, rendered in enumerate(articles):
+            _, tags, section = _traits(rendered)
+            for tag in tags:
+                self.by_tag.setdefault(tag, []).append(rank)
+            if section:
+                self.by_section.setdefault(section, []).append(rank)
+
+    def best(self, rank: int, count: int) -> list[int]:
+        """The `count` best earlier articles (larger ranks) for the article at `rank`."""
+        _, tags, section = _traits(self.articles[rank])
         shared: Counter[int] = Counter()
-        for tag in rendered.article.tags:
-            shared.update(by_tag[tag.casefold()])
-        del shared[rank]
-        section = (rendered.article.section or "").casefold()
-        same_section = by_section.get(section, []) if section else []
-        # Articles sharing only the section rank by recency, so the newest few suffice.
+        for tag in tags:
+            shared.update(other for other in self.by_tag[tag] if other > rank)
+        same_section = self.by_section.get(section, []) if section else []
+        # Articles sharing only the section rank by recency, so the nearest few suffice.
         extra = itertools.islice(
-            (other for other in same_section if other != rank and other not in shared), count
+            (other for other in same_section if other > rank and other not in shared), count
         )
+        in_section = self._members(section)
         candidates = [*shared, *extra]
-        in_section = section_sets.get(section, set())
-        best = heapq.nsmallest(
+        return heapq.nsmallest(
             count, candidates, key=lambda other: (-shared[other], other not in in_section, other)
         )
-        result.append(tuple(articles[other] for other in best))
-    return result
+
+    def _members(self, section: str) -> set[int]:
+        if section not in self.section_sets:
+            self.section_sets[section] = set(self.by_section.get(section, ()))
+        return self.section_sets[section]
+
+    def later_sharing(self, traits: Traits) -> set[str]:
+        """Sources of every article sharing a tag or the section with `traits`, published
+        after them (the only ones whose ranking can read them)."""
+        date, tags, section = traits
+        ranks: set[int] = set()
+        for tag in tags:
+            ranks.update(self.by_tag.get(tag, ()))
+        if section:
+            ranks.update(self.by_section.get(section, ()))
+        return {
+            self.articles[r].article.source
+            for r in ranks
+            if self.articles[r].article.date.timestamp() >= date
+        }

@@ -65,10 +65,11 @@ def robots_txt(config: Config) -> str:
 
 def _entries(site: SitePlan) -> Iterator[tuple[str, datetime | None]]:
     """Every page a reader can land on, with the time its content last changed where known."""
-    for page in site.articles:
-        yield page.entry.article.url, _modified(page.entry)
-    for listing in site.listings:
-        yield listing.url, max((_modified(r) for r in listing.articles), default=None)
+    for entry in site.entries:
+        yield entry.article.url, _modified(entry)
+    for group in site.listing_groups:
+        for _, url, articles in group.spans(site.per_page):
+            yield url, max((_modified(r) for r in articles), default=None)
     for index in site.term_indexes:
         yield index.url, None
     yield urls.ARCHIVE, None

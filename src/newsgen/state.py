@@ -20,7 +20,7 @@ from pathlib import Path
 from newsgen import __version__
 from newsgen.cache import RACY_NS
 from newsgen.config import CONFIG_FILE, Config
-from newsgen.writer import write_json
+from newsgen.writer import MANIFEST, write_json
 
 STATE_FILE = "state.json"
 
@@ -44,13 +44,15 @@ class BuildState:
     # Content digests of sources modified so shortly before the scan that a later change in
     # the same time stamp tick would not show in their stat (see cache.RACY_NS), as git does.
     racy: dict[str, str]
-    output: str  # fingerprint of the output folder's files: nobody touched the site since
+    # The output manifest's stat: no other build wrote the site since. newsgen trusts that the
+    # files it wrote are as it left them (`build --full` checks and repairs them).
+    output: str
     valid_from: str  # the clock of that build
     valid_until: str | None  # when time alone changes the site
     counts: Counts
 
     def still_valid(self, inputs: Inputs, output_dir: Path, now: datetime) -> bool:
-        if inputs.digest != self.inputs or _folder_fingerprint(output_dir) != self.output:
+        if inputs.digest != self.inputs or _manifest_fingerprint(output_dir) != self.output:
             return False
         for path, digest in self.racy.items():
             if (inputs.racy.get(path) or _content_digest(path)) != digest:
@@ -110,7 +112,7 @@ def save(
     state = BuildState(
         inputs.digest,
         inputs.racy,
-        _folder_fingerprint(output_dir),
+        _manifest_fingerprint(output_dir),
         now.isoformat(),
         valid_until.isoformat() if valid_until else None,
         counts,
@@ -126,10 +128,14 @@ def _content_digest(path: str) -> str:
         return "unreadable"
 
 
-def _folder_fingerprint(folder: Path) -> str:
+def _manifest_fingerprint(folder: Path) -> str:
     digest = hashlib.blake2b(digest_size=16)
-    for line in sorted(_stats(folder, 0)[0]):
-        digest.update(line.encode() + b"\n")
+    manifest = folder / MANIFEST
+    try:
+        status = manifest.stat()
+    except OSError:
+        return "no manifest"
+    digest.update(f"{status.st_mtime_ns} {status.st_size} {status.st_ino}".encode())
     return digest.hexdigest()
 
 

@@ -38,6 +38,8 @@ def make_environment(config: Config) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # A build renders with the templates it started with: no stat of the file per page.
+        auto_reload=False,
     )
     env.filters["long_date"] = long_date
     env.filters["iso"] = datetime.isoformat

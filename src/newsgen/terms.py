@@ -28,9 +28,12 @@ def group_by_term(articles: Sequence[RenderedArticle], kind: str) -> tuple[Group
     members: dict[str, list[RenderedArticle]] = {}
     spellings: dict[str, Counter[str]] = {}
     first_use: dict[str, tuple[Article, str]] = {}  # for problems: the first file by path
+    keys: dict[str, str] = {}  # spelling -> key: a term recurs in many articles
     for rendered in articles:
         for name in terms_of(rendered.article, kind):
-            key = unicodedata.normalize("NFC", name).casefold()
+            key = keys.get(name)
+            if key is None:
+                key = keys[name] = unicodedata.normalize("NFC", name).casefold()
             members.setdefault(key, []).append(rendered)
             spellings.setdefault(key, Counter())[name] += 1
             seen = first_use.get(key)

@@ -14,7 +14,7 @@ import hashlib
 import json
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -66,9 +66,18 @@ def check_output_dir(config: Config, output_dir: Path) -> None:
 
 
 def write(
-    outputs: Iterable[OutputFile | PlannedFile], output_dir: Path, *, force: bool = False
+    outputs: Iterable[OutputFile | PlannedFile],
+    output_dir: Path,
+    *,
+    force: bool = False,
+    keep: Iterable[str] = (),
+    render_many: RenderMany | None = None,
 ) -> WriteReport:
-    """Write `outputs` (consumed lazily) to `output_dir`; nothing changes unless all succeed."""
+    """Write `outputs` (consumed lazily) to `output_dir`; nothing changes unless all succeed.
+
+    `keep` names files of the last build that this build vouches are unchanged: they stay as
+    they are without being planned. `render_many` renders a batch of planned files (on all
+    cores); by default each is rendered in turn."""
     created = not output_dir.exists()
     old = _read_manifest(output_dir)
     if old is None:
@@ -89,7 +98,11 @@ def write(
         ) from exc
     succeeded = committing = False
     try:
-        new, staged, unchanged, rendered = _stage(outputs, output_dir, staging, old, force)
+        stage = _Stage(output_dir, staging, old, force, render_many or _render_each)
+        for output in outputs:
+            stage.add(output)
+        stage.finish(keep)
+        new, staged, unchanged, rendered = stage.new, stage.staged, stage.unchanged, stage.rendered
         # Record old and new files before anything moves, so an interrupted commit still
         # leaves every file newsgen wrote in the manifest.
         stale = old.keys() - new.keys()
@@ -124,46 +137,89 @@ def write(
     return WriteReport(len(new), len(staged), unchanged, removed, rendered)
 
 
-def _stage(
-    outputs: Iterable[OutputFile | PlannedFile],
-    output_dir: Path,
-    staging: Path,
-    old: dict[str, Written],
-    force: bool,
-) -> tuple[dict[str, Written], list[tuple[str, Path]], int, int]:
-    new: dict[str, Written] = {}
-    staged: list[tuple[str, Path]] = []
-    unchanged = rendered = 0
-    inside = _Containment(output_dir)
-    for output in outputs:
+RenderMany = Callable[[Sequence[PlannedFile]], list[bytes]]
+# Planned files are rendered in batches of this many, so that render_many can share them out
+# while memory stays bounded.
+BATCH = 512
+
+
+def _render_each(planned: Sequence[PlannedFile]) -> list[bytes]:
+    return [item.render() for item in planned]
+
+
+class _Stage:
+    """Stages outputs in the staging folder, rendering planned files in batches."""
+
+    def __init__(
+        self,
+        output_dir: Path,
+        staging: Path,
+        old: dict[str, Written],
+        force: bool,
+        render_many: RenderMany,
+    ) -> None:
+        self.output_dir, self.staging, self.old, self.force = output_dir, staging, old, force
+        self.render_many = render_many
+        self.new: dict[str, Written] = {}
+        self.staged: list[tuple[str, Path]] = []
+        self.unchanged = self.rendered = 0
+        self.pending: list[tuple[str, PlannedFile]] = []
+        self.seen: set[str] = set()
+        self.inside = _Containment(output_dir)
+
+    def add(self, output: OutputFile | PlannedFile) -> None:
         relative = _checked_path(output.path)
-        if relative in new:
+        if relative in self.seen:
             raise ValueError(f"two outputs for {relative}: the plan must prevent this")
-        target = output_dir / relative
-        previous = old.get(relative)
+        self.seen.add(relative)
         if isinstance(output, PlannedFile):
+            previous = self.old.get(relative)
+            target = self.output_dir / relative
             if previous and previous.key == output.key and _size(target) == previous.size:
-                new[relative] = previous  # same inputs, file intact: not even rendered
-                unchanged += 1
-                continue
-            content, key = output.render(), output.key
-            rendered += 1
-        else:
-            content, key = output.content, ""
-        new[relative] = Written(hashlib.sha256(content).hexdigest(), len(content), key)
-        if previous and previous.sha256 == new[relative].sha256 and _size(target) == len(content):
-            unchanged += 1
-            continue
-        if previous is None and not force and (target.exists() or target.is_symlink()):
+                self.new[relative] = previous  # same inputs, file intact: not even rendered
+                self.unchanged += 1
+                return
+            self.pending.append((relative, output))
+            if len(self.pending) >= BATCH:
+                self.flush()
+            return
+        self._put(relative, output.content, "")
+
+    def finish(self, keep: Iterable[str]) -> None:
+        """Render what is pending; keep the manifest entries of `keep` as they are."""
+        self.flush()
+        for relative in keep:
+            if relative not in self.new:
+                self.new[relative] = self.old[relative]
+                self.unchanged += 1
+
+    def flush(self) -> None:
+        pending, self.pending = self.pending, []
+        contents = self.render_many([planned for _, planned in pending])
+        self.rendered += len(pending)
+        for (relative, planned), content in zip(pending, contents, strict=True):
+            self._put(relative, content, planned.key)
+
+    def _put(self, relative: str, content: bytes, key: str) -> None:
+        target = self.output_dir / relative
+        previous = self.old.get(relative)
+        self.new[relative] = Written(hashlib.sha256(content).hexdigest(), len(content), key)
+        if (
+            previous
+            and previous.sha256 == self.new[relative].sha256
+            and _size(target) == len(content)
+        ):
+            self.unchanged += 1
+            return
+        if previous is None and not self.force and (target.exists() or target.is_symlink()):
             raise OutputRefused(
-                f"refusing to overwrite {output_dir.name}/{relative}: newsgen did "
+                f"refusing to overwrite {self.output_dir.name}/{relative}: newsgen did "
                 "not write it; move it away, or pass --force"
             )
-        inside.check(target.parent)  # only where something is written: resolving costs
-        temporary = staging / str(len(staged))
+        self.inside.check(target.parent)  # only where something is written: resolving costs
+        temporary = self.staging / str(len(self.staged))
         temporary.write_bytes(content)
-        staged.append((relative, temporary))
-    return new, staged, unchanged, rendered
+        self.staged.append((relative, temporary))
 
 
 class _Containment:
