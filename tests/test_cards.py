@@ -11,6 +11,7 @@ import feedparser
 import lxml.html
 
 from newsgen.build import BuildOptions, build
+from newsgen.config import load_config
 
 import golden
 from conftest import BASIC_CONFIG, Run, article
@@ -180,3 +181,24 @@ def test_a_language_without_a_known_territory_asks_for_a_locale(
         "hint: add a 'locale' key such as en_US\n"
         "error: build failed with 1 problem; nothing was written\n"
     )
+
+
+def test_every_page_of_every_golden_site_has_a_card_and_a_locale(each_golden_site: Path) -> None:
+    config = load_config(each_golden_site.parent)
+    pages = [
+        p for p in each_golden_site.rglob("*.html") if b'http-equiv="refresh"' not in p.read_bytes()
+    ]
+    assert pages
+    for page in pages:
+        meta = head_meta(page)
+        assert meta["og:locale"] == [config.locale], page
+        images = meta.get("og:image", [])
+        assert images == meta.get("twitter:image", []), page
+        assert all(i.startswith("https://") and not i.endswith(".svg") for i in images), page
+        if config.image:  # the default stands in wherever a page has no image of its own
+            assert len(images) == 1, page
+        assert meta["twitter:card"] == ["summary_large_image" if images else "summary"], page
+        if meta["og:type"] == ["article"]:
+            publisher = json_ld(page)["publisher"]
+            assert isinstance(publisher, dict)
+            assert ("logo" in publisher) == bool(config.logo), page
