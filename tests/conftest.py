@@ -73,9 +73,29 @@ def article(
 
 
 @pytest.fixture(scope="session")
-def golden_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def golden_builds(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """Build a golden site by name, at most once per test session; read-only for tests."""
+    built: dict[str, Path] = {}
+
+    def build_once(name: str) -> Path:
+        if name not in built:
+            built[name] = golden.build_copy(name, tmp_path_factory.mktemp(name))
+        return built[name]
+
+    return build_once
+
+
+@pytest.fixture(scope="session")
+def golden_site(golden_builds: Callable[[str], Path]) -> Path:
     """The 'courier' golden site, built once per test session; read-only for tests."""
-    return golden.build_copy("courier", tmp_path_factory.mktemp("golden"))
+    return golden_builds("courier")
+
+
+@pytest.fixture(scope="session", params=golden.GOLDEN_SITES)
+def each_golden_site(request: pytest.FixtureRequest, golden_builds: Callable[[str], Path]) -> Path:
+    """Every golden site in turn (tests/golden.py lists them), each built once per session."""
+    name: str = request.param
+    return golden_builds(name)
 
 
 REPOSITORY = Path(__file__).parent.parent

@@ -18,7 +18,7 @@ from newsgen.writer import MANIFEST
 SEARCH_BUNDLE = "pagefind/"
 
 SITES = Path(__file__).parent / "sites"
-GOLDEN_SITES = ("courier",)
+GOLDEN_SITES = ("courier", "valley")
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 
@@ -26,8 +26,8 @@ def build_copy(name: str, workdir: Path) -> Path:
     """Copy a golden site's sources to `workdir` and build them there; return the output folder."""
     source = workdir / name
     shutil.copytree(SITES / name, source, ignore=shutil.ignore_patterns("expected"))
-    build(BuildOptions(root=source, now=NOW))
-    return source / "site"
+    report = build(BuildOptions(root=source, now=NOW))
+    return source / report.output_dir
 
 
 def tree(folder: Path) -> dict[str, bytes]:

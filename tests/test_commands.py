@@ -81,6 +81,10 @@ def test_init_creates_a_site_that_builds_at_once(
         "search",
         "sitemap",
         "max_urls",
+        "image",
+        "image_alt",
+        "logo",
+        "locale",
     ):
         assert f"# {key}:" in config or f"#   {key}:" in config, key
     built = run_cli("build", "-s", str(folder))

@@ -1,4 +1,4 @@
-"""The golden site, built and compared byte for byte with tests/sites/courier/expected/."""
+"""The golden sites, built and compared byte for byte with tests/sites/<name>/expected/."""
 
 from __future__ import annotations
 
@@ -7,22 +7,25 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from newsgen.build import BuildOptions, build
 from newsgen.writer import MANIFEST
 
 import golden
 
 
-def test_golden_site_matches_expected_tree(golden_site: Path) -> None:
-    built = golden.tree(golden_site)
-    expected = golden.tree(golden.SITES / "courier" / "expected")
+def test_golden_site_matches_expected_tree(each_golden_site: Path) -> None:
+    built = golden.tree(each_golden_site)
+    expected = golden.tree(golden.SITES / each_golden_site.parent.name / "expected")
     assert sorted(built) == sorted(expected), "the set of files differs"
     differing = [path for path in built if built[path] != expected[path]]
     assert not differing, f"differs from expected/ (run: python tests/golden.py): {differing}"
 
 
-def test_rebuild_writes_nothing_and_gives_identical_bytes(tmp_path: Path) -> None:
-    output = golden.build_copy("courier", tmp_path)
+@pytest.mark.parametrize("name", golden.GOLDEN_SITES)
+def test_rebuild_writes_nothing_and_gives_identical_bytes(tmp_path: Path, name: str) -> None:
+    output = golden.build_copy(name, tmp_path)
     first = golden.tree(output)
     report = build(BuildOptions(root=output.parent, now=golden.NOW))
     assert report.write.written == 0
@@ -30,9 +33,10 @@ def test_rebuild_writes_nothing_and_gives_identical_bytes(tmp_path: Path) -> Non
     assert golden.tree(output) == first
 
 
-def test_manifest_lists_exactly_the_files_written(golden_site: Path) -> None:
-    manifest = json.loads((golden_site / MANIFEST).read_text(encoding="utf-8"))
-    on_disk = {p.relative_to(golden_site).as_posix() for p in golden_site.rglob("*") if p.is_file()}
+def test_manifest_lists_exactly_the_files_written(each_golden_site: Path) -> None:
+    site = each_golden_site
+    manifest = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
+    on_disk = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
     assert set(manifest["files"]) == on_disk - {MANIFEST}
 
 

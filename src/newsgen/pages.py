@@ -15,6 +15,7 @@ import jinja2
 
 from newsgen import urls
 from newsgen.archive import ArticlePage, Link, Listing, ListingGroup, SitePlan
+from newsgen.cards import card_image
 from newsgen.config import Config
 from newsgen.model import PlannedFile, Unit, input_digest
 
@@ -197,11 +198,7 @@ def news_article_json_ld(page: ArticlePage, config: Config) -> str:
         "dateModified": (article.updated or article.date).isoformat(),
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
-        "publisher": {
-            "@type": "Organization",
-            "name": config.title,
-            "url": urls.absolute(config.base_url, urls.HOME),
-        },
+        "publisher": _publisher(config),
         "inLanguage": config.language,
     }
     if page.authors:
@@ -209,8 +206,9 @@ def news_article_json_ld(page: ArticlePage, config: Config) -> str:
             {"@type": "Person", "name": link.title, "url": urls.absolute(config.base_url, link.url)}
             for link in page.authors
         ]
-    if article.image:
-        data["image"] = [urls.absolute(config.base_url, article.image)]
+    card = card_image(article, config)
+    if card:
+        data["image"] = [card.url]
     if article.section:
         data["articleSection"] = article.section
     if article.tags:
@@ -218,3 +216,18 @@ def news_article_json_ld(page: ArticlePage, config: Config) -> str:
     if article.dateline:
         data["locationCreated"] = {"@type": "Place", "name": article.dateline}
     return json.dumps(data, ensure_ascii=False, indent=1).translate(_SCRIPT_SAFE)
+
+
+def _publisher(config: Config) -> dict[str, Any]:
+    """The publication, with its logo: search engines show it beside the headline."""
+    publisher: dict[str, Any] = {
+        "@type": "Organization",
+        "name": config.title,
+        "url": urls.absolute(config.base_url, urls.HOME),
+    }
+    if config.logo:
+        publisher["logo"] = {
+            "@type": "ImageObject",
+            "url": urls.absolute(config.base_url, config.logo),
+        }
+    return publisher

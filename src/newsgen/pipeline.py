@@ -28,6 +28,7 @@ from newsgen import (
     writer,
 )
 from newsgen.cache import ArticleCache, settings_fingerprint
+from newsgen.cards import svg_warnings
 from newsgen.config import Config
 from newsgen.errors import BuildFailed, Problem, WriteFailed
 from newsgen.model import OutputFile, PlannedFile, input_digest
@@ -111,7 +112,8 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
     )
     changes = [selection.next_due, sitemaps.news_window_ends(site.entries, now)]
     valid_until = min((moment for moment in changes if moment), default=None)
-    return Outcome(counts, written, loaded.warnings, loaded.cache_hits, valid_until)
+    warnings = (*loaded.warnings, *svg_warnings(r.article for r in selection.published))
+    return Outcome(counts, written, warnings, loaded.cache_hits, valid_until)
 
 
 def _outputs(

@@ -111,6 +111,13 @@ timezone: UTC
 # search: true
 # sitemap:
 #   max_urls: 50000    # past this, sitemap.xml becomes an index of parts
+# Share image for pages without one of their own (PNG or JPEG, 1200x630; never SVG).
+# image: /static/card.png
+# image_alt: ""
+# The publication's logo, shown by search engines beside headlines and by feed readers.
+# logo: /static/logo.png
+# og:locale as language_TERRITORY; by default the likeliest one for `language` (en: en_US).
+# locale: en_US
 """
 
 WELCOME = """\

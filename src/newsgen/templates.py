@@ -14,6 +14,7 @@ from pathlib import Path
 import jinja2
 
 from newsgen import urls
+from newsgen.cards import card_image
 from newsgen.config import Config
 from newsgen.errors import Problem
 
@@ -45,6 +46,7 @@ def make_environment(config: Config) -> jinja2.Environment:
     env.filters["iso"] = datetime.isoformat
     env.globals["site"] = config
     env.globals["absolute"] = lambda url: urls.absolute(config.base_url, url)
+    env.globals["card_image"] = lambda article: card_image(article, config)
     return env
 
 
