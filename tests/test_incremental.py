@@ -21,7 +21,7 @@ from conftest import article
 
 NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
 CONFIG = ("title: Test Gazette\nbase_url: https://gazette.example.org\ntimezone: Europe/Berlin\n"
-          "search: false\nper_page: {per_page}\n")  # fmt: skip
+          "search: false\nper_page: {per_page}\npagination: {pagination}\n")  # fmt: skip
 TITLES = ["Harbor reopens", "Council vote", "Storm warning", "Ferry news", "Market day",
           "School roof", "Bridge closed", "Festival opens"]  # fmt: skip
 TAGS = ["Harbor", "harbor", "Council", "Weather", "Roads"]
@@ -35,7 +35,7 @@ operation = st.one_of(
     st.tuples(st.just("rename"), st.integers(0, 20)),
     st.tuples(st.just("touch"), st.integers(0, 20)),
     st.tuples(st.just("template"), st.integers(0, 2)),
-    st.tuples(st.just("config"), st.integers(2, 3)),
+    st.tuples(st.just("config"), st.integers(2, 3), st.sampled_from(["newest", "stable"])),
     st.tuples(st.just("nothing")),
 )
 
@@ -126,8 +126,9 @@ class Session:
         else:
             write(footer, f'<footer class="site-footer"><p>{choice}</p></footer>\n', self.clock)
 
-    def config(self, per_page: int) -> None:
-        write(self.root / "newsgen.yaml", CONFIG.format(per_page=per_page), self.clock)
+    def config(self, per_page: int, pagination: str) -> None:
+        text = CONFIG.format(per_page=per_page, pagination=pagination)
+        write(self.root / "newsgen.yaml", text, self.clock)
 
     def nothing(self) -> None:
         pass
@@ -153,7 +154,7 @@ def test_incremental_builds_equal_clean_builds(steps: list[tuple[Any, ...]]) -> 
         root = workdir / "site-src"
         session = Session(root)
         clock = session.clock
-        write(root / "newsgen.yaml", CONFIG.format(per_page=2), clock)
+        write(root / "newsgen.yaml", CONFIG.format(per_page=2, pagination="newest"), clock)
         for number, title in enumerate(TITLES[:4]):
             write(
                 root / "articles" / f"s{number}.md",
@@ -184,7 +185,9 @@ def test_a_change_within_one_time_stamp_tick_is_not_missed(tmp_path: Path) -> No
     """Two saves of the same size in the same modification time: the stat cannot tell."""
     root = tmp_path / "site-src"
     root.mkdir()
-    (root / "newsgen.yaml").write_text(CONFIG.format(per_page=2), encoding="utf-8")
+    (root / "newsgen.yaml").write_text(
+        CONFIG.format(per_page=2, pagination="newest"), encoding="utf-8"
+    )
     source = root / "articles/a.md"
     source.parent.mkdir()
     source.write_text(article(title="Harbor", body="Version A."), encoding="utf-8")

@@ -264,7 +264,7 @@ def plan(
                 f"{group.name} · {config.title}", group.url, group.articles[: config.feeds.items]
             )
             feeds.append(feed)
-            listings.append(ListingGroup(group, feed, stable=False))
+            listings.append(ListingGroup(group, feed, stable))
     related, memo = related_articles(articles, memo=related_memo)
     site = SitePlan(
         entries=articles,

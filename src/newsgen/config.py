@@ -88,8 +88,10 @@ class Config:
     @property
     def state_dir(self) -> Path:
         """newsgen's own files beside the sources (the schedule), never published."""
-        return self.root / ".newsgen"
+        return self.root / STATE_DIR
 
+
+STATE_DIR = ".newsgen"
 
 TOP_KEYS = (
     "title", "base_url", "timezone", "language", "description", "permalink",

@@ -64,7 +64,8 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
     previous = None if options.full else memo.load_any(memo_file)
     site = archive.plan(selection.published, config, previous.related if previous else None)
     nav = tuple((section.title, section.url) for section in site.sections)
-    context = memo.context(page_key, nav, str(output.resolve()), options.drafts, options.future)
+    # The memo file is already one per output folder (see memo_path).
+    context = memo.context(page_key, nav, options.drafts, options.future)
     if previous is not None and not memo.belongs(previous, context, output / writer.MANIFEST):
         previous = None
     units_memo = None if config.search else previous  # TODO(search): the index needs every page

@@ -1,5 +1,5 @@
-"""`newsgen serve`: build into a temporary folder, serve it like a static host, rebuild when a
-source changes, and reload every open page through server-sent events.
+"""`newsgen serve`: build into the preview folder (preview.py), serve it like a static host,
+rebuild when a source changes, and reload every open page through server-sent events.
 
 The live-reload script is added to HTML responses as they are served, never written to disk.
 A rebuild that fails keeps the last good site and shows its problems over the page.
@@ -12,7 +12,6 @@ import json
 import mimetypes
 import re
 import socket
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
+from newsgen import preview
 from newsgen.build import BuildOptions, build
 from newsgen.errors import BuildFailed, NewsgenError
 from newsgen.watch import watch_sources
@@ -292,36 +292,36 @@ def content_type_of(name: str) -> str:
 
 def serve(options: ServeOptions, say: Callable[[str], None]) -> None:
     """Build, serve and rebuild until interrupted; `say` reports progress to the user."""
-    with tempfile.TemporaryDirectory(prefix="newsgen-serve-") as workspace:
-        state = SiteState(Path(workspace) / "site")
-        site_options = BuildOptions(
-            root=options.build.root,
-            drafts=options.build.drafts,
-            future=options.build.future,
-            now=options.build.now,
-            output=state.folder,
-        )
-        _rebuild(site_options, state, say)
-        server = _start_server(options, state)
-        host, port = server.server_address[:2]
-        if options.host not in LOOPBACK:
-            say(f"warning: serving on {options.host}, reachable from other machines")
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        stop = threading.Event()
+    preview.seed(options.build.root)
+    state = SiteState(preview.preview_folder(options.build.root))
+    site_options = BuildOptions(
+        root=options.build.root,
+        drafts=options.build.drafts,
+        future=options.build.future,
+        now=options.build.now,
+        output=state.folder,
+    )
+    _rebuild(site_options, state, say)
+    server = _start_server(options, state)
+    host, port = server.server_address[:2]
+    if options.host not in LOOPBACK:
+        say(f"warning: serving on {options.host}, reachable from other machines")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    stop = threading.Event()
 
-        def announce() -> None:
-            say(f"Serving the site at http://{_url_host(str(host))}:{port}/ (Ctrl-C to stop)")
+    def announce() -> None:
+        say(f"Serving the site at http://{_url_host(str(host))}:{port}/ (Ctrl-C to stop)")
 
-        try:
-            for changed in watch_sources(options.build.root, stop, on_ready=announce):
-                say(f"{len(changed)} source file(s) changed; rebuilding")
-                _rebuild(site_options, state, say)
-        finally:
-            stop.set()
-            state.stop()
-            server.shutdown()
-            server.server_close()
+    try:
+        for changed in watch_sources(options.build.root, stop, on_ready=announce):
+            say(f"{len(changed)} source file(s) changed; rebuilding")
+            _rebuild(site_options, state, say)
+    finally:
+        stop.set()
+        state.stop()
+        server.shutdown()
+        server.server_close()
 
 
 def _rebuild(options: BuildOptions, state: SiteState, say: Callable[[str], None]) -> None:

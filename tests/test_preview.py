@@ -1,0 +1,86 @@
+"""A build after a small change plans only the units it touches, and `newsgen serve` starts
+from a copy of the published site instead of rendering the archive again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from newsgen import parallel, preview
+from newsgen.build import BuildOptions, build
+
+from conftest import article
+
+NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
+CONFIG = (
+    "title: Test Gazette\nbase_url: https://gazette.example.org\ntimezone: Europe/Berlin\n"
+    "search: false\npagination: stable\nper_page: 5\n"
+)
+
+
+def archive(count: int) -> dict[str, str]:
+    return {
+        f"articles/story-{n}.md": article(
+            title=f"Story {n}", date=f"2026-{1 + n % 10:02}-{1 + n % 27:02}", tags=f"[t{n % 3}]"
+        )
+        for n in range(count)
+    }
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(".newsgen")
+    }
+
+
+def test_a_new_article_renders_only_the_pages_it_touches(make_site: Callable[..., Path]) -> None:
+    root = make_site(archive(58), config=CONFIG)  # 59 articles: no new page number begins
+    first = build(BuildOptions(root=root, now=NOW))
+    assert first.write.rendered > 150
+    (root / "articles/new.md").write_text(
+        article(title="New story", date="2026-11-23", tags="[t1]"), encoding="utf-8"
+    )
+    report = build(BuildOptions(root=root, now=NOW))
+    # The new page, its newer neighbour, the front pages of the home page, its year, month,
+    # day and tag, the tag index and archive, and feeds: never the other 57 article pages.
+    assert 0 < report.write.rendered < 30
+    assert (root / "site/2026/11/23/new-story/index.html").is_file()
+
+
+def test_serve_starts_from_the_published_site_and_never_changes_it(
+    make_site: Callable[..., Path],
+) -> None:
+    root = make_site(archive(30), config=CONFIG)
+    build(BuildOptions(root=root, now=NOW))
+    published = tree(root / "site")
+    preview.seed(root)
+    folder = preview.preview_folder(root)
+    assert tree(folder) == published
+    first = build(BuildOptions(root=root, now=NOW, output=folder))
+    assert first.write.rendered == 0
+    assert first.write.written == 0
+    (root / "articles/story-3.md").write_text(
+        article(title="Story 3, corrected", date="2026-04-04", tags="[t0]"), encoding="utf-8"
+    )
+    build(BuildOptions(root=root, now=NOW, output=folder))
+    assert tree(root / "site") == published, "a rebuild of the preview changed the site"
+    assert (
+        b"Story 3, corrected" in (folder / "2026/04/04/story-3-corrected/index.html").read_bytes()
+    )
+
+
+def test_pages_rendered_on_several_processes_are_the_same_bytes(
+    make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    root = make_site(archive(40), config=CONFIG)
+    build(BuildOptions(root=root, now=NOW, jobs=1))
+    alone = tree(root / "site")
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 2)
+    report = build(BuildOptions(root=root, now=NOW, jobs=3, output=tmp_path / "out"))
+    assert report.write.rendered > 100
+    assert tree(tmp_path / "out") == alone
