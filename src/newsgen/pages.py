@@ -17,7 +17,7 @@ from newsgen import urls
 from newsgen.archive import ArticlePage, Link, Listing, ListingGroup, SitePlan
 from newsgen.cards import card_image
 from newsgen.config import Config
-from newsgen.model import PlannedFile, Unit, input_digest
+from newsgen.model import PlannedFile, RenderedArticle, Unit, input_digest
 
 # Characters that could end a <script> block or break JavaScript parsing of JSON.
 _SCRIPT_SAFE = str.maketrans(
@@ -116,14 +116,23 @@ def _article_signature(site: SitePlan, index: int) -> tuple[object, ...]:
     """What an article page shows, read straight from the plan: its article, its neighbours'
     titles and its related articles (the term and period links follow from the article)."""
     entries = site.entries
-    newer = entries[index - 1].article if index > 0 else None
-    older = entries[index + 1].article if index + 1 < len(entries) else None
+    newer = entries[index - 1] if index > 0 else None
+    older = entries[index + 1] if index + 1 < len(entries) else None
     return (
         entries[index].digest,
-        (newer.title, newer.url) if newer else None,
-        (older.title, older.url) if older else None,
-        tuple((r.article.title, r.article.url, r.article.date) for r in site.related[index]),
+        _link_signature(newer),
+        _link_signature(older),
+        tuple(map(_link_signature, site.related[index])),
     )
+
+
+def _link_signature(entry: RenderedArticle | None) -> str | None:
+    """What a link to another article shows: its title, URL and date (not its body, so that a
+    body edit does not re-render every page that links to the article)."""
+    if entry is None:
+        return None
+    article = entry.article
+    return f"{article.title}\0{article.url}\0{article.date.isoformat()}"
 
 
 def _group_signature(group: ListingGroup) -> tuple[object, ...]:
