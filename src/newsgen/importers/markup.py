@@ -32,9 +32,10 @@ class _Converter(MarkdownConverter):  # type: ignore[misc]
         if not src:
             self.notes.append(f"dropped an {kind} with no address")
             return ""
-        label = (el.get("title") or "").strip() or src
+        label = (el.get("title") or "").strip()
         self.notes.append(f"an {kind} became a link to {src}")
-        return f"\n\n[{self.escape(label, ())}]({src})\n\n"
+        link = f"[{self.escape(label, set())}]({src})" if label else f"<{src}>"
+        return f"\n\n{link}\n\n"
 
     def convert_iframe(self, el: Any, text: str, parent_tags: set[str]) -> str:
         return self._media_link(el, "iframe")

@@ -18,6 +18,7 @@ _WARNING_KINDS = (
     ("iframe", "iframe"),
     ("embed", "embed"),
     ("no date", "missing date"),
+    ("cannot redirect", "old URL without redirect"),
     ("old URL", "old URL"),
     ("slug", "slug clash"),
     ("not carried over", "unmapped key"),
