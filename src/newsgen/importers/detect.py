@@ -40,11 +40,9 @@ def detect_file(head: bytes) -> str:
         if any(tag in lowered for tag in ("<rss", "<feed", "<rdf:rdf")):
             return "feed"
         return "html"
-    if text.startswith("{"):
-        return "feed" if _is_json_feed(head) else "markdown"
-    if text.startswith(("---", "+++")):
-        return "markdown"
-    if _PELICAN_HEADER.match(text):
+    if text.startswith("{") and _is_json_feed(head):
+        return "feed"
+    if text.startswith(("---", "+++", "{")) or _PELICAN_HEADER.match(text):
         return "markdown"
     return "text"
 

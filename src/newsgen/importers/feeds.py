@@ -8,6 +8,7 @@ categories become tags (a feed has no notion of section); its link becomes an al
 from __future__ import annotations
 
 import calendar
+import html
 import json
 import time
 from collections.abc import Mapping
@@ -95,7 +96,9 @@ def _read_json_feed(data: bytes, shown: str) -> SourceResult:
         feed = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         line, column = (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else (1, 1)
-        raise BuildFailed([Problem(shown, line, column, f"not a readable JSON Feed: {exc}")]) from None
+        raise BuildFailed(
+            [Problem(shown, line, column, f"not a readable JSON Feed: {exc}")]
+        ) from None
     items = feed.get("items") if isinstance(feed, dict) else None
     if not isinstance(items, list):
         raise BuildFailed([Problem(shown, 1, 1, "not a JSON Feed: it has no 'items' list")])
@@ -149,8 +152,6 @@ def _iso(value: object) -> datetime | None:
 
 
 def _text_as_html(text: str) -> str:
-    import html  # noqa: PLC0415
-
     return "".join(f"<p>{html.escape(p.strip())}</p>" for p in text.split("\n\n") if p.strip())
 
 

@@ -17,7 +17,7 @@ from markdownify import MarkdownConverter
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
-class _Converter(MarkdownConverter):  # type: ignore[misc]
+class _Converter(MarkdownConverter):
     """markdownify's converter with media kept as links; notes what it changed."""
 
     def __init__(self, notes: list[str], **options: Any) -> None:
@@ -34,7 +34,8 @@ class _Converter(MarkdownConverter):  # type: ignore[misc]
             return ""
         label = (el.get("title") or "").strip()
         self.notes.append(f"an {kind} became a link to {src}")
-        link = f"[{self.escape(label, set())}]({src})" if label else f"<{src}>"
+        escape = self.escape  # type: ignore[attr-defined]
+        link = f"[{escape(label, set())}]({src})" if label else f"<{src}>"
         return f"\n\n{link}\n\n"
 
     def convert_iframe(self, el: Any, text: str, parent_tags: set[str]) -> str:
@@ -60,7 +61,7 @@ class _Converter(MarkdownConverter):  # type: ignore[misc]
         src = el.get("src") or ""
         if urlsplit(src).scheme in ("http", "https"):
             self.notes.append(f"remote image {src} (copy it into static/ to keep it)")
-        return str(super().convert_img(el, text, parent_tags))
+        return str(super().convert_img(el, text, parent_tags))  # type: ignore[misc]
 
 
 def to_markdown(html: str) -> tuple[str, tuple[str, ...]]:

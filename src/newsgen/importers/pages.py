@@ -37,7 +37,7 @@ DEFAULT_BOILERPLATE = (
 )
 _DATE_IN_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 # "ANCHORAGE, Alaska — In a bold move": a place, then an em or en dash (or "--").
-_DATELINE = re.compile(r"^(?P<place>[^—–\n]{2,80}?)\s+(?:—|–|--)\s+(?=\S)")
+_DATELINE = re.compile(r"^(?P<place>[^\u2014\u2013\n]{2,80}?)\s+(?:\u2014|\u2013|--)\s+(?=\S)")
 
 
 def boilerplate_patterns(extra: Sequence[str]) -> tuple[re.Pattern[str], ...]:

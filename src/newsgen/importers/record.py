@@ -10,6 +10,8 @@ from datetime import date, datetime
 
 from newsgen.errors import Problem
 
+Moment = datetime | date  # a bare date is a day in the site's time zone
+
 
 @dataclass(frozen=True, slots=True)
 class ArticleRecord:
@@ -19,8 +21,8 @@ class ArticleRecord:
     body: str  # Markdown
     source: Problem  # where it came from: path, line, column and a short description
     source_id: str  # stable across runs: how a second import recognises it
-    date: datetime | date | None = None  # a bare date is a day in the site's time zone
-    updated: datetime | date | None = None
+    date: Moment | None = None
+    updated: Moment | None = None
     authors: tuple[str, ...] = ()
     section: str | None = None
     tags: tuple[str, ...] = ()

@@ -22,6 +22,7 @@ _WARNING_KINDS = (
     ("old URL", "old URL"),
     ("slug", "slug clash"),
     ("not carried over", "unmapped key"),
+    ("template tag", "template tag"),
 )
 
 

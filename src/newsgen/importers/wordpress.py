@@ -1,4 +1,4 @@
-"""WordPress exports (WXR 1.0–1.2, Tools → Export): posts become records, the rest is counted.
+"""WordPress exports (WXR 1.0 to 1.2, Tools → Export): posts become records, the rest is counted.
 
 Mapping: `post_date_gmt` → date (UTC; `post_date` in the site's time zone when a draft has no
 GMT date), author logins → display names, the first category → section and the other
@@ -83,7 +83,7 @@ def read_export(data: bytes, shown: str) -> SourceResult:
             skipped.append(Skipped(_note(where, "skipped: a post with no title"), "untitled"))
         else:
             records.append(_post(item, where, export, status))
-    warnings = ()
+    warnings: tuple[Problem, ...] = ()
     if records:
         warnings = (
             Problem(
@@ -135,8 +135,7 @@ def _autop(text: str) -> str:
     """WordPress's paragraph rules: blank lines part paragraphs, single newlines are breaks."""
     blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip())
     out = []
-    for block in blocks:
-        block = block.strip()
+    for block in (b.strip() for b in blocks):
         if not block:
             continue
         if _BLOCK_START.match(block) or _SHORTCODE.fullmatch(block):
