@@ -200,7 +200,8 @@ def _record(
     title = _one(mapped.get("title"))
     if not title:
         return Skipped(_note(where, "skipped: no title"), "untitled")
-    comma_lists = source.flavour == "pelican" or "," in str(front.get("tags") or "")
+    given_tags = front.get("tags")
+    comma_lists = source.flavour == "pelican" or (isinstance(given_tags, str) and "," in given_tags)
     categories = _list(mapped.get("categories"), comma_lists)
     tags = _list(mapped.get("tags"), comma_lists, space_separated=source.flavour == "jekyll")
     name_date, name_slug = _from_name(source)
