@@ -72,7 +72,7 @@ def test_without_the_users_pattern_the_unknown_residue_stays(tmp_path: Path) -> 
     [
         ("ANCHORAGE, Alaska — In a bold move", "ANCHORAGE, Alaska", "In a bold move"),
         ("WASHINGTON (AP) -- Lawmakers met", "WASHINGTON (AP)", "Lawmakers met"),
-        ("SÃO PAULO – Markets fell", "SÃO PAULO", "Markets fell"),
+        ("SÃO PAULO \u2013 Markets fell", "SÃO PAULO", "Markets fell"),
         ("In the end — it rained", None, "In the end — it rained"),
         ("A sentence - with a hyphen", None, "A sentence - with a hyphen"),
     ],

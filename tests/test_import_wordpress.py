@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from newsgen.errors import BuildFailed
 from newsgen.importers.run import ImportReport
 from newsgen.importers.summary import details, summary
 from newsgen.importers.wordpress import read_export
@@ -129,8 +130,6 @@ def test_the_import_builds_cleanly_and_old_permalinks_redirect(
 
 
 def test_broken_xml_is_reported_at_its_position(tmp_path: Path) -> None:
-    from newsgen.errors import BuildFailed
-
     broken = b'<?xml version="1.0"?>\n<rss xmlns:wp="http://wordpress.org/export/1.2/">\n<channel>'
     with pytest.raises(BuildFailed) as caught:
         read_export(broken, "export.xml")

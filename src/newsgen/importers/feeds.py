@@ -77,9 +77,12 @@ def _xml_entry(entry: Any, where: Problem) -> ArticleRecord | Skipped:
     )
 
 
-def _moment(entry: Mapping[str, Any], key: str) -> datetime | None:
-    """The date as written (its offset kept); feedparser's UTC reading when it is unusual."""
-    text = entry.get(key)
+def _moment(entry: dict[str, Any], key: str) -> datetime | None:
+    """The date as written (its offset kept); feedparser's UTC reading when it is unusual.
+
+    Read with dict.get: feedparser's own get() answers 'updated' with the published date.
+    """
+    text = dict.get(entry, key)
     if isinstance(text, str) and text.strip():
         for parse in (datetime.fromisoformat, parsedate_to_datetime):
             try:
@@ -87,7 +90,7 @@ def _moment(entry: Mapping[str, Any], key: str) -> datetime | None:
             except (ValueError, TypeError, IndexError):
                 continue
             return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    parsed: time.struct_time | None = entry.get(f"{key}_parsed")
+    parsed: time.struct_time | None = dict.get(entry, f"{key}_parsed")
     return datetime.fromtimestamp(calendar.timegm(parsed), UTC) if parsed else None
 
 

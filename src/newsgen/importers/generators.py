@@ -7,6 +7,7 @@ Pelican's reStructuredText articles are out of scope and reported as skipped.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import tomllib
@@ -82,7 +83,9 @@ def read_tree(folder: Path, flavour: str) -> SourceResult:
 
 
 def read_file(data: bytes, path: Path, shown: str, flavour: str | None) -> SourceResult:
-    return _read(data, _Source(path, shown, flavour, path.name, path.name))
+    # A loose file has no tree to name it by: its content identifies it.
+    key = hashlib.sha256(data).hexdigest()[:32]
+    return _read(data, _Source(path, shown, flavour, path.name, key))
 
 
 def _tree_files(folder: Path, flavour: str) -> Iterator[_Source]:
