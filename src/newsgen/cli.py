@@ -350,6 +350,8 @@ def _print_warnings(warnings: Sequence[Problem]) -> None:
             f"{warning.path}:{warning.line}:{warning.column}: warning: {warning.message}",
             file=sys.stderr,
         )
+        if warning.hint:
+            print(f"hint: {warning.hint}", file=sys.stderr)
 
 
 def _summary(report: BuildReport) -> str:
