@@ -63,12 +63,9 @@ def test_other_generators_front_matter_is_named_with_the_way_out(
 ) -> None:
     result = _build(make_site, run_cli, text)
     assert result.code == 1
-    assert (
-        result.err
-        == expected
-        + "error: build failed with "
-        + result.err.rsplit("error: build failed with ", 1)[1]
-    )
+    count = expected.count("articles/a.md:")
+    problems = f"{count} problem{'s' * (count != 1)}"
+    assert result.err == f"{expected}error: build failed with {problems}; nothing was written\n"
 
 
 def test_a_tag_or_author_with_commas_is_a_warning_not_silently_one_term(
