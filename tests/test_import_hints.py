@@ -85,3 +85,17 @@ def test_a_tag_or_author_with_commas_is_a_warning_not_silently_one_term(
         "commas in it\n"
         "hint: for several, write a list: authors: [Pia Novak, Tom Reed]\n"
     )
+
+
+def test_an_alias_with_a_query_string_is_refused_with_the_reason(
+    make_site: Callable[..., Path], run_cli: Callable[..., Run]
+) -> None:
+    text = "---\ntitle: Ferry\ndate: 2024-03-14\naliases: [/?p=101, /2024/03/14/ferry/]\n---\n"
+    result = _build(make_site, run_cli, text)
+    assert result.code == 1
+    assert result.err == (
+        "articles/a.md:4:1: alias '/?p=101' has a query string or fragment, which a static "
+        "site cannot redirect\n"
+        "hint: redirect it on the web server; list only old paths here\n"
+        "error: build failed with 1 problem; nothing was written\n"
+    )
