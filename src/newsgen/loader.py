@@ -301,8 +301,7 @@ def _valid_alias(fields: FieldReader, alias: str) -> bool:
     if "?" in alias or "#" in alias:  # a server never looks for a file named after them
         fields.problem(
             "aliases",
-            f"alias {alias!r} has a query string or fragment, which a static site cannot "
-            "redirect",
+            f"alias {alias!r} has a query string or fragment, which a static site cannot redirect",
             "redirect it on the web server; list only old paths here",
         )
         return False
