@@ -159,3 +159,24 @@ def test_from_forces_a_format_and_date_dates_undated_pages(
 
 def _content_id(path: Path) -> str:
     return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+
+
+def test_progress_is_reported_for_every_article_and_output_does_not_depend_on_it(
+    tmp_path: Path,
+) -> None:
+    calls: list[tuple[int, int]] = []
+    quiet, shown = new_site(tmp_path / "quiet"), new_site(tmp_path / "shown")
+    import_into(quiet, FIXTURES / "feeds")
+    import_into(shown, FIXTURES / "feeds", progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(n, 6) for n in range(1, 7)]
+    assert articles(quiet) == articles(shown)
+
+
+def test_forced_generator_format_reads_a_bare_content_folder(tmp_path: Path) -> None:
+    root = new_site(tmp_path / "site")
+    report = import_into(root, FIXTURES / "hugo" / "content", source_format="hugo")
+    assert sorted(w.path.name for w in report.written) == [
+        "bridge-bundle.md",
+        "flood-warning.md",
+        "parking-rules.md",
+    ]

@@ -93,9 +93,8 @@ def _tree_files(folder: Path, flavour: str) -> Iterator[_Source]:
         roots = [(folder / "_posts", False), (folder / "_drafts", True)]
     else:
         roots = [(folder / "content", False)]
-    for root, draft in roots:
-        if not root.is_dir():
-            continue
+    roots = [(root, draft) for root, draft in roots if root.is_dir()] or [(folder, False)]
+    for root, draft in roots:  # a folder that is none of those is the content folder itself
         for path in sorted(root.rglob("*")):
             hidden = any(part.startswith(".") for part in path.relative_to(root).parts)
             if path.is_file() and not hidden and path.suffix.lower() in _SUFFIXES:

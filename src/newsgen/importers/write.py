@@ -73,11 +73,17 @@ def write_records(
             skipped.append(outcome)
             continue
         item, notes = outcome
-        warnings.extend(_at(record.source, note) for note in (*record.warnings, *notes))
         if not dry_run:
             item.path.parent.mkdir(parents=True, exist_ok=True)
-            with item.path.open("x", encoding="utf-8") as file:  # never over a file
-                file.write(article_text(item))
+            try:
+                with item.path.open("x", encoding="utf-8") as file:  # never over a file
+                    file.write(article_text(item))
+            except FileExistsError:  # created by someone else since we looked
+                shown = item.path.relative_to(config.root).as_posix()
+                message = f"skipped: {shown} appeared while importing; it was left alone"
+                skipped.append(Skipped(_at(record.source, message), "already"))
+                continue
+        warnings.extend(_at(record.source, note) for note in (*record.warnings, *notes))
         written.append(item)
     return WriteOutcome(tuple(written), tuple(skipped), tuple(warnings))
 
