@@ -180,3 +180,18 @@ def test_forced_generator_format_reads_a_bare_content_folder(tmp_path: Path) -> 
         "flood-warning.md",
         "parking-rules.md",
     ]
+
+
+def test_a_local_time_that_a_clock_change_skips_gets_an_offset_and_builds(
+    tmp_path: Path,
+) -> None:
+    root = new_site(tmp_path / "site")
+    page = tmp_path / "night.md"
+    page.write_text("Title: Night shift\nDate: 2024-03-31 01:30\n\nText.\n", encoding="utf-8")
+    report = import_into(root, page)
+    assert "date: 2024-03-31 01:30:00+00:00\n" in report.written[0].path.read_text("utf-8")
+    assert [w.message for w in report.warnings] == [
+        "2024-03-31 01:30 is skipped or repeated by a clock change in Europe/London; "
+        "written as 2024-03-31T01:30:00+00:00"
+    ]
+    assert build_all(root).warnings == ()

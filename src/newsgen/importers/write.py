@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -120,6 +120,7 @@ def _place(
         return Skipped(_at(record.source, "skipped: no date (give one with --date)"), "no date")
     if record.date is None:
         notes.append(f"no date in the source; dated {moment.isoformat()} (--date)")
+    moment = _settled(moment, config, notes)
     if record.source_id in taken.ids:
         already = taken.ids[record.source_id]
         return Skipped(_at(record.source, f"skipped: already imported as {already}"), "already")
@@ -198,6 +199,24 @@ def _aliases(old: Iterable[str]) -> tuple[list[str], list[str]]:
         if alias not in kept:
             kept.append(alias)
     return kept, notes
+
+
+def _settled(moment: datetime | date, config: Config, notes: list[str]) -> datetime | date:
+    """A wall-clock time that a DST change skips or repeats gets the offset it had before."""
+    if not isinstance(moment, datetime) or moment.tzinfo is not None:
+        return moment
+    aware = moment.replace(tzinfo=config.timezone)
+    exact = aware.astimezone(config.timezone)
+    if exact.replace(tzinfo=None) == moment and aware.replace(fold=1).utcoffset() == (
+        aware.utcoffset()
+    ):
+        return moment
+    fixed = moment.replace(tzinfo=timezone(aware.utcoffset() or timedelta(0)))
+    notes.append(
+        f"{moment:%Y-%m-%d %H:%M} is skipped or repeated by a clock change in "
+        f"{config.timezone.key}; written as {fixed.isoformat()}"
+    )
+    return fixed
 
 
 def _local(moment: datetime | date, config: Config) -> datetime:
