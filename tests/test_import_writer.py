@@ -38,7 +38,7 @@ def test_a_second_run_imports_nothing_twice(tmp_path: Path) -> None:
     assert articles(root) == before
 
 
-def test_a_moved_copy_of_the_same_page_is_recognised_by_its_slug_and_date(
+def test_a_moved_copy_of_the_same_page_is_recognised_by_its_title_slug_and_date(
     tmp_path: Path,
 ) -> None:
     root = new_site(tmp_path / "site")
@@ -50,7 +50,7 @@ def test_a_moved_copy_of_the_same_page_is_recognised_by_its_slug_and_date(
     assert again.written == ()
     assert [str(s.where) for s in again.skipped] == [
         f"{edited}:1:1: skipped: articles/2025/port-strike-day-two-brings-talks-but-no-deal.md "
-        "has the same slug and date"
+        "has the same title, slug and date"
     ]
 
 

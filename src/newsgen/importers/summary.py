@@ -58,7 +58,9 @@ def summary(report: ImportReport) -> str:
 def _reason(reason: str, number: int) -> str:
     if reason == "already":
         return "already imported"
-    return reason if number == 1 or reason.endswith("s") else f"{reason}s"
+    if number == 1 or reason.endswith("s"):
+        return reason
+    return f"{reason}es" if reason.endswith(("sh", "ch", "x")) else f"{reason}s"
 
 
 def _count(number: int, noun: str) -> str:

@@ -1,12 +1,13 @@
 """The one writer of imported article files: front matter + body, never over an existing file.
 
 It reads the articles already in the site first, so that a second import of the same source
-writes nothing (same import id, same old URL, or same slug on the same day), and so that a slug
-taken by another article gets a deterministic suffix (-2, -3, …) instead of a clash.
+writes nothing (same import id, same old URL, or same title and slug on the same day), and so
+that a slug taken by another article gets a deterministic suffix (-2, -3, …), not a clash.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -20,6 +21,11 @@ from newsgen.config import Config
 from newsgen.errors import Problem
 from newsgen.importers.record import ArticleRecord, Skipped
 from newsgen.loader import ArticleInvalid, decode, find_article_files, parse_article
+
+try:  # libyaml's emitter when present: the same output, faster
+    from yaml import CSafeDumper as _Dumper
+except ImportError:  # pragma: no cover
+    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
 
 IMPORT_ID_KEY = "imported_from"  # under `extra`: the source's own id of the article
 
@@ -47,9 +53,10 @@ class _Taken:
 
     ids: dict[str, str]  # import id -> article file
     aliases: dict[str, str]  # alias URL -> article file
-    days: dict[tuple[str, date], str]  # (slug, day) -> article file
+    days: dict[tuple[str, date], tuple[str, str]]  # (slug, day) -> (article file, title)
     urls: set[str]
     paths: set[str]
+    suffixes: dict[str, int]  # slug -> the next number to try after it, for many clashes
 
 
 def write_records(
@@ -107,7 +114,7 @@ def article_text(item: Written) -> str:
     }
     front.update((key, value) for key, value in optional.items() if value)
     front["extra"] = {IMPORT_ID_KEY: record.source_id}
-    dumped = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=100_000)
+    dumped = yaml.dump(front, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100_000)
     return f"---\n{dumped}---\n\n{record.body.strip()}\n"
 
 
@@ -134,9 +141,9 @@ def _place(
     local = _local(moment, config)
     base = urls.slugify_segment(record.slug or "") or urls.slugify_segment(record.title)
     base = base or "article"
-    if (base, local.date()) in taken.days:
-        already = taken.days[(base, local.date())]
-        message = f"skipped: {already} has the same slug and date"
+    same_day = taken.days.get((base, local.date()))
+    if same_day is not None and same_day[1] == _folded(record.title):
+        message = f"skipped: {same_day[0]} has the same title, slug and date"
         return Skipped(_at(record.source, message), "already")
     slug, url, path = _free_slug(config, base, local, record.section, taken)
     if slug != base:
@@ -150,7 +157,7 @@ def _place(
         kept.append(alias)
     shown = path.relative_to(config.root).as_posix()
     taken.ids[record.source_id] = shown
-    taken.days[(slug, local.date())] = shown
+    taken.days[(slug, local.date())] = (shown, _folded(record.title))
     taken.urls.add(url)
     taken.paths.add(str(path))
     for alias in kept:
@@ -169,8 +176,10 @@ def _free_slug(
         url = urls.article_url(config.permalink, local, slug, section)
         path = config.articles_dir / f"{local.year:04d}" / f"{slug}.md"
         if url not in taken.urls and str(path) not in taken.paths and not path.exists():
+            taken.suffixes[base] = number + 1
             return slug, url, path
-        number += 1
+        # Numbers below the last one given out were taken then and stay taken.
+        number = max(number + 1, taken.suffixes.get(base, 0))
 
 
 def _aliases(old: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -229,7 +238,7 @@ def _local(moment: datetime | date, config: Config) -> datetime:
 
 def _existing(config: Config) -> _Taken:
     """Read the site's articles; files that do not parse are the build's business, not ours."""
-    taken = _Taken({}, {}, {}, set(), set())
+    taken = _Taken({}, {}, {}, set(), set(), {})
     files, _ = find_article_files(config.articles_dir, config.root)
     for path in files:
         shown = path.relative_to(config.root).as_posix()
@@ -240,7 +249,7 @@ def _existing(config: Config) -> _Taken:
         except (ArticleInvalid, OSError):
             continue
         taken.urls.add(article.url)
-        taken.days[(article.slug, article.local_date.date())] = shown
+        taken.days[(article.slug, article.local_date.date())] = (shown, _folded(article.title))
         for alias in article.aliases:
             taken.aliases[urls.alias_url(alias)] = shown
             taken.urls.add(urls.alias_url(alias))
@@ -248,6 +257,10 @@ def _existing(config: Config) -> _Taken:
         if isinstance(import_id, str):
             taken.ids[import_id] = shown
     return taken
+
+
+def _folded(title: str) -> str:
+    return unicodedata.normalize("NFC", " ".join(title.split())).casefold()
 
 
 def _at(where: Problem, message: str) -> Problem:
