@@ -195,3 +195,13 @@ def test_a_local_time_that_a_clock_change_skips_gets_an_offset_and_builds(
         "written as 2024-03-31T01:30:00+00:00"
     ]
     assert build_all(root).warnings == ()
+
+
+def test_same_slug_and_day_with_another_title_is_a_new_article(tmp_path: Path) -> None:
+    root = new_site(tmp_path / "site")
+    first, second = tmp_path / "2025-05-01-a.txt", tmp_path / "2025-05-01-b.txt"
+    first.write_text("Ferry fares rise!\nThey do.\n", encoding="utf-8")
+    second.write_text("Ferry fares rise?\nMaybe.\n", encoding="utf-8")
+    report = import_into(root, first, second)
+    assert [w.path.name for w in report.written] == ["ferry-fares-rise.md", "ferry-fares-rise-2.md"]
+    assert build_all(root).warnings == ()
