@@ -137,3 +137,12 @@ def test_broken_xml_is_reported_at_its_position(tmp_path: Path) -> None:
         "export.xml:3:10: invalid XML: Premature end of data in tag channel line 3, line 3, "
         "column 10"
     ]
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.1"])
+def test_older_export_versions_read_the_same(version: str) -> None:
+    current = EXPORT.read_bytes()
+    older = current.replace(
+        b"wordpress.org/export/1.2/", f"wordpress.org/export/{version}/".encode()
+    )
+    assert read_export(older, "x.xml") == read_export(current, "x.xml")

@@ -108,8 +108,13 @@ def _post(item: etree._Element, where: Problem, export: _Export, status: str) ->
     guid = _text(item, "guid")
     old = [link] if link and not urlsplit(link).query else []
     login = _text(item, "{http://purl.org/dc/elements/1.1/}creator")
-    excerpt = _text(item, "{http://wordpress.org/export/1.2/excerpt/}encoded") or _text(
-        item, "{http://wordpress.org/export/1.1/excerpt/}encoded"
+    excerpt = next(
+        (
+            child.text or ""
+            for child in item
+            if isinstance(child.tag, str) and child.tag.endswith("/excerpt/}encoded")
+        ),
+        "",
     )
     meta = {_wp(m, "meta_key"): _wp(m, "meta_value") for m in _wp_all(item, "postmeta")}
     thumbnail = meta.get("_thumbnail_id", "")
