@@ -164,11 +164,13 @@ def _content_id(path: Path) -> str:
 def test_progress_is_reported_for_every_article_and_output_does_not_depend_on_it(
     tmp_path: Path,
 ) -> None:
-    calls: list[tuple[int, int]] = []
+    calls: list[tuple[str, int, int]] = []
     quiet, shown = new_site(tmp_path / "quiet"), new_site(tmp_path / "shown")
     import_into(quiet, FIXTURES / "feeds")
-    import_into(shown, FIXTURES / "feeds", progress=lambda done, total: calls.append((done, total)))
-    assert calls == [(n, 6) for n in range(1, 7)]
+    import_into(shown, FIXTURES / "feeds", progress=lambda *call: calls.append(call))
+    assert calls == [("files read", n, 3) for n in (1, 2, 3)] + [
+        ("articles", n, 6) for n in range(1, 7)
+    ]
     assert articles(quiet) == articles(shown)
 
 

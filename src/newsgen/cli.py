@@ -310,7 +310,13 @@ def _run_import(args: argparse.Namespace) -> int:
     from newsgen.importers.run import ImportOptions, run_import  # noqa: PLC0415
     from newsgen.importers.summary import details, summary  # noqa: PLC0415
 
-    progress = _Progress("Importing", "articles") if sys.stderr.isatty() else None
+    progress = _Progress("Importing", "files read") if sys.stderr.isatty() else None
+
+    def show(what: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress.noun = what
+            progress(done, total)
+
     options = ImportOptions(
         root=args.source,
         paths=tuple(args.paths),
@@ -318,7 +324,7 @@ def _run_import(args: argparse.Namespace) -> int:
         default_date=args.date,
         dry_run=args.dry_run,
         boilerplate=tuple(args.boilerplate),
-        progress=progress,
+        progress=show if progress is not None else None,
     )
     try:
         report = run_import(options)

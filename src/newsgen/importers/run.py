@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from newsgen.config import load_config
@@ -29,7 +30,8 @@ class ImportOptions:
     default_date: date | None = None  # for sources that have no date
     dry_run: bool = False
     boilerplate: tuple[str, ...] = ()  # more trailing lines to drop from pages (regexes)
-    progress: Callable[[int, int], None] | None = field(default=None, compare=False)
+    # Called with (what, done, total): "files read", then "articles" written.
+    progress: Callable[[str, int, int], None] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,10 +45,18 @@ class ImportReport:
 def run_import(options: ImportOptions) -> ImportReport:
     config = load_config(options.root)
     problems: list[Problem] = []
-    results: list[SourceResult] = []
+    sources: list[tuple[Path, str | None]] = []  # (file or site folder, generator of a folder)
     for path in options.paths:
+        if path.exists():
+            sources.extend(_sources(path, options.source_format))
+        else:
+            problems.append(Problem(str(path), 1, 1, "no such file or folder"))
+    results: list[SourceResult] = []
+    for number, (path, flavour) in enumerate(sources, 1):
+        if options.progress is not None:
+            options.progress("files read", number, len(sources))
         try:
-            results.extend(_read(path, options))
+            results.append(_read(path, flavour, options))
         except BuildFailed as exc:
             problems.extend(exc.problems)
         except OSError as exc:
@@ -59,7 +69,7 @@ def run_import(options: ImportOptions) -> ImportReport:
         records,
         default_date=options.default_date,
         dry_run=options.dry_run,
-        progress=options.progress,
+        progress=None if options.progress is None else partial(options.progress, "articles"),
     )
     return ImportReport(
         written=outcome.written,
@@ -69,21 +79,22 @@ def run_import(options: ImportOptions) -> ImportReport:
     )
 
 
-def _read(path: Path, options: ImportOptions) -> Iterator[SourceResult]:
-    if not path.exists():
-        raise BuildFailed([Problem(str(path), 1, 1, "no such file or folder")])
-    chosen = options.source_format
-    if path.is_dir():
-        flavour = chosen if chosen in detect.GENERATORS else detect.detect_folder(path)
-        if flavour is not None:
-            from newsgen.importers import generators  # noqa: PLC0415
+def _sources(path: Path, chosen: str | None) -> list[tuple[Path, str | None]]:
+    """A site folder as one source; any other folder as the files below it; a file as itself."""
+    if not path.is_dir():
+        return [(path, None)]
+    flavour = chosen if chosen in detect.GENERATORS else detect.detect_folder(path)
+    if flavour is not None:
+        return [(path, flavour)]
+    return [(file, None) for file in _files_below(path)]
 
-            yield generators.read_tree(path, flavour)
-            return
-        for file in _files_below(path):
-            yield _read_file(file, chosen, options)
-        return
-    yield _read_file(path, chosen, options)
+
+def _read(path: Path, flavour: str | None, options: ImportOptions) -> SourceResult:
+    if flavour is not None:
+        from newsgen.importers import generators  # noqa: PLC0415
+
+        return generators.read_tree(path, flavour)
+    return _read_file(path, options.source_format, options)
 
 
 def _files_below(folder: Path) -> Iterator[Path]:
