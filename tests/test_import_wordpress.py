@@ -146,3 +146,32 @@ def test_older_export_versions_read_the_same(version: str) -> None:
         b"wordpress.org/export/1.2/", f"wordpress.org/export/{version}/".encode()
     )
     assert read_export(older, "x.xml") == read_export(current, "x.xml")
+
+
+BLOCK_EDITOR_EXPORT = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+ xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><item><title>Blocks</title><guid>https://b.example/?p=1</guid>
+<content:encoded><![CDATA[<!-- wp:paragraph -->
+<p>First, a <a href="/x">link</a>.</p>
+<!-- /wp:paragraph -->
+
+<!-- wp:image {"id":5} -->
+<figure class="wp-block-image"><img src="/up/a.jpg" alt="A"/><figcaption>Cap</figcaption></figure>
+<!-- /wp:image -->
+
+<!-- wp:embed {"url":"https://video.example/v/1"} -->
+<figure class="wp-block-embed"><div class="wp-block-embed__wrapper">
+https://video.example/v/1
+</div></figure>
+<!-- /wp:embed -->]]></content:encoded>
+<wp:post_date_gmt>2024-01-01 10:00:00</wp:post_date_gmt><wp:status>publish</wp:status>
+<wp:post_type>post</wp:post_type></item></channel></rss>"""
+
+
+def test_block_editor_content_keeps_its_paragraphs_images_and_embeds() -> None:
+    (record,) = read_export(BLOCK_EDITOR_EXPORT, "blocks.xml").records
+    assert record.body == (
+        "First, a [link](/x).\n\n![A](/up/a.jpg)\n\n_Cap_\n\n<https://video.example/v/1>\n"
+    )
+    assert record.warnings == ("an embed became a link to https://video.example/v/1",)

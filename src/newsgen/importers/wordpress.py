@@ -33,13 +33,17 @@ _SKIPPED_STATUSES = ("trash", "auto-draft", "inherit")
 # Tags after which WordPress starts no paragraph of its own: a block that starts with one stays.
 _BLOCK_START = re.compile(
     r"^\s*<(?:p|div|h[1-6]|ul|ol|li|dl|blockquote|figure|table|pre|hr|iframe|form|section"
-    r"|article|aside|header|footer|address|video|audio|object|embed|!--)\b",
+    r"|article|aside|header|footer|address|video|audio|object|embed)\b|^\s*<!--",
     re.IGNORECASE,
 )
 _SHORTCODE = re.compile(
     r"\[(?P<name>[a-zA-Z_][\w-]*)(?P<attrs>[^\]]*)\](?:(?P<inner>.*?)\[/(?P=name)\])?", re.DOTALL
 )
 _ATTRIBUTE = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
+# The block editor's embeds: the URL alone in a wrapper <div>.
+_BLOCK_EMBED = re.compile(
+    r'<div class="wp-block-embed__wrapper">\s*(https?://[^\s<>"]+)\s*</div>', re.IGNORECASE
+)
 _ALONE_URL = re.compile(r"<p>(https?://[^\s<>\"]+)</p>")
 
 
@@ -174,6 +178,7 @@ def _shortcodes(text: str, export: _Export, notes: list[str]) -> str:
 
     text = _SHORTCODE.sub(replace, text)
     # A URL alone in its paragraph is an embed (oEmbed) in WordPress.
+    text = _BLOCK_EMBED.sub(lambda m: f'<embed src="{m[1]}">', text)
     return _ALONE_URL.sub(lambda m: f'<embed src="{m[1]}">', text)
 
 
