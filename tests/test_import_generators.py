@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+
+import pytest
 
 from newsgen.importers.summary import details, summary
 
@@ -115,3 +118,26 @@ def test_a_pelican_tree_with_comma_lists_and_skipped_pages(tmp_path: Path) -> No
     ]
     assert build_all(root).warnings == ()
     assert redirect_target(root / "site", "/school-roof.html") == "/stories/2024/school-roof/"
+
+
+@pytest.mark.parametrize(
+    ("flavour", "settings", "line", "setting"),
+    [
+        ("jekyll", "_config.yml", "permalink: /:year/:title/\n", "permalink"),
+        ("hugo", "hugo.toml", '[permalinks]\nposts = "/:year/:slug/"\n', "permalinks"),
+        ("pelican", "pelicanconf.py", 'ARTICLE_URL = "posts/{slug}/"\n', "ARTICLE_URL"),
+    ],
+)
+def test_custom_permalinks_in_the_old_site_are_pointed_out(
+    tmp_path: Path, flavour: str, settings: str, line: str, setting: str
+) -> None:
+    tree = tmp_path / flavour
+    shutil.copytree(FIXTURES / flavour, tree)
+    with (tree / settings).open("a", encoding="utf-8") as file:
+        file.write(line)
+    report = import_into(new_site(tmp_path / "site"), tree, dry_run=True)
+    name = flavour.title()
+    assert [str(w) for w in report.warnings if "permalinks" in w.message] == [
+        f"{tree / settings}:1:1: sets its own permalinks ('{setting}'); the aliases assume "
+        f"{name}'s defaults, so check that they match the old URLs"
+    ]

@@ -79,7 +79,42 @@ def read_tree(folder: Path, flavour: str) -> SourceResult:
         result = _read(source.path.read_bytes(), source)
         records.extend(result.records)
         skipped.extend(result.skipped)
-    return SourceResult(records=tuple(records), skipped=tuple(skipped))
+    custom = _custom_permalinks(folder, flavour)
+    warnings: tuple[Problem, ...] = ()
+    if custom is not None and records:
+        message = (
+            f"sets its own permalinks ('{custom[1]}'); the aliases assume {flavour.title()}'s "
+            "defaults, so check that they match the old URLs"
+        )
+        warnings = (Problem(str(custom[0]), 1, 1, message),)
+    return SourceResult(records=tuple(records), skipped=tuple(skipped), warnings=warnings)
+
+
+# Where each generator's site settings can change its article URLs: (file, setting).
+_PERMALINK_SETTINGS = {
+    "jekyll": (("_config.yml", "permalink"),),
+    "hugo": (
+        ("hugo.toml", "permalinks"),
+        ("config.toml", "permalinks"),
+        ("hugo.yaml", "permalinks"),
+        ("hugo.yml", "permalinks"),
+    ),
+    "pelican": (("pelicanconf.py", "ARTICLE_URL"), ("pelicanconf.py", "ARTICLE_SAVE_AS")),
+}
+
+
+def _custom_permalinks(folder: Path, flavour: str) -> tuple[Path, str] | None:
+    """The settings file and setting that change the generator's default article URLs."""
+    for name, setting in _PERMALINK_SETTINGS.get(flavour, ()):
+        path = folder / name
+        if not path.is_file():
+            continue
+        text = path.read_text("utf-8", errors="replace")
+        # A line that starts with the setting: enough to warn, without running or parsing
+        # the other generator's configuration language.
+        if re.search(rf"^(?:\[{setting}\]|{setting}\s*[:=])", text, re.MULTILINE):
+            return path, setting
+    return None
 
 
 def read_file(data: bytes, path: Path, shown: str, flavour: str | None) -> SourceResult:
