@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 
 from newsgen.config import load_config
-from newsgen.errors import BuildFailed, Problem
+from newsgen.errors import BuildFailed, NewsgenError, Problem
 from newsgen.importers import detect, pages
 from newsgen.importers.record import ArticleRecord, Skipped, SourceResult
 from newsgen.importers.write import Written, write_records
@@ -43,6 +43,9 @@ class ImportReport:
 
 
 def run_import(options: ImportOptions) -> ImportReport:
+    if options.source_format not in (None, *detect.FORMATS):
+        known = ", ".join(detect.FORMATS)
+        raise NewsgenError(f"unknown format {options.source_format!r}; newsgen reads {known}")
     config = load_config(options.root)
     problems: list[Problem] = []
     sources: list[tuple[Path, str | None]] = []  # (file or site folder, generator of a folder)
