@@ -13,7 +13,7 @@ import signal
 import sys
 import time
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from newsgen import __version__
@@ -122,6 +122,37 @@ def _parser() -> argparse.ArgumentParser:
     init_parser = commands.add_parser("init", help="create a new site in an empty folder")
     init_parser.add_argument("folder", type=Path, metavar="DIR")
     init_parser.set_defaults(run=_run_init)
+
+    import_parser = commands.add_parser(
+        "import",
+        help="bring articles in from WordPress, feeds, Hugo, Jekyll, Pelican or scraped pages",
+    )
+    import_parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    _add_source_option(import_parser)
+    import_parser.add_argument(
+        "--from",
+        dest="source_format",
+        choices=("wordpress", "feed", "hugo", "jekyll", "pelican", "text", "html"),
+        help="the format of every PATH (default: recognised from the content)",
+    )
+    import_parser.add_argument(
+        "--date",
+        type=_day,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the date of articles whose source has none",
+    )
+    import_parser.add_argument(
+        "--dry-run", action="store_true", help="report what would be imported; write nothing"
+    )
+    import_parser.add_argument(
+        "--boilerplate",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="a regular expression for whole trailing lines to drop from pages (repeatable)",
+    )
+    import_parser.set_defaults(run=_run_import)
     return parser
 
 
@@ -173,10 +204,18 @@ def _moment(text: str) -> datetime:
     return moment
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date written YYYY-MM-DD: {text!r}") from None
+
+
 class _Progress:
     """One line on a terminal, rewritten in place, for builds that take more than a second."""
 
-    def __init__(self) -> None:
+    def __init__(self, label: str = "Writing the site", noun: str = "files") -> None:
+        self.label, self.noun = label, noun
         self.started = time.monotonic()
         self.last = 0.0
         self.shown = False
@@ -186,7 +225,7 @@ class _Progress:
         if now - self.started < 1.0 or now - self.last < 0.1:
             return
         self.last, self.shown = now, True
-        sys.stderr.write(f"\rWriting the site: {done:,} of {max(done, total):,} files")
+        sys.stderr.write(f"\r{self.label}: {done:,} of {max(done, total):,} {self.noun}")
         sys.stderr.flush()
 
     def clear(self) -> None:
@@ -267,6 +306,38 @@ def _run_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_import(args: argparse.Namespace) -> int:
+    from newsgen.importers.run import ImportOptions, run_import  # noqa: PLC0415
+    from newsgen.importers.summary import details, summary  # noqa: PLC0415
+
+    progress = _Progress("Importing", "files read") if sys.stderr.isatty() else None
+
+    def show(what: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress.noun = what
+            progress(done, total)
+
+    options = ImportOptions(
+        root=args.source,
+        paths=tuple(args.paths),
+        source_format=args.source_format,
+        default_date=args.date,
+        dry_run=args.dry_run,
+        boilerplate=tuple(args.boilerplate),
+        progress=show if progress is not None else None,
+    )
+    try:
+        report = run_import(options)
+    finally:
+        if progress is not None:
+            progress.clear()
+    _print_warnings(report.warnings)
+    for line in details(report):
+        print(line, file=sys.stderr)
+    print(summary(report))
+    return EXIT_OK
+
+
 def _build_options(args: argparse.Namespace, force: bool = False) -> BuildOptions:
     return BuildOptions(
         root=args.source,
@@ -285,6 +356,8 @@ def _print_warnings(warnings: Sequence[Problem]) -> None:
             f"{warning.path}:{warning.line}:{warning.column}: warning: {warning.message}",
             file=sys.stderr,
         )
+        if warning.hint:
+            print(f"hint: {warning.hint}", file=sys.stderr)
 
 
 def _summary(report: BuildReport) -> str:

@@ -19,7 +19,13 @@ from pathlib import Path
 from newsgen.cache import ArticleCache, CachedArticle, article_digest, stat_key
 from newsgen.config import Config
 from newsgen.errors import Problem
-from newsgen.loader import ArticleInvalid, decode, find_article_files, parse_article
+from newsgen.loader import (
+    ArticleInvalid,
+    comma_warnings,
+    decode,
+    find_article_files,
+    parse_article,
+)
 from newsgen.markdown import render_article, shared_markdown
 from newsgen.model import RenderedArticle
 
@@ -110,7 +116,7 @@ def _read_one(
         return _Result(source, stat, read_at, None, (problem,), ())
     digest = article_digest(fingerprint, data)
     rendered, lost = render_article(shared_markdown(config.allow_html), article, digest)
-    found = tuple(w for w in (warning, lost) if w is not None)
+    found = tuple(w for w in (warning, lost, *comma_warnings(article)) if w is not None)
     if cache is not None:
         try:
             body = cache.store_body(digest, rendered.body.read())

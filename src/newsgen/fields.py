@@ -7,7 +7,7 @@ A reader never raises: it records the problem and returns None, so every mistake
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from newsgen.errors import Problem
 from newsgen.frontmatter import YamlMapping
@@ -35,12 +35,14 @@ class FieldReader:
         line, column = self.positions.get(f"{self.prefix}{key}", self.where)
         self.problems.append(Problem(self.path, line, column, message, hint))
 
-    def reject_unknown(self, known: Iterable[str]) -> None:
+    def reject_unknown(self, known: Iterable[str], hints: Mapping[str, str] | None = None) -> None:
+        """Report keys not in `known`; `hints` gives the hint for keys known to mean something."""
         known = tuple(known)
         for key in self.data:
             if key not in known:
                 close = difflib.get_close_matches(key, known, n=1)
                 hint = f"did you mean '{self.prefix}{close[0]}'?" if close else ""
+                hint = (hints or {}).get(key.lower(), hint)
                 self.problem(key, f"unknown key '{self.prefix}{key}'", hint)
 
     def text(self, key: str, *, required: bool = False) -> str | None:

@@ -30,11 +30,12 @@ _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 class YamlError(Exception):
     """A problem at a 1-based line and column of the parsed text (offset applied)."""
 
-    def __init__(self, line: int, column: int, message: str) -> None:
+    def __init__(self, line: int, column: int, message: str, hint: str = "") -> None:
         super().__init__(message)
         self.line = line
         self.column = column
         self.message = message
+        self.hint = hint
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,7 @@ class Document:
 def split(text: str) -> Document:
     """Split `---`-fenced front matter from the body. Expects BOM-free text with LF newlines."""
     if not text.startswith("---") or _FENCE.match(text) is None:
-        raise YamlError(1, 1, "article does not start with a front matter block ('---')")
+        raise _not_yaml_front_matter(text)
     first_newline = text.find("\n")
     if first_newline == -1:
         raise YamlError(1, 1, "front matter block is not closed (no second '---' line)")
@@ -70,6 +71,30 @@ def split(text: str) -> Document:
     body = "" if body_start == -1 else text[body_start + 1 :]
     body_line = 2 + front.count("\n") + 1
     return Document(front, 2, body, body_line)
+
+
+# Another generator's front matter, recognised to say so: (start, what it is).
+_OTHER_FRONT_MATTER = (
+    (re.compile(r"\+\+\+[ \t]*\n"), "TOML front matter ('+++'), as Hugo writes it"),
+    (re.compile(r"\{\s*\""), "JSON front matter ('{'), as Hugo writes it"),
+    (
+        re.compile(r"(?:[A-Za-z_]\w*:[^\n]*\n)*title:[ \t]*\S", re.I),
+        "Pelican-style 'Key: value' lines",
+    ),
+)
+
+
+def _not_yaml_front_matter(text: str) -> YamlError:
+    """Name the other generator's front matter the article starts with, if it is one."""
+    for pattern, what in _OTHER_FRONT_MATTER:
+        if pattern.match(text):
+            return YamlError(
+                1,
+                1,
+                f"article starts with {what}, not a YAML front matter block between '---' lines",
+                "convert it with 'newsgen import FILE', which maps the keys too",
+            )
+    return YamlError(1, 1, "article does not start with a front matter block ('---')")
 
 
 def parse_mapping(text: str, first_line: int = 1) -> YamlMapping:
@@ -97,11 +122,27 @@ def parse_mapping(text: str, first_line: int = 1) -> YamlMapping:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1 + offset, mark.column + 1) if mark else (first_line, 1)
-        raise YamlError(line, column, f"invalid YAML: {exc.problem or exc.context}") from None
+        hint = _quoting_hint(text, mark.line) if mark and _COLON_PROBLEM in str(exc.problem) else ""
+        raise YamlError(line, column, f"invalid YAML: {exc.problem or exc.context}", hint) from None
     except yaml.YAMLError as exc:
         raise YamlError(first_line, 1, f"invalid YAML: {exc}") from None
     finally:
         loader.dispose()
+
+
+# libyaml ends it "in this context", PyYAML's own parser "here".
+_COLON_PROBLEM = "mapping values are not allowed"
+
+
+def _quoting_hint(text: str, line_index: int) -> str:
+    """For `title: Budget vote: council splits`: the same line with its value quoted."""
+    lines = text.split("\n")
+    line = lines[line_index] if line_index < len(lines) else ""
+    key, separator, value = line.partition(":")
+    if not separator or not key.strip() or not value.strip():
+        return "put a value that contains ': ' in quotes"
+    quoted = '"' + value.strip().replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"put the value in quotes: {key.strip()}: {quoted}"
 
 
 def _construct(loader: SafeLoader, key: str, node: Node, offset: int) -> object:

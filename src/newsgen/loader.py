@@ -26,6 +26,27 @@ FRONT_MATTER_KEYS = (
     "title", "date", "updated", "slug", "authors", "author", "section", "tags", "summary",
     "dateline", "image", "image_alt", "draft", "aliases", "extra",
 )  # fmt: skip
+# Other generators' keys, for people who convert by hand: the hint names newsgen's key.
+OTHER_GENERATOR_KEYS = {
+    "lastmod": "newsgen calls it 'updated'",
+    "modified": "newsgen calls it 'updated'",
+    "last_modified_at": "newsgen calls it 'updated'",
+    "publishdate": "newsgen calls it 'date'",
+    "categories": "newsgen has one 'section' and a list of 'tags': use those",
+    "category": "newsgen calls it 'section'",
+    "description": "newsgen calls it 'summary'",
+    "excerpt": "newsgen calls it 'summary'",
+    "redirect_from": "newsgen calls it 'aliases'",
+    "published": "write 'draft: true' for an article not to publish",
+    "status": "write 'draft: true' for an article not to publish",
+    "images": "newsgen has one 'image' (and 'image_alt')",
+    "featured_image": "newsgen calls it 'image'",
+    "cover": "newsgen calls it 'image'",
+    "keywords": "newsgen calls them 'tags'",
+    "permalink": "set 'slug', and list the old URL under 'aliases'",
+    "url": "set 'slug', and list the old URL under 'aliases'",
+    "layout": "newsgen has no layouts per article; remove it",
+}
 # Characters XML 1.0 cannot carry; they would break feeds and are never meant in prose.
 _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
@@ -114,9 +135,10 @@ def parse_article(text: str, source: str, config: Config) -> Article:
         document = split(text)
         mapping = parse_mapping(document.front_matter, document.front_matter_line)
     except YamlError as exc:
-        raise ArticleInvalid([Problem(source, exc.line, exc.column, exc.message)]) from None
+        problem = Problem(source, exc.line, exc.column, exc.message, exc.hint)
+        raise ArticleInvalid([problem]) from None
     fields = FieldReader(mapping, source)
-    fields.reject_unknown(FRONT_MATTER_KEYS)
+    fields.reject_unknown(FRONT_MATTER_KEYS, OTHER_GENERATOR_KEYS)
     title = fields.text("title", required=True)
     published = _datetime(fields, "date", config.timezone, required=True)
     updated = _datetime(fields, "updated", config.timezone)
@@ -158,6 +180,27 @@ def parse_article(text: str, source: str, config: Config) -> Article:
         extra=extra if isinstance(extra, dict) else {},
         positions=mapping.positions,
     )
+
+
+def comma_warnings(article: Article) -> tuple[Problem, ...]:
+    """A tag or author written 'a, b, c' is one term: say so rather than let it pass."""
+    found = []
+    for key, terms in (("tags", article.tags), ("authors", article.authors)):
+        given = key if key in article.positions else "author"
+        line, column = article.positions.get(given, (1, 1))
+        for term in terms:
+            if "," in term:
+                items = ", ".join(part.strip() for part in term.split(","))
+                found.append(
+                    Problem(
+                        article.source,
+                        line,
+                        column,
+                        f"'{given}' has {term!r}, one term with commas in it",
+                        f"for several, write a list: {key}: [{items}]",
+                    )
+                )
+    return tuple(found)
 
 
 def _datetime(
@@ -255,6 +298,13 @@ def _unique_casefolded(terms: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _valid_alias(fields: FieldReader, alias: str) -> bool:
+    if "?" in alias or "#" in alias:  # a server never looks for a file named after them
+        fields.problem(
+            "aliases",
+            f"alias {alias!r} has a query string or fragment, which a static site cannot redirect",
+            "redirect it on the web server; list only old paths here",
+        )
+        return False
     segments = alias.strip("/").split("/")
     if (
         not alias.startswith("/")

@@ -1,0 +1,52 @@
+"""What every importer yields: plain article records and the notes (warnings, skips) on them.
+
+No IO and no policy here: the writer decides paths, slugs and what counts as already imported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from newsgen.errors import Problem
+
+Moment = datetime | date  # a bare date is a day in the site's time zone
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRecord:
+    """One article as read from a source, before it has a file of its own."""
+
+    title: str
+    body: str  # Markdown
+    source: Problem  # where it came from: path, line, column and a short description
+    source_id: str  # stable across runs: how a second import recognises it
+    date: Moment | None = None
+    updated: Moment | None = None
+    authors: tuple[str, ...] = ()
+    section: str | None = None
+    tags: tuple[str, ...] = ()
+    summary: str | None = None
+    slug: str | None = None
+    dateline: str | None = None
+    image: str | None = None
+    draft: bool = False
+    aliases: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """Something a source holds that is not imported, and why (counted by `reason`)."""
+
+    where: Problem  # the message says what it was
+    reason: str  # short and shared, such as "a page" or "a comment"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceResult:
+    """What reading one source gave: records, things skipped, and source-wide warnings."""
+
+    records: tuple[ArticleRecord, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+    warnings: tuple[Problem, ...] = field(default=())

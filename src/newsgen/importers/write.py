@@ -1,0 +1,267 @@
+"""The one writer of imported article files: front matter + body, never over an existing file.
+
+It reads the articles already in the site first, so that a second import of the same source
+writes nothing (same import id, same old URL, or same title and slug on the same day), and so
+that a slug taken by another article gets a deterministic suffix (-2, -3, …), not a clash.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+from newsgen import urls
+from newsgen.config import Config
+from newsgen.errors import Problem
+from newsgen.importers.record import ArticleRecord, Skipped
+from newsgen.loader import ArticleInvalid, decode, find_article_files, parse_article
+
+try:  # libyaml's emitter when present: the same output, faster
+    from yaml import CSafeDumper as _Dumper
+except ImportError:  # pragma: no cover
+    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
+
+IMPORT_ID_KEY = "imported_from"  # under `extra`: the source's own id of the article
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    record: ArticleRecord
+    path: Path  # the article file (not written on a dry run)
+    url: str
+    slug: str
+    date: datetime | date
+    aliases: tuple[str, ...]  # the record's old URLs that can have a redirect page
+
+
+@dataclass(frozen=True, slots=True)
+class WriteOutcome:
+    written: tuple[Written, ...]
+    skipped: tuple[Skipped, ...]
+    warnings: tuple[Problem, ...]
+
+
+@dataclass(slots=True)
+class _Taken:
+    """What the site already holds, grown as this run plans files (local to one run)."""
+
+    ids: dict[str, str]  # import id -> article file
+    aliases: dict[str, str]  # alias URL -> article file
+    days: dict[tuple[str, date], tuple[str, str]]  # (slug, day) -> (article file, title)
+    urls: set[str]
+    paths: set[str]
+    suffixes: dict[str, int]  # slug -> the next number to try after it, for many clashes
+
+
+def write_records(
+    config: Config,
+    records: Sequence[ArticleRecord],
+    *,
+    default_date: date | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> WriteOutcome:
+    """Write each record as articles/YYYY/<slug>.md, in order; report what was not written."""
+    taken = _existing(config)
+    written: list[Written] = []
+    skipped: list[Skipped] = []
+    warnings: list[Problem] = []
+    for number, record in enumerate(records, 1):
+        if progress is not None:
+            progress(number, len(records))
+        outcome = _place(config, record, taken, default_date)
+        if isinstance(outcome, Skipped):
+            skipped.append(outcome)
+            continue
+        item, notes = outcome
+        if not dry_run:
+            item.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with item.path.open("x", encoding="utf-8") as file:  # never over a file
+                    file.write(article_text(item))
+            except FileExistsError:  # created by someone else since we looked
+                shown = item.path.relative_to(config.root).as_posix()
+                message = f"skipped: {shown} appeared while importing; it was left alone"
+                skipped.append(Skipped(_at(record.source, message), "already"))
+                continue
+        warnings.extend(_at(record.source, note) for note in (*record.warnings, *notes))
+        written.append(item)
+    return WriteOutcome(tuple(written), tuple(skipped), tuple(warnings))
+
+
+def article_text(item: Written) -> str:
+    """Front matter through yaml.safe_dump (colons, quotes and '#' always come out safe)."""
+    record = item.record
+    front: dict[str, object] = {"title": record.title, "date": item.date}
+    if record.updated is not None:
+        front["updated"] = record.updated
+    front["slug"] = item.slug
+    optional: dict[str, object] = {
+        "authors": list(record.authors),
+        "section": record.section,
+        "tags": list(record.tags),
+        "summary": record.summary,
+        "dateline": record.dateline,
+        "image": record.image,
+        "draft": record.draft or None,
+        "aliases": list(item.aliases),
+    }
+    front.update((key, value) for key, value in optional.items() if value)
+    front["extra"] = {IMPORT_ID_KEY: record.source_id}
+    dumped = yaml.dump(front, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100_000)
+    return f"---\n{dumped}---\n\n{record.body.strip()}\n"
+
+
+def _place(
+    config: Config, record: ArticleRecord, taken: _Taken, default_date: date | None
+) -> tuple[Written, list[str]] | Skipped:
+    notes: list[str] = []
+    moment = record.date or default_date
+    if moment is None:
+        return Skipped(_at(record.source, "skipped: no date (give one with --date)"), "no date")
+    if record.date is None:
+        notes.append(f"no date in the source; dated {moment.isoformat()} (--date)")
+    moment = _settled(moment, config, notes)
+    if record.source_id in taken.ids:
+        already = taken.ids[record.source_id]
+        return Skipped(_at(record.source, f"skipped: already imported as {already}"), "already")
+    aliases, alias_notes = _aliases(record.aliases)
+    notes.extend(alias_notes)
+    for alias in aliases:
+        if alias in taken.aliases:
+            already = taken.aliases[alias]
+            message = f"skipped: its old URL {alias} is already an alias of {already}"
+            return Skipped(_at(record.source, message), "already")
+    local = _local(moment, config)
+    base = urls.slugify_segment(record.slug or "") or urls.slugify_segment(record.title)
+    base = base or "article"
+    same_day = taken.days.get((base, local.date()))
+    if same_day is not None and same_day[1] == _folded(record.title):
+        message = f"skipped: {same_day[0]} has the same title, slug and date"
+        return Skipped(_at(record.source, message), "already")
+    slug, url, path = _free_slug(config, base, local, record.section, taken)
+    if slug != base:
+        notes.append(f"the slug '{base}' is taken; written as '{slug}'")
+    kept = []
+    for alias in aliases:
+        if alias in taken.urls or alias == url:
+            if alias != url:
+                notes.append(f"old URL {alias} is already a page of the site; no redirect")
+            continue
+        kept.append(alias)
+    shown = path.relative_to(config.root).as_posix()
+    taken.ids[record.source_id] = shown
+    taken.days[(slug, local.date())] = (shown, _folded(record.title))
+    taken.urls.add(url)
+    taken.paths.add(str(path))
+    for alias in kept:
+        taken.aliases[alias] = shown
+        taken.urls.add(alias)
+    return Written(record, path, url, slug, moment, tuple(kept)), notes
+
+
+def _free_slug(
+    config: Config, base: str, local: datetime, section: str | None, taken: _Taken
+) -> tuple[str, str, Path]:
+    """The first of base, base-2, base-3, … whose URL and file are both free."""
+    number = 1
+    while True:
+        slug = base if number == 1 else f"{base}-{number}"
+        url = urls.article_url(config.permalink, local, slug, section)
+        path = config.articles_dir / f"{local.year:04d}" / f"{slug}.md"
+        if url not in taken.urls and str(path) not in taken.paths and not path.exists():
+            taken.suffixes[base] = number + 1
+            return slug, url, path
+        # Numbers below the last one given out were taken then and stay taken.
+        number = max(number + 1, taken.suffixes.get(base, 0))
+
+
+def _aliases(old: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Site paths that can have a redirect page; notes for the old URLs that cannot."""
+    kept: list[str] = []
+    notes: list[str] = []
+    for value in old:
+        parts = urlsplit(value.strip())
+        path = unquote(parts.path)
+        if parts.query or parts.fragment:
+            notes.append(
+                f"old URL {value} has a query string; a static site cannot redirect it "
+                "(configure the redirect on your web server)"
+            )
+            continue
+        if not path.startswith("/"):
+            path = "/" + path
+        segments = path.strip("/").split("/")
+        if path == "/" or any(s in ("", ".", "..") or s.startswith(".") for s in segments):
+            notes.append(f"old URL {value} is not a path a redirect page can have")
+            continue
+        if "\\" in path or "%" in path:
+            notes.append(f"old URL {value} is not a path a redirect page can have")
+            continue
+        alias = urls.alias_url(path)
+        if alias not in kept:
+            kept.append(alias)
+    return kept, notes
+
+
+def _settled(moment: datetime | date, config: Config, notes: list[str]) -> datetime | date:
+    """A wall-clock time that a DST change skips or repeats gets the offset it had before."""
+    if not isinstance(moment, datetime) or moment.tzinfo is not None:
+        return moment
+    aware = moment.replace(tzinfo=config.timezone)
+    exact = aware.astimezone(config.timezone)
+    if exact.replace(tzinfo=None) == moment and aware.replace(fold=1).utcoffset() == (
+        aware.utcoffset()
+    ):
+        return moment
+    fixed = moment.replace(tzinfo=timezone(aware.utcoffset() or timedelta(0)))
+    notes.append(
+        f"{moment:%Y-%m-%d %H:%M} is skipped or repeated by a clock change in "
+        f"{config.timezone.key}; written as {fixed.isoformat()}"
+    )
+    return fixed
+
+
+def _local(moment: datetime | date, config: Config) -> datetime:
+    if not isinstance(moment, datetime):
+        return datetime(moment.year, moment.month, moment.day, tzinfo=config.timezone)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=config.timezone)
+    return moment.astimezone(config.timezone)
+
+
+def _existing(config: Config) -> _Taken:
+    """Read the site's articles; files that do not parse are the build's business, not ours."""
+    taken = _Taken({}, {}, {}, set(), set(), {})
+    files, _ = find_article_files(config.articles_dir, config.root)
+    for path in files:
+        shown = path.relative_to(config.root).as_posix()
+        taken.paths.add(str(path))
+        try:
+            text, _warning = decode(path.read_bytes(), shown)
+            article = parse_article(text, shown, config)
+        except (ArticleInvalid, OSError):
+            continue
+        taken.urls.add(article.url)
+        taken.days[(article.slug, article.local_date.date())] = (shown, _folded(article.title))
+        for alias in article.aliases:
+            taken.aliases[urls.alias_url(alias)] = shown
+            taken.urls.add(urls.alias_url(alias))
+        import_id = article.extra.get(IMPORT_ID_KEY)
+        if isinstance(import_id, str):
+            taken.ids[import_id] = shown
+    return taken
+
+
+def _folded(title: str) -> str:
+    return unicodedata.normalize("NFC", " ".join(title.split())).casefold()
+
+
+def _at(where: Problem, message: str) -> Problem:
+    return Problem(where.path, where.line, where.column, message)

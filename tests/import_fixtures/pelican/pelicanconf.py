@@ -1,0 +1,2 @@
+AUTHOR = "Desk"
+SITENAME = "Hill Courier"
