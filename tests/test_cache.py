@@ -10,6 +10,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from conftest import BASIC_CONFIG, Run, article
 
 NOW = "2026-11-24T12:00:00+00:00"
@@ -50,7 +52,7 @@ def test_a_cache_for_other_settings_is_dropped_with_a_warning(
     make_site({}, config=BASIC_CONFIG + "markdown:\n  allow_html: true\n")
     result = run_cli("build", "-s", str(root), "--now", NOW)
     assert result.code == 0
-    assert "ignored a build cache made by another newsgen version or for other settings" in (
+    assert "ignored a build cache made by another newsgen version, for other settings" in (
         result.err
     )
     assert "<b>bold</b>" in (root / "site/2026/11/20/a-title/index.html").read_text("utf-8")
@@ -96,3 +98,25 @@ def test_progress_shows_on_a_terminal_and_nowhere_else(make_site: Callable[..., 
     piped = subprocess.run([*command], capture_output=True, check=False)
     assert piped.returncode == 0
     assert b"Writing the site" not in piped.stderr
+
+
+def test_a_build_from_another_folder_finds_the_cache_and_a_moved_site_makes_it_again(
+    make_site: Callable[..., Path],
+    run_cli: Callable[..., Run],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    root = make_site({"articles/a.md": article(), "articles/b.md": article(title="B")})
+    monkeypatch.chdir(root)
+    assert run_cli("build", "-s", ".", "--now", NOW).code == 0
+    (root / "articles/c.md").write_text(article(title="C"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("build", "-s", str(root), "--now", NOW)
+    assert (result.code, result.err) == (0, "")
+    moved = tmp_path / "moved"
+    root.rename(moved)
+    (moved / "articles/d.md").write_text(article(title="D"), encoding="utf-8")
+    result = run_cli("build", "-s", str(moved), "--now", NOW)
+    assert result.code == 0
+    assert "in another folder; this build reads every article again" in result.err
+    assert (moved / "site/2026/11/20/d/index.html").is_file()

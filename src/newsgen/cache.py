@@ -65,6 +65,9 @@ def stat_key(path: Path) -> tuple[int, int, int]:
 
 class ArticleCache:
     def __init__(self, folder: Path, fingerprint: str) -> None:
+        # Absolute, since bodies are found by path: a build run from another folder must
+        # find them; a cache moved with its site is made again (see load).
+        folder = folder.resolve()
         self.folder = folder
         self.fingerprint = fingerprint
         self.bodies = folder / "bodies"
@@ -85,15 +88,17 @@ class ArticleCache:
             try:
                 if not data.startswith(_MAGIC):
                     raise ValueError("not a newsgen cache")
-                fingerprint, shard = pickle.loads(data[len(_MAGIC) :])
+                fingerprint, where, shard = pickle.loads(data[len(_MAGIC) :])
                 if not isinstance(shard, dict):
                     raise ValueError("not a newsgen cache")
+                if where != str(self.folder):
+                    fingerprint = None  # moved with its site: its bodies' paths are stale
             except Exception:  # any damage at all: the cache is only ever an optimisation
                 return {}, "ignored a damaged build cache; this build reads every article again"
             if fingerprint != self.fingerprint:
                 return {}, (
-                    "ignored a build cache made by another newsgen version or for other "
-                    "settings; this build reads every article again"
+                    "ignored a build cache made by another newsgen version, for other "
+                    "settings or in another folder; this build reads every article again"
                 )
             entries.update(shard)
         return entries, None
@@ -117,7 +122,8 @@ class ArticleCache:
             for number in dirty:
                 path = self._shard(number)
                 temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-                content = pickle.dumps((self.fingerprint, shards[number]), protocol=5)
+                shard = (self.fingerprint, str(self.folder), shards[number])
+                content = pickle.dumps(shard, protocol=5)
                 temporary.write_bytes(_MAGIC + content)
                 temporary.replace(path)
             keep = {entry.rendered.digest for entry in entries.values()}
