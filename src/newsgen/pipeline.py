@@ -10,20 +10,28 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import jinja2
 
-from newsgen import __version__, archive, assets, collect, feeds, pages, sitemaps, state, writer
+from newsgen import (
+    __version__,
+    archive,
+    assets,
+    collect,
+    feeds,
+    inventory,
+    pages,
+    sitemaps,
+    state,
+    writer,
+)
 from newsgen.cache import ArticleCache, settings_fingerprint
 from newsgen.config import Config
 from newsgen.errors import BuildFailed, Problem, WriteFailed
 from newsgen.model import OutputFile, PlannedFile, input_digest
+from newsgen.options import BuildOptions
 from newsgen.search import with_search_index
 from newsgen.templates import make_environment, template_problem, templates_fingerprint
-
-if TYPE_CHECKING:
-    from newsgen.build import BuildOptions
 
 SCHEDULE_FILE = "schedule.json"
 
@@ -47,6 +55,7 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
         loaded.articles, drafts=options.drafts, future=options.future, now=now
     )
     site = archive.plan(selection.published, config)
+    inventory.verify(inventory.outputs(site, config))
     env = make_environment(config)
     try:
         outputs = _outputs(site, env, config, now)

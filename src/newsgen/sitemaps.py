@@ -51,6 +51,15 @@ def news_window_ends(articles: Sequence[RenderedArticle], now: datetime) -> date
     )
 
 
+def part_urls(site: SitePlan, config: Config) -> tuple[str, ...]:
+    """The numbered parts sitemap.xml is split into; none when one file holds every URL."""
+    count = sum(1 for _ in _entries(site))
+    limit = config.sitemap_max_urls
+    if count <= limit:
+        return ()
+    return tuple(sitemap_part_url(number) for number in range(1, -(-count // limit) + 1))
+
+
 def sitemap_part_url(number: int) -> str:
     return f"/sitemap-{number}.xml"
 

@@ -16,10 +16,10 @@ import jinja2
 from newsgen import urls
 from newsgen.config import Config
 from newsgen.errors import Problem
+from newsgen.periods import MONTHS
 
 THEME = Path(__file__).parent / "theme"
 THEME_TEMPLATES = THEME / "templates"
-THEME_STATIC = THEME / "static"
 
 
 def make_environment(config: Config) -> jinja2.Environment:
@@ -44,12 +44,6 @@ def make_environment(config: Config) -> jinja2.Environment:
     env.globals["site"] = config
     env.globals["absolute"] = lambda url: urls.absolute(config.base_url, url)
     return env
-
-
-MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-)  # fmt: skip
 
 
 def templates_fingerprint(config: Config) -> str:
