@@ -21,6 +21,10 @@ from pathlib import Path
 
 import pytest
 
+from newsgen import archive, collect, inventory
+from newsgen.cache import settings_fingerprint
+from newsgen.config import load_config
+
 from conftest import BASIC_CONFIG, Run, article
 from servers import running_server
 
@@ -142,33 +146,28 @@ def test_dates_at_the_ends_of_the_range_build_everywhere(
 # --- names that are not UTF-8 -------------------------------------------------------------------
 
 
-def _bad_name(folder: Path, raw: bytes, *, directory: bool = False) -> None:
-    path = os.fsencode(folder) + b"/" + raw
-    if directory:
-        os.mkdir(path)
+def _bad_name(folder: Path, raw: bytes) -> None:
+    """A file (or, for a name ending in '/', a folder) named with bytes that are not UTF-8."""
+    path = Path(os.fsdecode(os.fsencode(folder) + b"/" + raw.rstrip(b"/")))
+    if raw.endswith(b"/"):
+        path.mkdir()
     else:
-        with open(path, "wb") as file:
-            file.write(article().encode())
+        path.write_text(article(), encoding="utf-8")
 
 
 @pytest.mark.parametrize(
-    ("folder", "raw", "directory", "shown"),
+    ("raw", "shown"),
     [
-        ("articles", b"caf\xe9.md", False, "articles/caf\\xe9.md"),
-        ("articles", b"\xff", True, "articles/\\xff"),
-        ("static", b"logo\xff.css", False, "static/logo\\xff.css"),
+        (b"articles/caf\xe9.md", "articles/caf\\xe9.md"),
+        (b"articles/\xff/", "articles/\\xff"),
+        (b"static/logo\xff.css", "static/logo\\xff.css"),
     ],
 )
 def test_names_that_are_not_utf8_are_a_clean_error_in_check_and_build(
-    folder: str,
-    raw: bytes,
-    directory: bool,
-    shown: str,
-    make_site: Callable[..., Path],
-    run_cli: Callable[..., Run],
+    raw: bytes, shown: str, make_site: Callable[..., Path], run_cli: Callable[..., Run]
 ) -> None:
     root = make_site({"articles/a.md": article(), "static/ok.css": "p {}\n"}, config=QUICK)
-    _bad_name(root / folder, raw, directory=directory)
+    _bad_name(root, raw)
     checked, built = check_and_build(run_cli, root)
     assert_refused(checked, built, root, f"{shown}:1:1: ", "not valid UTF-8")
 
@@ -177,9 +176,9 @@ def test_ignored_files_with_names_that_are_not_utf8_do_not_stop_a_build(
     make_site: Callable[..., Path], run_cli: Callable[..., Run]
 ) -> None:
     root = make_site({"articles/a.md": article()}, config=QUICK)
-    _bad_name(root / "articles", b"photo\xff.jpg")
+    _bad_name(root, b"articles/photo\xff.jpg")
     (root / "templates").mkdir()
-    _bad_name(root / "templates", b"\xfe.html")
+    _bad_name(root, b"templates/\xfe.html")
     checked, built = check_and_build(run_cli, root)
     assert checked.code == 0, checked.err
     assert built.code == 0, built.err
@@ -235,10 +234,6 @@ def test_a_static_file_where_a_folder_is_needed_is_a_collision(
 def test_the_inventory_lists_what_the_build_writes(
     make_site: Callable[..., Path], run_cli: Callable[..., Run]
 ) -> None:
-    from newsgen import archive, collect, inventory
-    from newsgen.cache import settings_fingerprint
-    from newsgen.config import load_config
-
     root = make_site(
         {
             "articles/a.md": article(aliases="[/old/a/]", tags="[x, y]"),
@@ -420,8 +415,10 @@ def test_turkish_dotted_and_dotless_i_are_one_term(
         {
             "articles/a.md": article(title="A", tags="[İstanbul]"),
             "articles/b.md": article(title="B", date="2026-11-21", tags="[istanbul]"),
-            "articles/c.md": article(title="C", date="2026-11-22", tags="[ISTANBUL, ıstanbul]"),
-            "articles/d.md": article(title="D", date="2026-11-23", tags="[ı, i]"),
+            "articles/c.md": article(
+                title="C", date="2026-11-22", tags="[ISTANBUL, \u0131Stanbul]"
+            ),
+            "articles/d.md": article(title="D", date="2026-11-23", tags="[\u0131, i]"),
         },
         config=QUICK,
     )

@@ -7,7 +7,6 @@ the caching. Nothing here decides what gets published.
 from __future__ import annotations
 
 import os
-import re
 import unicodedata
 from datetime import date, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from newsgen import urls
 from newsgen.config import Config
 from newsgen.errors import Problem
 from newsgen.fields import FieldReader
+from newsgen.frontmatter import FORBIDDEN_CHARS as _FORBIDDEN_CHARS
 from newsgen.frontmatter import YamlError, parse_mapping, split
 from newsgen.model import Article
 
@@ -26,8 +26,6 @@ FRONT_MATTER_KEYS = (
     "title", "date", "updated", "slug", "authors", "author", "section", "tags", "summary",
     "dateline", "image", "image_alt", "draft", "aliases", "extra",
 )  # fmt: skip
-# Characters XML 1.0 cannot carry; they would break feeds and are never meant in prose.
-_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 class ArticleInvalid(Exception):
