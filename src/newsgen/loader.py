@@ -20,6 +20,7 @@ from newsgen.fields import FieldReader
 from newsgen.frontmatter import FORBIDDEN_CHARS as _FORBIDDEN_CHARS
 from newsgen.frontmatter import YamlError, parse_mapping, split
 from newsgen.model import Article
+from newsgen.options import FIRST_YEAR, LAST_YEAR
 
 ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")
 FRONT_MATTER_KEYS = (
@@ -185,9 +186,49 @@ def _datetime(
     if not isinstance(value, datetime):
         fields.problem(key, f"'{key}' must be a date, not {type(value).__name__}")
         return None
-    if value.tzinfo is not None:
-        return value
-    return _localize(fields, key, value, tz)
+    return _in_range(fields, key, value, tz)
+
+
+def _in_range(fields: FieldReader, key: str, value: datetime, tz: ZoneInfo) -> datetime | None:
+    """Years newsgen can convert and offset anywhere, with offsets that RFC 3339 can write."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        fields.problem(
+            key,
+            f"'{key}' {value.date().isoformat()} is outside the supported range, "
+            f"years {FIRST_YEAR} to {LAST_YEAR}",
+        )
+        return None
+    if _offset_seconds(value) % 60:
+        fields.problem(
+            key,
+            f"'{key}' has the UTC offset {_offset_text(value)}; feeds, sitemaps and HTML "
+            "need whole minutes",
+            "write the offset in hours and minutes, such as +05:30",
+        )
+        return None
+    aware = value if value.tzinfo is not None else _localize(fields, key, value, tz)
+    local = aware.astimezone(tz) if aware is not None else None
+    if local is not None and _offset_seconds(local) % 60:
+        fields.problem(
+            key,
+            f"'{key}' is in {tz.key}'s local mean time, offset {_offset_text(local)}; "
+            "feeds, sitemaps and HTML need whole minutes",
+            f"date it after {tz.key} adopted standard time",
+        )
+        return None
+    return aware
+
+
+def _offset_seconds(moment: datetime) -> int:
+    offset = moment.utcoffset()
+    return 0 if offset is None else int(offset.total_seconds())
+
+
+def _offset_text(moment: datetime) -> str:
+    """+05:30:15: RFC 3339 has no seconds in offsets, so such offsets are refused, not rounded."""
+    seconds = _offset_seconds(moment)
+    sign, seconds = ("-", -seconds) if seconds < 0 else ("+", seconds)
+    return f"{sign}{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
 def _localize(fields: FieldReader, key: str, naive: datetime, tz: ZoneInfo) -> datetime | None:

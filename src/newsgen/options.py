@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+# The years newsgen handles, for article dates and the build's clock. Wide of the calendar's
+# ends, so that no time zone conversion, offset or news-sitemap window can overflow.
+FIRST_YEAR, LAST_YEAR = 1000, 9998
+
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
