@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -48,6 +49,9 @@ def find_article_files(articles_dir: Path, root: Path) -> tuple[list[Path], list
     problems: list[Problem] = []
     for folder, subfolders, names in os.walk(articles_dir):  # never descends through links
         here = Path(folder)
+        articles = [name for name in names if name.endswith(ARTICLE_SUFFIXES)]
+        problems.extend(_undecodable(here, [*subfolders, *articles], root))
+        subfolders[:] = [name for name in subfolders if _decodable(name)]
         for name in sorted(subfolders):
             if (here / name).is_symlink() and not name.startswith("."):
                 source = (here / name).relative_to(root).as_posix()
@@ -63,7 +67,7 @@ def find_article_files(articles_dir: Path, root: Path) -> tuple[list[Path], list
         subfolders[:] = [name for name in subfolders if not name.startswith(".")]
         for name in names:
             path = here / name
-            if name.startswith(".") or path.suffix not in ARTICLE_SUFFIXES:
+            if name.startswith(".") or path.suffix not in ARTICLE_SUFFIXES or not _decodable(name):
                 continue
             if path.is_symlink() and not path.resolve().is_relative_to(real_root):
                 problems.append(
@@ -79,6 +83,25 @@ def find_article_files(articles_dir: Path, root: Path) -> tuple[list[Path], list
             elif path.is_file():
                 files.append(path)
     return sorted(files), problems
+
+
+def _decodable(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _undecodable(folder: Path, names: Iterable[str], root: Path) -> Iterator[Problem]:
+    """A name that is not UTF-8 cannot become a source path or URL: each is reported, with
+    its bytes shown as \\xNN. Files that are not articles are ignored, as always."""
+    for name in sorted(names):
+        if not name.startswith(".") and not _decodable(name):
+            shown = os.fsencode((folder / name).relative_to(root)).decode(
+                "utf-8", "backslashreplace"
+            )
+            yield Problem(shown, 1, 1, "the name is not valid UTF-8", "rename it")
 
 
 def decode(data: bytes, source: str) -> tuple[str, Problem | None]:

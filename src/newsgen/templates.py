@@ -7,6 +7,7 @@ Autoescape is on and undefined names are errors. A default template stays reacha
 from __future__ import annotations
 
 import hashlib
+import os
 import traceback
 from datetime import datetime
 from pathlib import Path
@@ -52,7 +53,7 @@ def templates_fingerprint(config: Config) -> str:
     for folder in (config.templates_dir, THEME_TEMPLATES):
         for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
             if path.is_file():
-                digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                digest.update(os.fsencode(path.relative_to(folder).as_posix()) + b"\0")
                 digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
 
