@@ -313,17 +313,24 @@ def test_the_server_answers_long_paths_and_survives_clients_that_leave(
 # --- many tags on one article -------------------------------------------------------------------
 
 
-def test_an_article_with_2000_tags_builds(
+def test_an_article_with_2000_tags_is_refused_and_100_build(
     make_site: Callable[..., Path], run_cli: Callable[..., Run]
 ) -> None:
     tags = [f"tag{n}" for n in range(2000)]
     root = make_site({"articles/a.md": article(tags=json.dumps(tags))}, config=QUICK)
+    checked, built = check_and_build(run_cli, root)
+    assert_refused(checked, built, root, "articles/a.md:4:1: 'tags' has 2000 entries")
+    authors = [f"Author {n}" for n in range(100)]
+    root.joinpath("articles/a.md").write_text(
+        article(tags=json.dumps(tags[:100]), authors=json.dumps(authors)), encoding="utf-8"
+    )
     result = run_cli("build", "-s", str(root), "--now", NOW)
     assert result.code == 0, result.err
-    feed = ET.parse(root / "site/feed.xml").getroot()
-    categories = [c.text for c in feed.iter("category")]
-    assert categories == tags
-    assert (root / "site/tags/tag1999/index.html").is_file()
+    feed = ET.parse(root / "site/tags/tag99/feed.xml").getroot()
+    assert [c.text for c in feed.iter("category")] == tags[:100]
+    atom = ET.parse(root / "site/atom.xml").getroot()
+    names = [e.text for e in atom.iter("{http://www.w3.org/2005/Atom}name")]
+    assert names == authors
 
 
 # --- the teaser marker --------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from newsgen.model import Article
 from newsgen.options import FIRST_YEAR, LAST_YEAR
 
 ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")
+MAX_TERMS = 100  # tags, or authors, of one article
 FRONT_MATTER_KEYS = (
     "title", "date", "updated", "slug", "authors", "author", "section", "tags", "summary",
     "dateline", "image", "image_alt", "draft", "aliases", "extra",
@@ -145,7 +146,7 @@ def parse_article(text: str, source: str, config: Config) -> Article:
     slug = _slug(fields, title)
     authors = _authors(fields)
     section = fields.text("section")
-    tags = _unique_casefolded(fields.text_list("tags"))
+    tags = _at_most(fields, "tags", _unique_casefolded(fields.text_list("tags")))
     extra = fields.data.get("extra", {})
     if not isinstance(extra, dict):
         fields.problem("extra", "'extra' must be a mapping of 'key: value' lines")
@@ -301,7 +302,21 @@ def _authors(fields: FieldReader) -> tuple[str, ...]:
     if "author" in fields.data and "authors" in fields.data:
         fields.problem("author", "use either 'author' or 'authors', not both")
         return ()
-    return fields.text_list("authors" if "authors" in fields.data else "author")
+    key = "authors" if "authors" in fields.data else "author"
+    return _at_most(fields, key, fields.text_list(key))
+
+
+def _at_most(fields: FieldReader, key: str, terms: tuple[str, ...]) -> tuple[str, ...]:
+    """Every term has its own page and feeds, each listing the article with all its terms: the
+    output grows with the square of an article's terms, so their number is limited."""
+    if len(terms) > MAX_TERMS:
+        fields.problem(
+            key,
+            f"'{key}' has {len(terms)} entries; an article takes at most {MAX_TERMS}",
+            "keep the ones readers will follow: each has its own page and feeds",
+        )
+        return ()
+    return terms
 
 
 def _unique_casefolded(terms: tuple[str, ...]) -> tuple[str, ...]:
