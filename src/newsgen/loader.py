@@ -7,7 +7,6 @@ the caching. Nothing here decides what gets published.
 from __future__ import annotations
 
 import os
-import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -22,6 +21,7 @@ from newsgen.frontmatter import FORBIDDEN_CHARS as _FORBIDDEN_CHARS
 from newsgen.frontmatter import YamlError, parse_mapping, split
 from newsgen.model import Article
 from newsgen.options import FIRST_YEAR, LAST_YEAR
+from newsgen.terms import term_key
 
 ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")
 MAX_TERMS = 100  # tags, or authors, of one article
@@ -324,7 +324,7 @@ def _unique_casefolded(terms: tuple[str, ...]) -> tuple[str, ...]:
     seen: set[str] = set()
     kept = []
     for term in terms:
-        key = unicodedata.normalize("NFC", term).casefold()
+        key = term_key(term)
         if key not in seen:
             seen.add(key)
             kept.append(term)
@@ -336,13 +336,13 @@ def _valid_alias(fields: FieldReader, alias: str) -> bool:
     if (
         not alias.startswith("/")
         or "\\" in alias
-        or "%" in alias
+        or any(character in alias for character in "%?#")
         or any(s in ("", ".", "..") or s.startswith(".") or "\x00" in s for s in segments)
     ):
         fields.problem(
             "aliases",
             f"alias {alias!r} is not a safe site path",
-            "write it as /old/path/ with no '..', '%' or backslashes",
+            "write it as /old/path/ with no '..', '%', '?', '#' or backslashes",
         )
         return False
     return True

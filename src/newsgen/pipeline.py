@@ -9,6 +9,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -85,13 +86,30 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
 def _outputs(
     site: archive.SitePlan, env: jinja2.Environment, config: Config, now: datetime
 ) -> Iterator[OutputFile | PlannedFile]:
-    html = pages.render(site, env, config, site_key(config))
+    html = _template_errors(pages.render(site, env, config, site_key(config)), config.root)
     return itertools.chain(
         with_search_index(html) if config.search else html,
         feeds.render(site, config, settings_key(config)),  # feeds use no templates
         sitemaps.render(site, config, now),
         assets.collect(config),
     )
+
+
+def _template_errors(outputs: Iterator[PlannedFile], root: Path) -> Iterator[PlannedFile]:
+    """Template errors as BuildFailed, raised where the writer renders pages: a missing
+    template is an OSError to Python, which the writer would take for a disk failure."""
+    try:
+        for planned in outputs:
+            yield PlannedFile(planned.path, planned.key, partial(_render, planned.render, root))
+    except jinja2.TemplateError as exc:
+        raise BuildFailed([template_problem(exc, root)]) from exc
+
+
+def _render(render: Callable[[], bytes], root: Path) -> bytes:
+    try:
+        return render()
+    except jinja2.TemplateError as exc:
+        raise BuildFailed([template_problem(exc, root)]) from exc
 
 
 def _reporting(

@@ -108,7 +108,7 @@ def _locations(
 
 def _news_sitemap(articles: Sequence[RenderedArticle], config: Config, now: datetime) -> str:
     recent = [r.article for r in articles if now - NEWS_WINDOW <= r.article.date <= now]
-    language = _news_language(config.language)
+    language = escape(_news_language(config.language))
     lines = [_HEAD, f'<urlset xmlns="{_SITEMAP_NS}" xmlns:news="{_NEWS_NS}">\n']
     for article in recent[:NEWS_LIMIT]:
         lines.append(

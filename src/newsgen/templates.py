@@ -74,7 +74,12 @@ def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:
         for frame in traceback.extract_tb(exc.__traceback__):
             if frame.filename.endswith(".html"):
                 filename, line = frame.filename, frame.lineno or 1
-    return Problem(_display_path(filename, root), line, 1, f"template error: {exc.message}")
+    message = (
+        f"no template named {exc.name!r}"
+        if isinstance(exc, jinja2.TemplateNotFound)
+        else exc.message
+    )
+    return Problem(_display_path(filename, root), line, 1, f"template error: {message}")
 
 
 def _display_path(filename: str | None, root: Path) -> str:
