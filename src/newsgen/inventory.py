@@ -74,7 +74,8 @@ def verify(inventory: Inventory) -> None:
 
 
 def problems_of(inventory: Inventory) -> Iterator[Problem]:
-    owners: dict[str, Entry] = {}
+    owners: dict[str, Entry] = {}  # collision key -> the entry that writes that file
+    needs: dict[str, tuple[str, Entry]] = {}  # folder's key -> (folder, first entry inside)
     for entry in inventory.files:
         reason = _unsafe(entry)
         if reason is not None:
@@ -82,26 +83,26 @@ def problems_of(inventory: Inventory) -> Iterator[Problem]:
             continue
         key = urls.collision_key(entry.path)
         other = owners.get(key)
-        if other is None:
-            owners[key] = entry
+        if other is not None:
+            also = f" (as {other.path})" if other.path != entry.path else ""
+            message = f"{entry.what} writes {entry.path}, which {_owner(other)} writes too{also}"
+            yield _problem(entry, message, _HINT)
             continue
-        also = f" (as {other.path})" if other.path != entry.path else ""
-        message = f"{entry.what} writes {entry.path}, which {_owner(other)} writes too{also}"
-        yield _problem(entry, message, _HINT)
-    # A file where another output needs a folder: the file system holds one or the other.
-    for entry in inventory.files:
-        parts = entry.path.split("/")
+        owners[key] = entry
+        # "/" survives normalising and case folding, so the key's folders are the path's.
+        key_parts, parts = key.split("/"), entry.path.split("/")
         for depth in range(1, len(parts)):
-            folder = "/".join(parts[:depth])
-            other = owners.get(urls.collision_key(folder))
-            if other is not None and other is not entry:
-                yield _problem(
-                    entry,
-                    f"{entry.what} writes {entry.path}, which needs a folder {folder}/ "
-                    f"where {_owner(other)} writes the file {other.path}",
-                    _HINT,
-                )
-                break
+            needs.setdefault("/".join(key_parts[:depth]), ("/".join(parts[:depth]), entry))
+    # A file where another output needs a folder: the file system holds one or the other.
+    for key, other in owners.items():
+        if key in needs:
+            folder, entry = needs[key]
+            yield _problem(
+                entry,
+                f"{entry.what} writes {entry.path}, which needs a folder {folder}/ "
+                f"where {_owner(other)} writes the file {other.path}",
+                _HINT,
+            )
 
 
 def _entries(site: SitePlan, config: Config) -> Iterator[Entry]:
