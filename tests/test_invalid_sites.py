@@ -138,7 +138,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], str]] = {
     "unsafe_alias": (
         {"articles/a.md": article(aliases="['../x']")},
         "articles/a.md:4:1: alias '../x' is not a safe site path\n"
-        "hint: write it as /old/path/ with no '..', '%' or backslashes\n",
+        "hint: write it as /old/path/ with no '..', '%', '?', '#' or backslashes\n",
     ),
     "template_syntax": (
         {

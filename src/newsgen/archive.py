@@ -1,7 +1,7 @@
 """Plan the site: which articles are published, and every page, listing, feed and redirect.
 
-The plan is pure data; rendering happens in pages.py, feeds.py and sitemaps.py. Two things that
-would be written to one path are an error here, before anything is rendered.
+The plan is pure data; rendering happens in pages.py, feeds.py and sitemaps.py. inventory.py
+lists and checks every path the plan writes, before anything is rendered.
 """
 
 from __future__ import annotations
@@ -11,12 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from newsgen import urls
-from newsgen.config import CONFIG_FILE, Config
-from newsgen.errors import BuildFailed, Problem
+from newsgen.config import Config
 from newsgen.model import Group, RenderedArticle
-from newsgen.periods import group_by_period
+from newsgen.periods import MONTHS, group_by_period
 from newsgen.related import RelatedMemo, related_articles
-from newsgen.templates import MONTHS
 from newsgen.terms import KINDS, group_by_term
 
 PERIOD_KINDS = ("year", "month", "day")
@@ -290,7 +288,6 @@ def plan(
         per_page=config.per_page,
         related_memo=memo,
     )
-    check_collisions(site)
     return site
 
 
@@ -393,66 +390,3 @@ def _link(group: Group) -> Link:
 
 def _links(groups: Iterable[Group]) -> tuple[Link, ...]:
     return tuple(_link(group) for group in groups)
-
-
-def check_collisions(site: SitePlan) -> None:
-    """Every output path must come from exactly one source, also on case-folding file systems.
-
-    Built-in pages come first, so a clash is reported at the article or alias that caused it.
-    """
-    owners: dict[str, tuple[str, str]] = {}
-    problems: list[Problem] = []
-    for url, what, source, (line, column) in _outputs(site):
-        path = urls.output_path(url)
-        key = urls.collision_key(path)
-        if key in owners:
-            other_path, other = owners[key]
-            also = f" (as {other_path})" if other_path != path else ""
-            problems.append(
-                Problem(
-                    source,
-                    line,
-                    column,
-                    f"{what} writes {path}, which {other} writes too{also}",
-                    "give one of them a different 'slug', date or alias",
-                )
-            )
-        else:
-            owners[key] = (path, _owner(what, source))
-    if problems:
-        raise BuildFailed(problems)
-
-
-def _owner(what: str, source: str) -> str:
-    """How a clash names the file that got a path first: the article, or what and where."""
-    if what == "this article":
-        return source
-    return what if source == CONFIG_FILE else f"{what} in {source}"
-
-
-def planned_urls(site: SitePlan) -> set[str]:
-    """Every URL the plan writes: pages, listings, feeds, redirects and built-in files."""
-    return {url for url, *_ in _outputs(site)}
-
-
-def _outputs(site: SitePlan) -> Iterable[tuple[str, str, str, tuple[int, int]]]:
-    """(url, what it is, file to blame, position) of every planned file."""
-    for url in (
-        urls.NOT_FOUND,
-        urls.ARCHIVE,
-        urls.SEARCH,
-        urls.SITEMAP,
-        urls.NEWS_SITEMAP,
-        urls.ROBOTS,
-        *(index.url for index in site.term_indexes),
-        *(url for group in site.listing_groups for url in group.page_urls(site.per_page)),
-        *(url for feed in site.feeds for url in (feed.rss_url, feed.atom_url, feed.json_url)),
-    ):
-        yield url, f"the page {url}", CONFIG_FILE, (1, 1)
-    for entry in site.entries:
-        article = entry.article
-        # Without a 'slug' key the URL comes from the title, so point there.
-        key = "slug" if "slug" in article.positions else "title"
-        yield article.url, "this article", article.source, article.position(key)
-    for redirect in site.redirects:
-        yield redirect.url, f"the alias {redirect.url}", redirect.source, redirect.position

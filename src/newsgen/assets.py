@@ -8,7 +8,8 @@ from pathlib import Path
 from newsgen import urls
 from newsgen.config import Config
 from newsgen.model import OutputFile
-from newsgen.templates import THEME_STATIC
+
+THEME_STATIC = Path(__file__).parent / "theme" / "static"
 
 
 def collect(config: Config) -> Iterator[OutputFile]:

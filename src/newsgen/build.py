@@ -7,30 +7,16 @@ the output folder once everything rendered.
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 from newsgen import state, writer
 from newsgen.config import Config, load_config
 from newsgen.errors import Problem
+from newsgen.options import BuildOptions
 
-
-@dataclass(frozen=True, slots=True)
-class BuildOptions:
-    root: Path
-    drafts: bool = False  # publish articles marked `draft: true`
-    future: bool = False  # publish articles dated after `now`
-    now: datetime | None = None  # the build's clock; None means the current time
-    force: bool = False  # write into an output folder that holds files newsgen did not write
-    output: Path | None = None  # write here instead of the configured output_dir (serve does)
-    full: bool = False  # read and render every article again, ignoring the build cache
-    # Called with (files done, files planned) while the site is written; output is unaffected.
-    progress: Callable[[int, int], None] | None = field(default=None, compare=False)
-    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)  # processes for Markdown
+__all__ = ["BuildOptions", "BuildReport", "build"]  # BuildOptions lives in options.py
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,7 @@ from datetime import UTC, datetime
 
 import jinja2
 
-from newsgen import archive, assets, collect, feeds, pages, sitemaps, urls
-from newsgen.build import BuildOptions
+from newsgen import archive, collect, feeds, inventory, pages, sitemaps
 from newsgen.cache import settings_fingerprint
 from newsgen.cards import svg_warnings
 from newsgen.config import Config, load_config
@@ -20,6 +19,7 @@ from newsgen.errors import BuildFailed, Problem
 from newsgen.links import broken_links
 from newsgen.markdown import make_markdown
 from newsgen.model import RenderedArticle
+from newsgen.options import BuildOptions
 from newsgen.pipeline import settings_key, site_key
 from newsgen.templates import make_environment, template_problem
 
@@ -57,6 +57,11 @@ def _check_site(
     except BuildFailed as exc:
         yield from exc.problems
         return
+    written = inventory.outputs(site, config)
+    unwritable = list(inventory.problems_of(written))
+    if unwritable:
+        yield from unwritable
+        return
     try:
         # Render everything a build renders, into nothing, for errors only rendering shows.
         for planned in itertools.chain(
@@ -68,13 +73,10 @@ def _check_site(
             pass
     except jinja2.TemplateError as exc:
         yield template_problem(exc, config.root)
-    known = archive.planned_urls(site) | {
-        urls.STATIC + name for name in assets.static_files(config)
-    }
     yield from broken_links(
         (r.article for r in selection.published),
         make_markdown(config.allow_html),
-        known,
+        written,
         config.base_url,
     )
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from newsgen import __version__
 from newsgen.build import BuildOptions, BuildReport, build
 from newsgen.errors import BuildFailed, NewsgenError, Problem
+from newsgen.options import FIRST_YEAR, LAST_YEAR
 
 # The other commands' modules are imported when they run, so that `newsgen build` of an
 # unchanged site starts in a few hundredths of a second.
@@ -201,6 +202,10 @@ def _moment(text: str) -> datetime:
         raise argparse.ArgumentTypeError(f"not an ISO 8601 date and time: {text!r}") from None
     if moment.tzinfo is None:
         raise argparse.ArgumentTypeError(f"{text!r} needs a UTC offset, such as +00:00")
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is outside the supported range, years {FIRST_YEAR} to {LAST_YEAR}"
+        )
     return moment
 
 

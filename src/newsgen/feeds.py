@@ -176,11 +176,13 @@ def _add_entry(generator: FeedGenerator, rendered: RenderedArticle, config: Conf
     entry.link(href=link)
     entry.published(article.date)
     entry.updated(_modified(rendered))
-    for name in article.authors:
-        entry.author(name=name)
-        entry.dc.dc_creator(name)
-    for term in filter(None, (article.section, *article.tags)):
-        entry.category(term=term)
+    if article.authors:
+        # One call each: feedgen rebuilds its whole list on every call.
+        entry.author([{"name": name} for name in article.authors])
+        entry.dc.dc_creator(list(article.authors))
+    terms = [{"term": term} for term in filter(None, (article.section, *article.tags))]
+    if terms:
+        entry.category(terms)
     lead = _lead_html(rendered, config)
     if config.feeds.content == "full":
         entry.summary(absolutize(rendered.summary_html, link), type="html")

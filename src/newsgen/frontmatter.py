@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 import yaml
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 try:
     from yaml import CSafeLoader as SafeLoader
@@ -24,6 +24,9 @@ _PLAIN_TAGS = frozenset(
     _YAML_TAG_PREFIX + name
     for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 )
+# Characters XML 1.0 cannot carry (and lone surrogates, which UTF-8 cannot): they would break
+# feeds and pages and are never meant in prose. YAML can write them as escapes ("\x01").
+FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 
@@ -158,7 +161,8 @@ def _construct(loader: SafeLoader, key: str, node: Node, offset: int) -> object:
 
 
 def _check_structure(root: Node, offset: int) -> None:
-    """Refuse aliases (alias bombs), deep nesting and non-plain tags before constructing."""
+    """Refuse aliases (alias bombs), deep nesting, non-plain tags and text holding characters
+    that HTML and feeds cannot carry, before constructing: one walk checks every string."""
     seen: set[int] = set()
     stack: list[tuple[Node, int]] = [(root, 0)]
     while stack:
@@ -171,7 +175,16 @@ def _check_structure(root: Node, offset: int) -> None:
         if node.tag not in _PLAIN_TAGS:
             tag = node.tag.replace(_YAML_TAG_PREFIX, "!!")
             raise _error_at(node, offset, f"the YAML tag '{tag}' is not allowed here")
-        if isinstance(node, MappingNode):
+        if isinstance(node, ScalarNode):
+            found = FORBIDDEN_CHARS.search(node.value)
+            if found is not None:
+                raise _error_at(
+                    node,
+                    offset,
+                    f"the text holds the control character U+{ord(found.group()):04X}, "
+                    "which HTML and feeds cannot carry; remove it",
+                )
+        elif isinstance(node, MappingNode):
             for key, value in node.value:
                 stack.extend(((key, depth + 1), (value, depth + 1)))
         elif isinstance(node, SequenceNode):

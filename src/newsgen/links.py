@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from urllib.parse import unquote, urljoin, urlsplit
 
 from markdown_it import MarkdownIt
@@ -12,7 +12,7 @@ from newsgen.model import Article
 
 
 def broken_links(
-    articles: Iterable[Article], md: MarkdownIt, known: set[str], base_url: str
+    articles: Iterable[Article], md: MarkdownIt, known: Container[str], base_url: str
 ) -> Iterator[Problem]:
     """A problem at the line and column of every site link whose target is not in `known`."""
     for article in articles:
@@ -46,7 +46,7 @@ def site_path(href: str, page_url: str, base_url: str) -> str | None:
     return unquote(urljoin(page_url, parts.path))
 
 
-def _exists(path: str, known: set[str]) -> bool:
+def _exists(path: str, known: Container[str]) -> bool:
     # A static host answers /dir with a redirect to /dir/ and /dir/index.html with the page.
     return (
         path in known

@@ -7,8 +7,7 @@ the caching. Nothing here decides what gets published.
 from __future__ import annotations
 
 import os
-import re
-import unicodedata
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,10 +17,14 @@ from newsgen import urls
 from newsgen.config import Config
 from newsgen.errors import Problem
 from newsgen.fields import FieldReader
+from newsgen.frontmatter import FORBIDDEN_CHARS as _FORBIDDEN_CHARS
 from newsgen.frontmatter import YamlError, parse_mapping, split
 from newsgen.model import Article
+from newsgen.options import FIRST_YEAR, LAST_YEAR
+from newsgen.terms import term_key
 
 ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")
+MAX_TERMS = 100  # tags, or authors, of one article
 FRONT_MATTER_KEYS = (
     "title", "date", "updated", "slug", "authors", "author", "section", "tags", "summary",
     "dateline", "image", "image_alt", "draft", "aliases", "extra",
@@ -47,8 +50,6 @@ OTHER_GENERATOR_KEYS = {
     "url": "set 'slug', and list the old URL under 'aliases'",
     "layout": "newsgen has no layouts per article; remove it",
 }
-# Characters XML 1.0 cannot carry; they would break feeds and are never meant in prose.
-_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 class ArticleInvalid(Exception):
@@ -70,6 +71,9 @@ def find_article_files(articles_dir: Path, root: Path) -> tuple[list[Path], list
     problems: list[Problem] = []
     for folder, subfolders, names in os.walk(articles_dir):  # never descends through links
         here = Path(folder)
+        articles = [name for name in names if name.endswith(ARTICLE_SUFFIXES)]
+        problems.extend(_undecodable(here, [*subfolders, *articles], root))
+        subfolders[:] = [name for name in subfolders if _decodable(name)]
         for name in sorted(subfolders):
             if (here / name).is_symlink() and not name.startswith("."):
                 source = (here / name).relative_to(root).as_posix()
@@ -85,7 +89,7 @@ def find_article_files(articles_dir: Path, root: Path) -> tuple[list[Path], list
         subfolders[:] = [name for name in subfolders if not name.startswith(".")]
         for name in names:
             path = here / name
-            if name.startswith(".") or path.suffix not in ARTICLE_SUFFIXES:
+            if name.startswith(".") or path.suffix not in ARTICLE_SUFFIXES or not _decodable(name):
                 continue
             if path.is_symlink() and not path.resolve().is_relative_to(real_root):
                 problems.append(
@@ -101,6 +105,25 @@ def find_article_files(articles_dir: Path, root: Path) -> tuple[list[Path], list
             elif path.is_file():
                 files.append(path)
     return sorted(files), problems
+
+
+def _decodable(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _undecodable(folder: Path, names: Iterable[str], root: Path) -> Iterator[Problem]:
+    """A name that is not UTF-8 cannot become a source path or URL: each is reported, with
+    its bytes shown as \\xNN. Files that are not articles are ignored, as always."""
+    for name in sorted(names):
+        if not name.startswith(".") and not _decodable(name):
+            shown = os.fsencode((folder / name).relative_to(root)).decode(
+                "utf-8", "backslashreplace"
+            )
+            yield Problem(shown, 1, 1, "the name is not valid UTF-8", "rename it")
 
 
 def decode(data: bytes, source: str) -> tuple[str, Problem | None]:
@@ -145,7 +168,7 @@ def parse_article(text: str, source: str, config: Config) -> Article:
     slug = _slug(fields, title)
     authors = _authors(fields)
     section = fields.text("section")
-    tags = _unique_casefolded(fields.text_list("tags"))
+    tags = _at_most(fields, "tags", _unique_casefolded(fields.text_list("tags")))
     extra = fields.data.get("extra", {})
     if not isinstance(extra, dict):
         fields.problem("extra", "'extra' must be a mapping of 'key: value' lines")
@@ -230,9 +253,49 @@ def _datetime(
     if not isinstance(value, datetime):
         fields.problem(key, f"'{key}' must be a date, not {type(value).__name__}")
         return None
-    if value.tzinfo is not None:
-        return value
-    return _localize(fields, key, value, tz)
+    return _in_range(fields, key, value, tz)
+
+
+def _in_range(fields: FieldReader, key: str, value: datetime, tz: ZoneInfo) -> datetime | None:
+    """Years newsgen can convert and offset anywhere, with offsets that RFC 3339 can write."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        fields.problem(
+            key,
+            f"'{key}' {value.date().isoformat()} is outside the supported range, "
+            f"years {FIRST_YEAR} to {LAST_YEAR}",
+        )
+        return None
+    if _offset_seconds(value) % 60:
+        fields.problem(
+            key,
+            f"'{key}' has the UTC offset {_offset_text(value)}; feeds, sitemaps and HTML "
+            "need whole minutes",
+            "write the offset in hours and minutes, such as +05:30",
+        )
+        return None
+    aware = value if value.tzinfo is not None else _localize(fields, key, value, tz)
+    local = aware.astimezone(tz) if aware is not None else None
+    if local is not None and _offset_seconds(local) % 60:
+        fields.problem(
+            key,
+            f"'{key}' is in {tz.key}'s local mean time, offset {_offset_text(local)}; "
+            "feeds, sitemaps and HTML need whole minutes",
+            f"date it after {tz.key} adopted standard time",
+        )
+        return None
+    return aware
+
+
+def _offset_seconds(moment: datetime) -> int:
+    offset = moment.utcoffset()
+    return 0 if offset is None else int(offset.total_seconds())
+
+
+def _offset_text(moment: datetime) -> str:
+    """+05:30:15: RFC 3339 has no seconds in offsets, so such offsets are refused, not rounded."""
+    seconds = _offset_seconds(moment)
+    sign, seconds = ("-", -seconds) if seconds < 0 else ("+", seconds)
+    return f"{sign}{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
 def _localize(fields: FieldReader, key: str, naive: datetime, tz: ZoneInfo) -> datetime | None:
@@ -282,7 +345,21 @@ def _authors(fields: FieldReader) -> tuple[str, ...]:
     if "author" in fields.data and "authors" in fields.data:
         fields.problem("author", "use either 'author' or 'authors', not both")
         return ()
-    return fields.text_list("authors" if "authors" in fields.data else "author")
+    key = "authors" if "authors" in fields.data else "author"
+    return _at_most(fields, key, fields.text_list(key))
+
+
+def _at_most(fields: FieldReader, key: str, terms: tuple[str, ...]) -> tuple[str, ...]:
+    """Every term has its own page and feeds, each listing the article with all its terms: the
+    output grows with the square of an article's terms, so their number is limited."""
+    if len(terms) > MAX_TERMS:
+        fields.problem(
+            key,
+            f"'{key}' has {len(terms)} entries; an article takes at most {MAX_TERMS}",
+            "keep the ones readers will follow: each has its own page and feeds",
+        )
+        return ()
+    return terms
 
 
 def _unique_casefolded(terms: tuple[str, ...]) -> tuple[str, ...]:
@@ -290,7 +367,7 @@ def _unique_casefolded(terms: tuple[str, ...]) -> tuple[str, ...]:
     seen: set[str] = set()
     kept = []
     for term in terms:
-        key = unicodedata.normalize("NFC", term).casefold()
+        key = term_key(term)
         if key not in seen:
             seen.add(key)
             kept.append(term)
@@ -309,13 +386,13 @@ def _valid_alias(fields: FieldReader, alias: str) -> bool:
     if (
         not alias.startswith("/")
         or "\\" in alias
-        or "%" in alias
+        or any(character in alias for character in "%?#")
         or any(s in ("", ".", "..") or s.startswith(".") or "\x00" in s for s in segments)
     ):
         fields.problem(
             "aliases",
             f"alias {alias!r} is not a safe site path",
-            "write it as /old/path/ with no '..', '%' or backslashes",
+            "write it as /old/path/ with no '..', '%', '?', '#' or backslashes",
         )
         return False
     return True

@@ -21,7 +21,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 from newsgen.errors import Problem
 from newsgen.model import Article, Body, RenderedArticle
 
-_MORE = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.MULTILINE)
+_MORE = re.compile(r"<!--\s*more\s*-->")
+MORE_TOKEN = "newsgen_more"
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"\w+")
 # Our renderer always double-quotes attribute values, so this finds every link and image URL.
@@ -32,7 +33,30 @@ def make_markdown(allow_html: bool) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": allow_html, "xhtmlOut": False})
     md.enable(["table", "strikethrough"]).use(footnote_plugin)
     _note_nesting_cuts(md)
+    _find_more_marker(md)
     return md
+
+
+def _find_more_marker(md: MarkdownIt) -> None:
+    """`<!--more-->` on a line of its own, at the top level, is a block of its own kind that
+    renders as nothing; inside code, quotes or lists it stays text, as written."""
+
+    def more(state: StateBlock, start: int, _end: int, silent: bool) -> bool:
+        if state.level != 0 or state.sCount[start] - state.blkIndent >= 4:
+            return False
+        line = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]]
+        if _MORE.fullmatch(line.strip()) is None:
+            return False
+        if not silent:
+            token = state.push(MORE_TOKEN, "", 0)
+            token.map = [start, start + 1]
+            token.markup = line
+        state.line = start + 1
+        return True
+
+    # Before raw HTML, and able to end a paragraph, as the line on its own always could.
+    md.block.ruler.before("html_block", MORE_TOKEN, more, {"alt": ["paragraph"]})
+    md.add_render_rule(MORE_TOKEN, lambda *_: "")
 
 
 NESTING_CUT = "newsgen_nesting_cut"
@@ -65,18 +89,16 @@ def render_article(
 ) -> tuple[RenderedArticle, Problem | None]:
     """The rendered article, and a warning if markdown-it had to leave text out."""
     body = article.body
-    more = _MORE.search(body)
-    lead = None
-    if more is not None:
-        lead = body[: more.start()]
-        body = lead + body[more.end() :]
     env: dict[str, Any] = {}
     tokens = md.parse(body, env)
     body_html = md.renderer.render(tokens, md.options, env)
+    more = next((i for i, token in enumerate(tokens) if token.type == MORE_TOKEN), None)
+    # A marker with nothing before it marks no teaser: the first paragraph is one.
+    lead = _render_without_footnotes(md, tokens[:more]) if more else ""
     if article.summary:
         summary_html = f"<p>{html.escape(article.summary)}</p>\n"
-    elif lead is not None:
-        summary_html = _render_without_footnotes(md, md.parse(lead, {}))
+    elif plain_text(lead):
+        summary_html = lead
     else:
         summary_html = _render_without_footnotes(md, _first_paragraph(tokens))
     rendered = RenderedArticle(
@@ -84,7 +106,7 @@ def render_article(
         body=Body(text=body_html),
         summary_html=summary_html,
         summary_text=plain_text(summary_html),
-        words=len(_WORD.findall(body)),
+        words=len(_WORD.findall(body)) - (more is not None),  # not the marker's "more"
         digest=digest,
     )
     cut = env.get(NESTING_CUT)

@@ -6,7 +6,12 @@ from collections.abc import Sequence
 
 from newsgen import urls
 from newsgen.model import Group, RenderedArticle
-from newsgen.templates import MONTHS
+
+# Spelled out here so output never depends on the machine's locale.
+MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
 
 
 def group_by_period(articles: Sequence[RenderedArticle]) -> dict[str, tuple[Group, ...]]:

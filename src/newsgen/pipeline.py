@@ -9,8 +9,8 @@ import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import jinja2
 
@@ -20,6 +20,7 @@ from newsgen import (
     assets,
     collect,
     feeds,
+    inventory,
     memo,
     pages,
     parallel,
@@ -32,11 +33,9 @@ from newsgen.cards import svg_warnings
 from newsgen.config import Config
 from newsgen.errors import BuildFailed, Problem, WriteFailed
 from newsgen.model import OutputFile, PlannedFile, input_digest
+from newsgen.options import BuildOptions
 from newsgen.search import with_search_index
 from newsgen.templates import make_environment, template_problem, templates_fingerprint
-
-if TYPE_CHECKING:
-    from newsgen.build import BuildOptions
 
 SCHEDULE_FILE = "schedule.json"
 
@@ -69,6 +68,7 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
     if previous is not None and not memo.belongs(previous, context, output / writer.MANIFEST):
         previous = None
     units_memo = None if config.search else previous  # TODO(search): the index needs every page
+    inventory.verify(inventory.outputs(site, config))
     env = make_environment(config)
     units = itertools.chain(
         pages.units(site, env, config, page_key), feeds.units(site, config, feed_key)
@@ -120,11 +120,29 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
 def _outputs(
     changed: Iterator[PlannedFile], site: archive.SitePlan, config: Config, now: datetime
 ) -> Iterator[OutputFile | PlannedFile]:
+    changed = _template_errors(changed, config.root)
     return itertools.chain(
         with_search_index(changed) if config.search else changed,
         sitemaps.render(site, config, now),
         assets.collect(config),
     )
+
+
+def _template_errors(outputs: Iterator[PlannedFile], root: Path) -> Iterator[PlannedFile]:
+    """Template errors as BuildFailed, raised where the writer renders pages: a missing
+    template is an OSError to Python, which the writer would take for a disk failure."""
+    try:
+        for planned in outputs:
+            yield PlannedFile(planned.path, planned.key, partial(_render, planned.render, root))
+    except jinja2.TemplateError as exc:
+        raise BuildFailed([template_problem(exc, root)]) from exc
+
+
+def _render(render: Callable[[], bytes], root: Path) -> bytes:
+    try:
+        return render()
+    except jinja2.TemplateError as exc:
+        raise BuildFailed([template_problem(exc, root)]) from exc
 
 
 def _reporting(

@@ -14,6 +14,7 @@ from pathlib import Path
 from newsgen import urls
 from newsgen.config import CONFIG_FILE, load_config
 from newsgen.errors import NewsgenError
+from newsgen.frontmatter import FORBIDDEN_CHARS
 
 
 def new_article(
@@ -28,6 +29,11 @@ def new_article(
 ) -> Path:
     """Write articles/YYYY/<slug>.md dated now in the site's time zone; return its path."""
     config = load_config(root)
+    _refuse_unusable(
+        [("the headline", title), ("--section", section)]
+        + [("--tag", tag) for tag in tags]
+        + [("--author", author) for author in authors]
+    )
     slug = urls.slugify_segment(title)
     if not title.strip() or not slug:
         raise NewsgenError(f"the headline {title!r} has no letters or digits to make a URL from")
@@ -74,6 +80,21 @@ def init_site(folder: Path, now: datetime | None = None) -> list[Path]:
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
+
+
+def _refuse_unusable(values: Sequence[tuple[str, str | None]]) -> None:
+    """What the next build would reject is refused now, before a file is written."""
+    for option, value in values:
+        if value is None:
+            continue
+        found = FORBIDDEN_CHARS.search(value)
+        if found is not None:
+            raise NewsgenError(
+                f"{option} {value!r} holds the control character U+{ord(found.group()):04X}, "
+                "which HTML and feeds cannot carry"
+            )
+        if option != "the headline" and not value.strip():
+            raise NewsgenError(f"{option} must not be empty")
 
 
 def _quoted(text: str) -> str:

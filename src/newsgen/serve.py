@@ -8,10 +8,12 @@ A rebuild that fails keeps the last good site and shows its problems over the pa
 from __future__ import annotations
 
 import errno
+import ipaddress
 import json
 import mimetypes
 import re
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -29,6 +31,13 @@ from newsgen.watch import watch_sources
 EVENTS_PATH = "/__newsgen__/events"
 KEEP_ALIVE_SECONDS = 15
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+WILDCARDS = ("", "0.0.0.0", "::")
+# A path this long, or with a name this long, cannot be a file of the site.
+MAX_PATH_BYTES = 4096
+MAX_NAME_BYTES = 255
+_HOST_HEADER = re.compile(
+    r"(?:\[(?P<bracketed>[0-9a-f:.]+)\]|(?P<name>[^:\[\]]+))(?::(?P<port>\d{1,5}))?"
+)
 # Feeds get their own types so that browsers and readers treat them as feeds.
 CONTENT_TYPES = {
     "feed.xml": "application/rss+xml; charset=utf-8",
@@ -126,8 +135,31 @@ class PreviewServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], state: SiteState) -> None:
         self.state = state
+        self.bound_host = address[0]
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         super().__init__(address, PreviewHandler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return  # a client that left mid-answer is no error of the server's
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+    def accepts_host(self, header: str) -> bool:
+        """Whether a Host header names this server. A web page on another name that resolves
+        here (DNS rebinding) must not read the preview or its reload channel."""
+        found = _HOST_HEADER.fullmatch(header.strip().lower())
+        if found is None:
+            return False
+        name = found.group("bracketed") or found.group("name")
+        port = int(found.group("port")) if found.group("port") else 80
+        if port != self.server_address[1]:
+            return False
+        bound = self.bound_host.lower()
+        if name in LOOPBACK or name == bound:
+            return True
+        # Bound to every interface: addresses are fine (no DNS involved), so is this machine's
+        # own name; any other name is refused.
+        return bound in WILDCARDS and (_is_address(name) or name == socket.gethostname().lower())
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
@@ -163,6 +195,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
         pass  # a preview server that logs every request drowns the build messages
 
     def _respond(self, *, send_body: bool) -> None:
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1 or not self.server.accepts_host(hosts[0]):
+            self._send(
+                HTTPStatus.BAD_REQUEST,
+                b"Bad request: this server answers only to the host name it was started on\n",
+                "text/plain; charset=utf-8",
+                send_body=send_body,
+            )
+            return
         parts = urlsplit(self.path)
         if parts.path == EVENTS_PATH:
             self._events()
@@ -195,12 +236,16 @@ class PreviewHandler(BaseHTTPRequestHandler):
         segments = [segment for segment in path.split("/") if segment]
         if any(segment in (".", "..") or segment.startswith(".") for segment in segments):
             return None
+        if len(path.encode()) > MAX_PATH_BYTES or any(
+            len(segment.encode()) > MAX_NAME_BYTES for segment in segments
+        ):
+            return None  # the file system would refuse to look: no such file
         root = self.server.state.folder.resolve()
         try:
             target = root.joinpath(*segments).resolve()
+            if not target.is_relative_to(root) or not target.exists():
+                return None
         except (OSError, ValueError):
-            return None
-        if not target.is_relative_to(root) or not target.exists():
             return None
         return target
 
@@ -280,6 +325,14 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             return
+
+
+def _is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
 
 def content_type_of(name: str) -> str:

@@ -51,6 +51,21 @@ def news_window_ends(articles: Sequence[RenderedArticle], now: datetime) -> date
     )
 
 
+def part_urls(site: SitePlan, config: Config) -> tuple[str, ...]:
+    """The numbered parts sitemap.xml is split into; none when one file holds every URL."""
+    # As many as _entries yields, counted without making them.
+    count = (
+        len(site.entries)
+        + sum(group.page_count(site.per_page) for group in site.listing_groups)
+        + len(site.term_indexes)
+        + 2
+    )
+    limit = config.sitemap_max_urls
+    if count <= limit:
+        return ()
+    return tuple(sitemap_part_url(number) for number in range(1, -(-count // limit) + 1))
+
+
 def sitemap_part_url(number: int) -> str:
     return f"/sitemap-{number}.xml"
 
@@ -100,7 +115,7 @@ def _locations(
 
 def _news_sitemap(articles: Sequence[RenderedArticle], config: Config, now: datetime) -> str:
     recent = [r.article for r in articles if now - NEWS_WINDOW <= r.article.date <= now]
-    language = _news_language(config.language)
+    language = escape(_news_language(config.language))
     lines = [_HEAD, f'<urlset xmlns="{_SITEMAP_NS}" xmlns:news="{_NEWS_NS}">\n']
     for article in recent[:NEWS_LIMIT]:
         lines.append(

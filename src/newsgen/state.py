@@ -80,8 +80,9 @@ def fingerprint(config: Config, options: tuple[object, ...]) -> Inputs:
     for folder in (config.articles_dir, config.templates_dir, config.static_dir):
         lines, recent = _stats(folder, racy_after)
         for line in sorted(lines):
-            digest.update(line.encode() + b"\n")
-        racy.update((path, _content_digest(path)) for path in recent)
+            digest.update(os.fsencode(line) + b"\n")  # names may not be UTF-8
+        # A name that is not UTF-8 cannot go into JSON; no build uses such a file anyway.
+        racy.update((path, _content_digest(path)) for path in recent if _is_utf8(path))
     return Inputs(digest.hexdigest(), racy)
 
 
@@ -119,6 +120,14 @@ def save(
     )
     with contextlib.suppress(OSError):  # without it the next build just does the work again
         write_json(config.state_dir / STATE_FILE, asdict(state))
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _content_digest(path: str) -> str:

@@ -7,6 +7,7 @@ Autoescape is on and undefined names are errors. A default template stays reacha
 from __future__ import annotations
 
 import hashlib
+import os
 import traceback
 from datetime import datetime
 from pathlib import Path
@@ -17,10 +18,10 @@ from newsgen import urls
 from newsgen.cards import card_image
 from newsgen.config import Config
 from newsgen.errors import Problem
+from newsgen.periods import MONTHS
 
 THEME = Path(__file__).parent / "theme"
 THEME_TEMPLATES = THEME / "templates"
-THEME_STATIC = THEME / "static"
 
 
 def make_environment(config: Config) -> jinja2.Environment:
@@ -50,19 +51,13 @@ def make_environment(config: Config) -> jinja2.Environment:
     return env
 
 
-MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-)  # fmt: skip
-
-
 def templates_fingerprint(config: Config) -> str:
     """A digest of every template file a site can use: its own and the theme's."""
     digest = hashlib.blake2b(digest_size=16)
     for folder in (config.templates_dir, THEME_TEMPLATES):
         for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
             if path.is_file():
-                digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                digest.update(os.fsencode(path.relative_to(folder).as_posix()) + b"\0")
                 digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
 
@@ -83,7 +78,12 @@ def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:
         for frame in traceback.extract_tb(exc.__traceback__):
             if frame.filename.endswith(".html"):
                 filename, line = frame.filename, frame.lineno or 1
-    return Problem(_display_path(filename, root), line, 1, f"template error: {exc.message}")
+    message = (
+        f"no template named {exc.name!r}"
+        if isinstance(exc, jinja2.TemplateNotFound)
+        else exc.message
+    )
+    return Problem(_display_path(filename, root), line, 1, f"template error: {message}")
 
 
 def _display_path(filename: str | None, root: Path) -> str:

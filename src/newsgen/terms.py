@@ -1,7 +1,8 @@
 """Group published articles by section, tag and author.
 
 Terms are case-insensitive ('Politics' and 'politics' are one tag, shown in its most common
-spelling). Two different terms whose URL slugs collide are an error naming both sources.
+spelling; see `term_key`). Two different terms whose URL slugs collide are an error naming both
+sources.
 """
 
 from __future__ import annotations
@@ -15,6 +16,14 @@ from newsgen.errors import BuildFailed, Problem
 from newsgen.model import Article, Group, RenderedArticle
 
 KINDS = ("section", "tag", "author")
+
+
+def term_key(name: str) -> str:
+    """What makes two spellings one term: case is ignored, and Turkish dotted capital I (U+0130)
+    and dotless small i (U+0131) count as I and i, as in their URL slugs: 'Istanbul' spelled
+    with either is the same tag as 'istanbul'."""
+    folded = unicodedata.normalize("NFC", name).casefold()
+    return folded.replace("i\u0307", "i").replace("\u0131", "i")
 
 
 def terms_of(article: Article, kind: str) -> tuple[str, ...]:
@@ -33,7 +42,7 @@ def group_by_term(articles: Sequence[RenderedArticle], kind: str) -> tuple[Group
         for name in terms_of(rendered.article, kind):
             key = keys.get(name)
             if key is None:
-                key = keys[name] = unicodedata.normalize("NFC", name).casefold()
+                key = keys[name] = term_key(name)
             members.setdefault(key, []).append(rendered)
             spellings.setdefault(key, Counter())[name] += 1
             seen = first_use.get(key)

@@ -1,0 +1,30 @@
+"""The options of one build, shared by `build`, `check`, `serve` and the pipeline.
+
+A module of its own so that the pipeline needs nothing from build.py, which imports it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+# The years newsgen handles, for article dates and the build's clock. Wide of the calendar's
+# ends, so that no time zone conversion, offset or news-sitemap window can overflow.
+FIRST_YEAR, LAST_YEAR = 1000, 9998
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    root: Path
+    drafts: bool = False  # publish articles marked `draft: true`
+    future: bool = False  # publish articles dated after `now`
+    now: datetime | None = None  # the build's clock; None means the current time
+    force: bool = False  # write into an output folder that holds files newsgen did not write
+    output: Path | None = None  # write here instead of the configured output_dir (serve does)
+    full: bool = False  # read and render every article again, ignoring the build cache
+    # Called with (files done, files planned) while the site is written; output is unaffected.
+    progress: Callable[[int, int], None] | None = field(default=None, compare=False)
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)  # processes for Markdown
