@@ -26,6 +26,11 @@ _SITEMAP_PART = re.compile(r"sitemap-\d+\.xml")
 # Longer names are refused by common file systems (255 bytes on ext4, APFS and NTFS).
 MAX_NAME_BYTES = 255
 _UNSAFE_CHARACTERS = re.compile("[\x00-\x1f\x7f?#\\\\]")
+# Paths every check below passes at once: segments of plain ASCII that do not start with a
+# dot. Most of a site's 20,000 paths are such, and need no slower look.
+_PLAIN_PATH = re.compile(
+    r"(?:[\w~+,=@-][\w.~+,=@-]{0,254}/)*[\w~+,=@-][\w.~+,=@-]{0,254}", re.ASCII
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +150,8 @@ def _entries(site: SitePlan, config: Config) -> Iterator[Entry]:
 
 def _unsafe(entry: Entry) -> str | None:
     """Why a path cannot be written as one file inside the output folder, if it cannot."""
+    if _PLAIN_PATH.fullmatch(entry.path):
+        return _reserved(entry)
     return _bad_name(entry.path) or _reserved(entry)
 
 

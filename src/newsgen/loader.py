@@ -104,7 +104,8 @@ def find_article_files(articles_dir: Path, root: Path) -> tuple[list[Path], list
                 )
             elif path.is_file():
                 files.append(path)
-    return sorted(files), problems
+    # By parts, as Path orders them, but without Path's slow comparison of 100,000 pairs.
+    return sorted(files, key=lambda path: path.parts), problems
 
 
 def _decodable(name: str) -> bool:
