@@ -77,6 +77,7 @@ class Listing:
     newer: Link | None = None  # the next period with articles (date archives only)
     older: Link | None = None
     parents: tuple[Link, ...] = ()  # a day's month and year, a month's year
+    stable: bool = False  # numbered from the oldest page (config pagination: stable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +242,7 @@ def paginate(
             newer=newer,
             older=older,
             parents=parents,
+            stable=stable,
         )
         for index, (number, url, articles) in enumerate(pages)
     )

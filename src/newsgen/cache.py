@@ -19,7 +19,7 @@ from newsgen import __version__
 from newsgen.config import Config
 from newsgen.model import Body, RenderedArticle
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3  # 3: articles carry image caption, credit and size
 _MAGIC = b"newsgen-cache\n"
 # File systems stamp modification times in coarse ticks (up to seconds on some): a file saved
 # twice within one tick keeps its stat. As git does, a stat is trusted only for a file that
@@ -39,7 +39,15 @@ class CachedArticle:
 
 def settings_fingerprint(config: Config) -> str:
     """What shapes a parsed and rendered article besides its own text."""
-    parts = (__version__, CACHE_FORMAT, config.timezone.key, config.permalink, config.allow_html)
+    # base_url: under a sub-path, bodies' links to site paths carry its path.
+    parts = (
+        __version__,
+        CACHE_FORMAT,
+        config.timezone.key,
+        config.permalink,
+        config.allow_html,
+        config.base_url,
+    )
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 

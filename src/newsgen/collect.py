@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from newsgen import urls
 from newsgen.cache import ArticleCache, CachedArticle, article_digest, stat_key
 from newsgen.config import Config
 from newsgen.errors import Problem
+from newsgen.images import with_image_size
 from newsgen.loader import ArticleInvalid, decode, find_article_files, parse_article
 from newsgen.markdown import render_article, shared_markdown
 from newsgen.model import RenderedArticle
@@ -99,14 +101,16 @@ def _read_one(
     try:
         data = path.read_bytes()
         text, warning = decode(data, source)
-        article = parse_article(text, source, config)
+        article = with_image_size(parse_article(text, source, config), config.static_dir)
     except ArticleInvalid as exc:
         return _Result(source, stat, read_at, None, tuple(exc.problems), ())
     except OSError as exc:
         problem = Problem(source, 1, 1, f"cannot read file: {exc.strerror}")
         return _Result(source, stat, read_at, None, (problem,), ())
     digest = article_digest(fingerprint, data)
-    rendered, lost = render_article(shared_markdown(config.allow_html), article, digest)
+    rendered, lost = render_article(
+        shared_markdown(config.allow_html, urls.base_path(config.base_url)), article, digest
+    )
     found = tuple(w for w in (warning, lost) if w is not None)
     if cache is not None:
         try:

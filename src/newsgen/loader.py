@@ -24,7 +24,8 @@ from newsgen.model import Article
 ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")
 FRONT_MATTER_KEYS = (
     "title", "date", "updated", "slug", "authors", "author", "section", "tags", "summary",
-    "dateline", "image", "image_alt", "draft", "aliases", "extra",
+    "dateline", "image", "image_alt", "image_caption", "image_credit", "draft", "aliases",
+    "extra",
 )  # fmt: skip
 # Characters XML 1.0 cannot carry; they would break feeds and are never meant in prose.
 _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -132,6 +133,8 @@ def parse_article(text: str, source: str, config: Config) -> Article:
     summary = fields.text("summary")
     dateline = fields.text("dateline")
     image_alt = fields.text("image_alt")
+    image_caption = fields.text("image_caption")
+    image_credit = fields.text("image_credit")
     draft = fields.boolean("draft", default=False)
     if fields.problems or title is None or published is None or slug is None:
         raise ArticleInvalid(fields.problems)
@@ -153,6 +156,8 @@ def parse_article(text: str, source: str, config: Config) -> Article:
         dateline=dateline,
         image=image,
         image_alt=image_alt,
+        image_caption=image_caption,
+        image_credit=image_credit,
         draft=draft,
         aliases=aliases,
         extra=extra if isinstance(extra, dict) else {},

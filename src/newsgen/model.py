@@ -32,6 +32,10 @@ class Article:
     dateline: str | None = None
     image: str | None = None
     image_alt: str | None = None
+    image_caption: str | None = None
+    image_credit: str | None = None
+    # Pixel size of a local lead image, read from its file (images.py); None when unknown.
+    image_size: tuple[int, int] | None = None
     draft: bool = False
     aliases: tuple[str, ...] = ()
     extra: Mapping[str, object] = field(default_factory=dict)

@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from newsgen import urls
+from newsgen import front, urls
 from newsgen.archive import ArticlePage, Link, Listing, SitePlan
 from newsgen.config import Config
 from newsgen.model import PlannedFile, input_digest
@@ -51,7 +51,9 @@ def render(
             json_ld=LazyJsonLd(page, config),
         )
     for listing in site.listings:
-        yield planned(listing.url, _listing_key(listing), "list.html", listing=listing)
+        blocks = front.front_sections(site, listing) if front.is_front_page(listing) else ()
+        key = (*_listing_key(listing), front.front_key(blocks))
+        yield planned(listing.url, key, "list.html", listing=listing, front_sections=blocks)
     for index in site.term_indexes:
         yield planned(index.url, tuple(map(_link, index.terms)), "terms.html", index=index)
     archive_key = tuple((_link(y.year), tuple(map(_link, y.months))) for y in site.archive)
