@@ -209,3 +209,13 @@ def test_example_site_footer_note_sits_inside_the_footer(example_site: Path) -> 
     tree = lxml.html.fromstring((example_site / "index.html").read_bytes())
     assert tree.xpath("//footer//p[@class='footer-note']")
     assert tree.xpath("//body/div") == []
+
+
+def test_a_day_without_a_time_shows_no_time(make_site: Callable[..., Path]) -> None:
+    root = make_site({"articles/a.md": article(title="Quiet day", date="2026-06-03")})
+    build(BuildOptions(root=root, now=NOW))
+    page = lxml.html.fromstring((root / "site/2026/06/03/quiet-day/index.html").read_bytes())
+    shown = page.xpath("string(//p[@class='story-meta']//time)")
+    assert re.sub(r"\s+", " ", shown) == "June 3, 2026"
+    front = lxml.html.fromstring((root / "site/index.html").read_bytes())
+    assert front.xpath("string(//p[@class='teaser-meta']/time)") == "June 3, 2026"

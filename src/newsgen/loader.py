@@ -149,6 +149,8 @@ def parse_article(text: str, source: str, config: Config) -> Article:
         body=document.body,
         body_line=document.body_line,
         updated=updated,
+        date_only=_date_only(fields.data.get("date")),
+        updated_date_only=_date_only(fields.data.get("updated")),
         authors=authors,
         section=section,
         tags=tags,
@@ -195,6 +197,13 @@ def _datetime(
     if value.tzinfo is not None:
         return value
     return _localize(fields, key, value, tz)
+
+
+def _date_only(value: object) -> bool:
+    """A day without a time of day: YAML's date, or text written as YYYY-MM-DD."""
+    if isinstance(value, str):
+        return re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value) is not None
+    return isinstance(value, date) and not isinstance(value, datetime)
 
 
 def _localize(fields: FieldReader, key: str, naive: datetime, tz: ZoneInfo) -> datetime | None:

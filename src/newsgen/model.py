@@ -25,6 +25,9 @@ class Article:
     body: str
     body_line: int  # file line where the body starts, for positions in body problems
     updated: datetime | None = None
+    # 'date' (or 'updated') gave a day without a time of day: pages then show no time.
+    date_only: bool = False
+    updated_date_only: bool = False
     authors: tuple[str, ...] = ()
     section: str | None = None
     tags: tuple[str, ...] = ()

@@ -48,6 +48,7 @@ def make_environment(config: Config) -> jinja2.Environment:
     env.filters["clock"] = lambda moment: clock(moment, zone)
     env.filters["date_time"] = lambda moment: date_time(moment, zone)
     env.filters["short_date_time"] = lambda moment: short_date_time(moment, zone)
+    env.filters["short_date"] = lambda moment: short_date(moment.astimezone(zone))
     prefix = urls.base_path(config.base_url)
     env.filters["href"] = lambda url: urls.href(prefix, url)
     env.globals["site"] = config
@@ -114,14 +115,16 @@ def date_time(moment: datetime, zone: ZoneInfo) -> str:
     return f"{clock(moment, zone)}, {long_date(moment.astimezone(zone))}"
 
 
+def short_date(moment: datetime) -> str:
+    """'Nov. 24, 2026'."""
+    return f"{SHORT_MONTHS[moment.month - 1]} {moment.day}, {moment.year}"
+
+
 def short_date_time(moment: datetime, zone: ZoneInfo) -> str:
     """'Nov. 24, 2026, 9:30 AM' for teasers; the zone is the site's, as on every page."""
     local = moment.astimezone(zone)
     hour = local.hour % 12 or 12
-    return (
-        f"{SHORT_MONTHS[local.month - 1]} {local.day}, {local.year}, "
-        f"{hour}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"
-    )
+    return f"{short_date(local)}, {hour}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"
 
 
 def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:
