@@ -107,7 +107,8 @@ def _read_one(
     except OSError as exc:
         problem = Problem(source, 1, 1, f"cannot read file: {exc.strerror}")
         return _Result(source, stat, read_at, None, (problem,), ())
-    digest = article_digest(fingerprint, data)
+    # The image's size shows on its pages: a new size must change what they are keyed on.
+    digest = article_digest(fingerprint, data + repr(article.image_size).encode())
     rendered, lost = render_article(
         shared_markdown(config.allow_html, urls.base_path(config.base_url)), article, digest
     )
