@@ -219,3 +219,26 @@ def test_a_day_without_a_time_shows_no_time(make_site: Callable[..., Path]) -> N
     assert re.sub(r"\s+", " ", shown) == "June 3, 2026"
     front = lxml.html.fromstring((root / "site/index.html").read_bytes())
     assert front.xpath("string(//p[@class='teaser-meta']/time)") == "June 3, 2026"
+
+
+def test_a_full_stable_page_keeps_its_bytes_as_articles_arrive(
+    make_site: Callable[..., Path],
+) -> None:
+    config = (
+        "title: T\nbase_url: https://t.example\ntimezone: UTC\nper_page: 2\npagination: stable\n"
+    )
+    files = {
+        f"articles/{n}.md": article(title=f"Story {n}", date=f"2026-01-{n + 1:02d}")
+        for n in range(5)
+    }
+    root = make_site(files, config)
+    build(BuildOptions(root=root, now=NOW))
+    first = (root / "site/page/1/index.html").read_bytes()
+    assert b'aria-current="page"' in first and b"Latest" in first
+    for n in range(5, 9):  # two more full pages
+        (root / f"articles/{n}.md").write_text(
+            article(title=f"Story {n}", date=f"2026-01-{n + 1:02d}"), encoding="utf-8"
+        )
+    build(BuildOptions(root=root, now=NOW))
+    assert (root / "site/page/4/index.html").is_file()
+    assert (root / "site/page/1/index.html").read_bytes() == first
