@@ -18,7 +18,7 @@ from newsgen.writer import MANIFEST
 SEARCH_BUNDLE = "pagefind/"
 
 SITES = Path(__file__).parent / "sites"
-GOLDEN_SITES = ("courier", "valley")
+GOLDEN_SITES = ("courier", "valley", "bulletin")
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 

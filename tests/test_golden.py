@@ -83,3 +83,12 @@ def test_site_templates_override_the_theme_and_site_static_is_copied(golden_site
     assert "Harbor Courier archive" in front
     assert (golden_site / "static/harbor.svg").is_file()
     assert (golden_site / "static/newsgen.css").is_file()
+
+
+def test_bulletin_golden_site_matches_expected_tree(tmp_path: Path) -> None:
+    """The second golden site: sub-path base_url, lead images, captions and times."""
+    built = golden.tree(golden.build_copy("bulletin", tmp_path))
+    expected = golden.tree(golden.SITES / "bulletin" / "expected")
+    assert sorted(built) == sorted(expected), "the set of files differs"
+    differing = [path for path in built if built[path] != expected[path]]
+    assert not differing, f"differs from expected/ (run: python tests/golden.py): {differing}"

@@ -266,3 +266,19 @@ def test_binding_elsewhere_than_loopback_warns(site: Path) -> None:
     assert any(
         "warning: serving on 0.0.0.0, reachable from other machines" in line for line in lines
     )
+
+
+def test_a_sub_path_site_is_previewed_under_its_prefix(make_site: Callable[..., Path]) -> None:
+    config = "title: T\nbase_url: https://example.org/news\ntimezone: UTC\n"
+    root = make_site({"articles/a.md": article(title="Harbor news")}, config)
+    with running_server(root, "--now", "2026-11-24T12:00:00+00:00") as server:
+        assert f"http://127.0.0.1:{server.port}/news/" in "".join(server.output)
+        status, headers, _ = server.request("/")
+        assert (status, headers["location"]) == (302, "/news/")
+        status, _, body = server.request("/news/")
+        assert status == 200 and b'href="/news/2026/11/20/harbor-news/"' in body
+        assert server.request("/news" + ARTICLE_URL)[0] == 200
+        assert server.request("/news/static/newsgen.css")[0] == 200
+        status, headers, _ = server.request("/news")
+        assert (status, headers["location"]) == (301, "/news/")
+        assert server.request(ARTICLE_URL)[0] == 404  # outside the prefix, as on the real host

@@ -75,6 +75,7 @@ class Listing:
     newer: Link | None = None  # the next period with articles (date archives only)
     older: Link | None = None
     parents: tuple[Link, ...] = ()  # a day's month and year, a month's year
+    stable: bool = False  # numbered from the oldest page (config pagination: stable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +141,13 @@ class ListingGroup:
 
     def page_count(self, per_page: int) -> int:
         return max(1, -(-len(self.group.articles) // per_page))
+
+    def front_articles(self, per_page: int) -> tuple[RenderedArticle, ...]:
+        """The articles of the listing's first page, without making the others."""
+        articles = self.group.articles
+        if not self.stable:
+            return articles[:per_page]
+        return articles[: len(articles) - (self.page_count(per_page) - 1) * per_page]
 
     def spans(self, per_page: int) -> list[Page]:
         """(number, URL, articles) of every page, front page first."""
@@ -317,6 +325,7 @@ def paginate(
             newer=newer,
             older=older,
             parents=parents,
+            stable=stable,
         )
         for index, (number, url, articles) in enumerate(pages)
     )

@@ -21,7 +21,8 @@ from newsgen import __version__
 from newsgen.config import Config
 from newsgen.model import Body, RenderedArticle, pickle_by_fields
 
-CACHE_FORMAT = 3
+# 3: articles carry image caption, credit and size; 4: sharded, with the cache's folder
+CACHE_FORMAT = 4
 # The cache is split into shards by source path, so that a build after one new article
 # writes one shard again, not the whole cache.
 SHARDS = 32
@@ -46,7 +47,15 @@ class CachedArticle:
 
 def settings_fingerprint(config: Config) -> str:
     """What shapes a parsed and rendered article besides its own text."""
-    parts = (__version__, CACHE_FORMAT, config.timezone.key, config.permalink, config.allow_html)
+    # base_url: under a sub-path, bodies' links to site paths carry its path.
+    parts = (
+        __version__,
+        CACHE_FORMAT,
+        config.timezone.key,
+        config.permalink,
+        config.allow_html,
+        config.base_url,
+    )
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from newsgen import urls
 from newsgen.cache import ArticleCache, CachedArticle, article_digest, stat_key
 from newsgen.config import Config
 from newsgen.errors import Problem
+from newsgen.images import with_image_size
 from newsgen.loader import (
     ArticleInvalid,
     comma_warnings,
@@ -108,14 +110,17 @@ def _read_one(
     try:
         data = path.read_bytes()
         text, warning = decode(data, source)
-        article = parse_article(text, source, config)
+        article = with_image_size(parse_article(text, source, config), config.static_dir)
     except ArticleInvalid as exc:
         return _Result(source, stat, read_at, None, tuple(exc.problems), ())
     except OSError as exc:
         problem = Problem(source, 1, 1, f"cannot read file: {exc.strerror}")
         return _Result(source, stat, read_at, None, (problem,), ())
-    digest = article_digest(fingerprint, data)
-    rendered, lost = render_article(shared_markdown(config.allow_html), article, digest)
+    # The image's size shows on its pages: a new size must change what they are keyed on.
+    digest = article_digest(fingerprint, data + repr(article.image_size).encode())
+    rendered, lost = render_article(
+        shared_markdown(config.allow_html, urls.base_path(config.base_url)), article, digest
+    )
     found = tuple(w for w in (warning, lost, *comma_warnings(article)) if w is not None)
     if cache is not None:
         try:

@@ -7,6 +7,7 @@ the caching. Nothing here decides what gets published.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -27,7 +28,8 @@ ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")
 MAX_TERMS = 100  # tags, or authors, of one article
 FRONT_MATTER_KEYS = (
     "title", "date", "updated", "slug", "authors", "author", "section", "tags", "summary",
-    "dateline", "image", "image_alt", "draft", "aliases", "extra",
+    "dateline", "image", "image_alt", "image_caption", "image_credit", "draft", "aliases",
+    "extra",
 )  # fmt: skip
 # Other generators' keys, for people who convert by hand: the hint names newsgen's key.
 OTHER_GENERATOR_KEYS = {
@@ -178,6 +180,8 @@ def parse_article(text: str, source: str, config: Config) -> Article:
     summary = fields.text("summary")
     dateline = fields.text("dateline")
     image_alt = fields.text("image_alt")
+    image_caption = fields.text("image_caption")
+    image_credit = fields.text("image_credit")
     draft = fields.boolean("draft", default=False)
     if fields.problems or title is None or published is None or slug is None:
         raise ArticleInvalid(fields.problems)
@@ -192,6 +196,8 @@ def parse_article(text: str, source: str, config: Config) -> Article:
         body=document.body,
         body_line=document.body_line,
         updated=updated,
+        date_only=_date_only(fields.data.get("date")),
+        updated_date_only=_date_only(fields.data.get("updated")),
         authors=authors,
         section=section,
         tags=tags,
@@ -199,6 +205,8 @@ def parse_article(text: str, source: str, config: Config) -> Article:
         dateline=dateline,
         image=image,
         image_alt=image_alt,
+        image_caption=image_caption,
+        image_credit=image_credit,
         draft=draft,
         aliases=aliases,
         extra=extra if isinstance(extra, dict) else {},
@@ -297,6 +305,13 @@ def _offset_text(moment: datetime) -> str:
     seconds = _offset_seconds(moment)
     sign, seconds = ("-", -seconds) if seconds < 0 else ("+", seconds)
     return f"{sign}{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def _date_only(value: object) -> bool:
+    """A day without a time of day: YAML's date, or text written as YYYY-MM-DD."""
+    if isinstance(value, str):
+        return re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value) is not None
+    return isinstance(value, date) and not isinstance(value, datetime)
 
 
 def _localize(fields: FieldReader, key: str, naive: datetime, tz: ZoneInfo) -> datetime | None:

@@ -15,9 +15,11 @@ from urllib.parse import urljoin
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from newsgen import urls
 from newsgen.errors import Problem
 from newsgen.model import Article, Body, RenderedArticle
 
@@ -29,12 +31,26 @@ _WORD = re.compile(r"\w+")
 _URL_ATTRIBUTE = re.compile(r'(\s(?:href|src))="([^"]*)"')
 
 
-def make_markdown(allow_html: bool) -> MarkdownIt:
+def make_markdown(allow_html: bool, base_path: str = "") -> MarkdownIt:
+    """`base_path` ('/news') prefixes links to site paths, as the templates' `href` does."""
     md = MarkdownIt("commonmark", {"html": allow_html, "xhtmlOut": False})
     md.enable(["table", "strikethrough"]).use(footnote_plugin)
     _note_nesting_cuts(md)
     _find_more_marker(md)
+    if base_path:
+        md.core.ruler.push("newsgen_base_path", functools.partial(_prefix_site_paths, base_path))
     return md
+
+
+def _prefix_site_paths(base_path: str, state: StateCore) -> None:
+    """Writers link to /2026/11/24/story/ whatever the site's address; under a sub-path the
+    link must carry it. Raw HTML is the writer's own and is left as written."""
+    for block in state.tokens:
+        for token in block.children or ():
+            attribute = {"link_open": "href", "image": "src"}.get(token.type)
+            value = token.attrGet(attribute) if attribute else None
+            if attribute and isinstance(value, str):
+                token.attrSet(attribute, urls.href(base_path, value))
 
 
 def _find_more_marker(md: MarkdownIt) -> None:
@@ -79,9 +95,9 @@ def _note_nesting_cuts(md: MarkdownIt) -> None:
 
 
 @functools.cache
-def shared_markdown(allow_html: bool) -> MarkdownIt:
+def shared_markdown(allow_html: bool, base_path: str = "") -> MarkdownIt:
     """One MarkdownIt per setting and process: making one costs more than rendering a body."""
-    return make_markdown(allow_html)
+    return make_markdown(allow_html, base_path)
 
 
 def render_article(

@@ -31,6 +31,9 @@ class Article:
     body: str
     body_line: int  # file line where the body starts, for positions in body problems
     updated: datetime | None = None
+    # 'date' (or 'updated') gave a day without a time of day: pages then show no time.
+    date_only: bool = False
+    updated_date_only: bool = False
     authors: tuple[str, ...] = ()
     section: str | None = None
     tags: tuple[str, ...] = ()
@@ -38,6 +41,10 @@ class Article:
     dateline: str | None = None
     image: str | None = None
     image_alt: str | None = None
+    image_caption: str | None = None
+    image_credit: str | None = None
+    # Pixel size of a local lead image, read from its file (images.py); None when unknown.
+    image_size: tuple[int, int] | None = None
     draft: bool = False
     aliases: tuple[str, ...] = ()
     extra: Mapping[str, object] = field(default_factory=dict)

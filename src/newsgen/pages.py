@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from newsgen import urls
+from newsgen import front, urls
 from newsgen.archive import ArticlePage, Link, Listing, ListingGroup, SitePlan
 from newsgen.cards import card_image
 from newsgen.config import Config
@@ -60,7 +60,9 @@ def units(site: SitePlan, env: jinja2.Environment, config: Config, site_key: str
 
     def listing(group: ListingGroup) -> Iterator[PlannedFile]:
         for page in group.pages(site.per_page):
-            yield planned(page.url, _listing_key(page), "list.html", listing=page)
+            blocks = front.front_sections(site, page) if front.is_front_page(page) else ()
+            key = (*_listing_key(page), front.front_key(blocks))
+            yield planned(page.url, key, "list.html", listing=page, front_sections=blocks)
 
     for index, entry in enumerate(site.entries):
         yield Unit(
@@ -69,7 +71,10 @@ def units(site: SitePlan, env: jinja2.Environment, config: Config, site_key: str
             partial(article, index),
         )
     for group in site.listing_groups:
-        yield Unit(f"listing {group.group.url}", _group_signature(group), partial(listing, group))
+        signature = _group_signature(group)
+        if group.group.kind == "home":  # the front page also shows each section's latest
+            signature = (*signature, front.front_key(front.front_sections(site, None)))
+        yield Unit(f"listing {group.group.url}", signature, partial(listing, group))
     for term_index in site.term_indexes:
         terms_key = tuple(map(_link, term_index.terms))
         yield Unit(

@@ -108,6 +108,7 @@ SITE_CONFIG = """\
 # The publication's name, shown in the masthead and in feeds.
 title: My News Archive
 # The absolute address the site will be published at (feeds and canonical links use it).
+# It may have a path, such as https://example.org/news: every link then carries /news.
 base_url: https://news.example.org
 # IANA time zone of the newsroom; article dates without an offset are in it.
 timezone: UTC

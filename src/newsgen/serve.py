@@ -23,8 +23,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
-from newsgen import preview
+from newsgen import preview, urls
 from newsgen.build import BuildOptions, build
+from newsgen.config import load_config
 from newsgen.errors import BuildFailed, NewsgenError
 from newsgen.watch import watch_sources
 
@@ -133,9 +134,10 @@ class PreviewServer(ThreadingHTTPServer):
     # opening many pages) connect at once; they then wait seconds for a retry.
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], state: SiteState) -> None:
+    def __init__(self, address: tuple[str, int], state: SiteState, prefix: str = "") -> None:
         self.state = state
         self.bound_host = address[0]
+        self.prefix = prefix  # '/news' when base_url has that path: pages are served under it
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         super().__init__(address, PreviewHandler)
 
@@ -211,7 +213,18 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if _SUSPICIOUS.search(parts.path) or not parts.path.startswith("/"):
             self._send(HTTPStatus.BAD_REQUEST, b"Bad request\n", "text/plain; charset=utf-8")
             return
-        target = self._resolve(unquote(parts.path))
+        site_path = self._site_path(parts.path)
+        if site_path is None and parts.path == "/":
+            location = self.server.prefix + "/"
+            self._send(
+                HTTPStatus.FOUND,
+                b"",
+                "text/plain; charset=utf-8",
+                send_body=send_body,
+                extra={"Location": location},
+            )
+            return
+        target = None if site_path is None else self._resolve(unquote(site_path))
         if target is None:
             self._not_found(send_body)
         elif target.is_dir():
@@ -230,6 +243,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 self._not_found(send_body)  # a folder without a page: no listings
         else:
             self._file(target, send_body)
+
+    def _site_path(self, path: str) -> str | None:
+        """The site path of a request under the prefix, as a static host would serve it."""
+        prefix = self.server.prefix
+        if not prefix:
+            return path
+        if path == prefix:
+            return "/"
+        return path[len(prefix) :] if path.startswith(prefix + "/") else None
 
     def _resolve(self, path: str) -> Path | None:
         """The file or folder for a URL path, never anything outside the build folder."""
@@ -355,7 +377,7 @@ def serve(options: ServeOptions, say: Callable[[str], None]) -> None:
         output=state.folder,
     )
     _rebuild(site_options, state, say)
-    server = _start_server(options, state)
+    server = _start_server(options, state, _prefix(options.build.root))
     host, port = server.server_address[:2]
     if options.host not in LOOPBACK:
         say(f"warning: serving on {options.host}, reachable from other machines")
@@ -364,7 +386,8 @@ def serve(options: ServeOptions, say: Callable[[str], None]) -> None:
     stop = threading.Event()
 
     def announce() -> None:
-        say(f"Serving the site at http://{_url_host(str(host))}:{port}/ (Ctrl-C to stop)")
+        address = f"http://{_url_host(str(host))}:{port}{server.prefix}/"
+        say(f"Serving the site at {address} (Ctrl-C to stop)")
 
     try:
         for changed in watch_sources(options.build.root, stop, on_ready=announce):
@@ -397,9 +420,17 @@ def _rebuild(options: BuildOptions, state: SiteState, say: Callable[[str], None]
     )
 
 
-def _start_server(options: ServeOptions, state: SiteState) -> PreviewServer:
+def _prefix(root: Path) -> str:
+    """The path of base_url, under which the site's pages link to each other."""
     try:
-        return PreviewServer((options.host, options.port), state)
+        return urls.base_path(load_config(root).base_url)
+    except BuildFailed:
+        return ""  # the first build reported it; serve at the root until it is fixed
+
+
+def _start_server(options: ServeOptions, state: SiteState, prefix: str = "") -> PreviewServer:
+    try:
+        return PreviewServer((options.host, options.port), state, prefix)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise NewsgenError(

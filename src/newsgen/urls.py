@@ -10,6 +10,7 @@ import functools
 import re
 import unicodedata
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from slugify import slugify
 
@@ -95,3 +96,15 @@ def collision_key(path: str) -> str:
 
 def absolute(base_url: str, url: str) -> str:
     return f"{base_url}{url}" if url.startswith("/") else url
+
+
+def base_path(base_url: str) -> str:
+    """The path a site is published under: '/news' for https://example.org/news, '' at a
+    host's root. Site paths stay the same; only the links on its pages carry the prefix."""
+    return urlsplit(base_url).path.rstrip("/")
+
+
+def href(prefix: str, url: str) -> str:
+    """A site path as a link on the site's pages: /2026/ -> /news/2026/ under /news.
+    Other sites' URLs, relative links and protocol-relative URLs pass unchanged."""
+    return f"{prefix}{url}" if url.startswith("/") and not url.startswith("//") else url
