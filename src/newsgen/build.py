@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from newsgen import state, writer
+from newsgen import lock, state, writer
 from newsgen.config import Config, load_config
 from newsgen.errors import Problem
 
@@ -31,6 +31,7 @@ class BuildOptions:
     # Called with (files done, files planned) while the site is written; output is unaffected.
     progress: Callable[[int, int], None] | None = field(default=None, compare=False)
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)  # processes for Markdown
+    wait: bool = False  # wait for another build of the site to finish instead of failing
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +54,19 @@ def build(options: BuildOptions) -> BuildReport:
     config = load_config(options.root)
     output = options.output or config.output_path
     writer.check_output_dir(config, output)
+    shown = f"{config.output_dir}/" if options.output is None else str(output)
+    with lock.holding(config.state_dir, shown, wait=options.wait):
+        return _build_locked(options, config, output, started)
+
+
+def _build_locked(
+    options: BuildOptions, config: Config, output: Path, started: float
+) -> BuildReport:
+    # A commit that a kill or a power cut interrupted is finished before anything else.
+    interrupted = writer.recover(output)
     now = options.now or datetime.now(UTC)
     inputs = state.fingerprint(config, (options.drafts, options.future, str(output.resolve())))
-    previous = None if options.full else state.read(config)
+    previous = None if options.full or interrupted else state.read(config)
     if previous is not None and previous.still_valid(inputs, output, now):
         return _unchanged(previous.counts, options, config, started)
     # Imported only now: a build that has nothing to do should not spend a tenth of a

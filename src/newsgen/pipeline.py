@@ -52,7 +52,7 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
         outputs = _outputs(site, env, config, now)
         if options.progress is not None:
             outputs = _reporting(outputs, site.page_count + site.feed_count, options.progress)
-        written = writer.write(outputs, output, force=options.force)
+        written = writer.write(outputs, output, force=options.force, verify=options.full)
     except jinja2.TemplateError as exc:
         raise BuildFailed([template_problem(exc, config.root)]) from exc
     if loaded.changed:
@@ -70,7 +70,8 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
     )
     changes = [selection.next_due, sitemaps.news_window_ends(site.entries, now)]
     valid_until = min((moment for moment in changes if moment), default=None)
-    return Outcome(counts, written, loaded.warnings, loaded.cache_hits, valid_until)
+    warnings = loaded.warnings + written.warnings
+    return Outcome(counts, written, warnings, loaded.cache_hits, valid_until)
 
 
 def _outputs(
