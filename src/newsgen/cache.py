@@ -1,8 +1,10 @@
 """The persistent build cache in .newsgen/cache/: parsed and rendered articles, so that an
 unchanged article is never read, parsed or rendered twice.
 
-An entry is found by its file's stat (modification time, size, inode), as git's index does;
-any change to those means the file is read again. Rendered bodies are kept one file each and
+An entry is found by its file's stat (modification and change times, size, inode), as git's
+index does; any change to those means the file is read again. The change time (ctime) cannot be
+set back by a program, so an edit that keeps the size and restores the modification time is
+still seen. Rendered bodies are kept one file each and
 read only when a page needs them. A cache from another newsgen version, for other settings,
 or one that cannot be read is discarded with a warning, never trusted.
 """
@@ -19,22 +21,26 @@ from newsgen import __version__
 from newsgen.config import Config
 from newsgen.model import Body, RenderedArticle
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 _MAGIC = b"newsgen-cache\n"
 # File systems stamp modification times in coarse ticks (up to seconds on some): a file saved
 # twice within one tick keeps its stat. As git does, a stat is trusted only for a file that
 # was this much older than the moment it was read.
 RACY_NS = 2_000_000_000
 
+# st_mtime_ns, st_ctime_ns, st_size, st_ino of a source file.
+StatKey = tuple[int, int, int, int]
+
 
 @dataclass(frozen=True, slots=True)
 class CachedArticle:
-    stat: tuple[int, int, int]  # st_mtime_ns, st_size, st_ino of the source when it was read
+    stat: StatKey  # of the source when it was read
     rendered: RenderedArticle  # its body lives in the cache's bodies/ folder
     read_at_ns: int  # wall clock when the source was read
 
-    def still_fresh(self, stat: tuple[int, int, int]) -> bool:
-        return stat == self.stat and stat[0] < self.read_at_ns - RACY_NS
+    def still_fresh(self, stat: StatKey) -> bool:
+        # Trusted only if the last change was well before the read (see RACY_NS).
+        return stat == self.stat and max(stat[0], stat[1]) < self.read_at_ns - RACY_NS
 
 
 def settings_fingerprint(config: Config) -> str:
@@ -47,9 +53,9 @@ def article_digest(fingerprint: str, data: bytes) -> str:
     return hashlib.sha256(fingerprint.encode() + b"\0" + data).hexdigest()
 
 
-def stat_key(path: Path) -> tuple[int, int, int]:
+def stat_key(path: Path) -> StatKey:
     status = path.stat()
-    return status.st_mtime_ns, status.st_size, status.st_ino
+    return status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino
 
 
 class ArticleCache:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from newsgen.cache import ArticleCache, CachedArticle, article_digest, stat_key
+from newsgen.cache import ArticleCache, CachedArticle, StatKey, article_digest, stat_key
 from newsgen.config import Config
 from newsgen.errors import Problem
 from newsgen.loader import ArticleInvalid, decode, find_article_files, parse_article
@@ -39,7 +39,7 @@ class Loaded:
 @dataclass(frozen=True, slots=True)
 class _Result:
     source: str
-    stat: tuple[int, int, int]
+    stat: StatKey
     read_at: int
     rendered: RenderedArticle | None
     problems: tuple[Problem, ...]
@@ -62,7 +62,7 @@ def load(
         if damaged:
             warnings.append(Problem(".newsgen/cache", 1, 1, damaged))
     entries: dict[str, CachedArticle] = {}
-    misses: list[tuple[Path, str, tuple[int, int, int]]] = []
+    misses: list[tuple[Path, str, StatKey]] = []
     hits = 0
     found, problems = find_article_files(config.articles_dir, config.root)
     for path in found:
@@ -70,7 +70,7 @@ def load(
         try:
             stat = stat_key(path)
         except OSError:
-            stat = (0, 0, 0)  # unreadable: read_one reports it
+            stat = (0, 0, 0, 0)  # unreadable: read_one reports it
         cached = previous.get(source)
         if cached is not None and cached.still_fresh(stat):
             entries[source] = cached
@@ -89,7 +89,7 @@ def load(
 
 
 def _read_one(
-    item: tuple[Path, str, tuple[int, int, int]],
+    item: tuple[Path, str, StatKey],
     config: Config,
     cache: ArticleCache | None,
     fingerprint: str,
@@ -125,7 +125,7 @@ def _read_one(
 
 
 def _map(
-    function: partial[_Result], items: list[tuple[Path, str, tuple[int, int, int]]], jobs: int
+    function: partial[_Result], items: list[tuple[Path, str, StatKey]], jobs: int
 ) -> Iterable[_Result]:
     if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
         return map(function, items)

@@ -130,7 +130,7 @@ def write(
             removed, refused = _remove_stale(output_dir, stale)
             warnings = warnings + _refusal_warnings(output_dir, refused)
             new = _move_in(output_dir, staged, new)
-        if committing or new != old or verify:
+        if committing or new != old or verify or warnings:
             write_manifest(output_dir, new)
         if committing:
             (output_dir / JOURNAL).unlink()
