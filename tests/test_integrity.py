@@ -531,24 +531,27 @@ def test_every_build_fails_cleanly_or_equals_a_clean_build(
     rng = random.Random(int(os.environ.get("NEWSGEN_FUZZ_SEED", "10")))
     root = make_site(stories(40), config=CONFIG)
     assert newsgen("build", "-s", str(root), "--now", NOW).returncode == 0
-    counts = {"builds": 1, "kills": 0, "kills in commit": 0, "concurrent pairs": 0}
+    counts = dict.fromkeys(
+        ("build processes", "kills", "kills inside a commit", "concurrent pairs", "locked out"), 0
+    )
+    counts["build processes"] = 1
     for round_ in range(rounds):
         _random_edits(root, rng, round_)
         kind = rng.choice(["kill in commit", "kill any time", "concurrent", "plain"])
         if kind == "kill in commit":
             journal = root / "site" / JOURNAL
-            kill_when(root, journal.exists, delay=rng.random() * 0.005)
-            counts["kills in commit"] += journal.exists()  # else it finished first
-            counts["kills"] += 1
+            counts["kills"] += kill_when(root, journal.exists, delay=rng.random() * 0.005)
+            counts["kills inside a commit"] += journal.exists()  # else it finished first
         elif kind == "kill any time":
-            _kill_after(root, rng.random() * 1.5)
-            counts["kills"] += 1
+            counts["kills"] += _kill_after(root, rng.random() * 1.5)
         elif kind == "concurrent":
             for result in _two_at_once(root):
                 assert "Traceback" not in result, result
                 assert result in ("", "lock"), result
+                counts["locked out"] += result == "lock"
             counts["concurrent pairs"] += 1
-        counts["builds"] += 1
+            counts["build processes"] += 1
+        counts["build processes"] += 2 if kind != "plain" else 1
         final = newsgen("build", "-s", str(root), "--now", NOW)
         assert final.returncode == 0, final.stderr
         assert golden.tree(root / "site") == clean_build(root, tmp_path), (round_, kind)
@@ -593,7 +596,8 @@ def _random_edits(root: Path, rng: random.Random, round_: int) -> None:
                 rng.choice(pages).unlink()
 
 
-def _kill_after(root: Path, seconds: float) -> None:
+def _kill_after(root: Path, seconds: float) -> bool:
+    """Start a build and SIGKILL it after `seconds`; say whether it was still running."""
     process = subprocess.Popen(
         [sys.executable, "-m", "newsgen", "build", "-s", str(root), "--now", NOW],
         stdout=subprocess.DEVNULL,
@@ -603,7 +607,8 @@ def _kill_after(root: Path, seconds: float) -> None:
         process.wait(timeout=seconds)
     except subprocess.TimeoutExpired:
         process.send_signal(signal.SIGKILL)
-        process.wait()
+        return process.wait() == -signal.SIGKILL
+    return False
 
 
 def _two_at_once(root: Path) -> list[str]:
