@@ -148,6 +148,11 @@ def write(
             f"({exc.filename or output_dir}); some files were already replaced: the next "
             "build checks every file and finishes the job"
         ) from exc
+    except BaseException:  # Ctrl-C or SIGTERM halfway through the renames: finish them first
+        if committing:
+            with contextlib.suppress(WriteFailed):
+                recover(output_dir)
+        raise
     finally:
         if succeeded or not committing:  # else the journal still needs the staged files
             shutil.rmtree(staging, ignore_errors=True)
