@@ -162,7 +162,8 @@ CASES: dict[str, tuple[dict[str, str | bytes], str]] = {
     "output_dir_in_sources": (
         {"newsgen.yaml": BASIC_CONFIG + "output_dir: articles/out\n"},
         "newsgen.yaml:4:1: 'output_dir' must be a folder of its own inside the site folder, "
-        "apart from articles/, templates/ and static/\nhint: for example 'site' or 'public'\n",
+        "apart from articles/, templates/, static/ and .newsgen/\nhint: for example 'site' or "
+        "'public'\n",
     ),
 }
 

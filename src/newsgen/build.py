@@ -10,8 +10,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
-from newsgen import state, writer
+from newsgen import lock, state, writer
 from newsgen.config import Config, load_config
 from newsgen.errors import Problem
 from newsgen.options import BuildOptions
@@ -39,9 +40,19 @@ def build(options: BuildOptions) -> BuildReport:
     config = load_config(options.root)
     output = options.output or config.output_path
     writer.check_output_dir(config, output)
+    shown = f"{config.output_dir}/" if options.output is None else str(output)
+    with lock.holding(config.state_dir, shown, wait=options.wait):
+        return _build_locked(options, config, output, started)
+
+
+def _build_locked(
+    options: BuildOptions, config: Config, output: Path, started: float
+) -> BuildReport:
+    # A commit that a kill or a power cut interrupted is finished before anything else.
+    interrupted = writer.recover(output)
     now = options.now or datetime.now(UTC)
     inputs = state.fingerprint(config, (options.drafts, options.future, str(output.resolve())))
-    previous = None if options.full else state.read(config)
+    previous = None if options.full or interrupted else state.read(config)
     if previous is not None and previous.still_valid(inputs, output, now):
         return _unchanged(previous.counts, options, config, started)
     # Imported only now: a build that has nothing to do should not spend a tenth of a

@@ -1,8 +1,10 @@
 """The persistent build cache in .newsgen/cache/: parsed and rendered articles, so that an
 unchanged article is never read, parsed or rendered twice.
 
-An entry is found by its file's stat (modification time, size, inode), as git's index does;
-any change to those means the file is read again. Rendered bodies are kept one file each and
+An entry is found by its file's stat (modification and change times, size, inode), as git's
+index does; any change to those means the file is read again. The change time (ctime) cannot be
+set back by a program, so an edit that keeps the size and restores the modification time is
+still seen. Rendered bodies are kept one file each and
 read only when a page needs them. A cache from another newsgen version, for other settings,
 or one that cannot be read is discarded with a warning, never trusted.
 """
@@ -21,7 +23,8 @@ from newsgen import __version__
 from newsgen.config import Config
 from newsgen.model import Body, RenderedArticle, pickle_by_fields
 
-# 3: articles carry image caption, credit and size; 4: sharded, with the cache's folder
+# 3: articles carry image caption, credit and size;
+# 4: sharded, with the cache's folder, and ctime in stats
 CACHE_FORMAT = 4
 # The cache is split into shards by source path, so that a build after one new article
 # writes one shard again, not the whole cache.
@@ -32,15 +35,19 @@ _MAGIC = b"newsgen-cache\n"
 # was this much older than the moment it was read.
 RACY_NS = 2_000_000_000
 
+# st_mtime_ns, st_ctime_ns, st_size, st_ino of a source file.
+StatKey = tuple[int, int, int, int]
+
 
 @dataclass(frozen=True, slots=True)
 class CachedArticle:
-    stat: tuple[int, int, int]  # st_mtime_ns, st_size, st_ino of the source when it was read
+    stat: StatKey  # of the source when it was read
     rendered: RenderedArticle  # its body lives in the cache's bodies/ folder
     read_at_ns: int  # wall clock when the source was read
 
-    def still_fresh(self, stat: tuple[int, int, int]) -> bool:
-        return stat == self.stat and stat[0] < self.read_at_ns - RACY_NS
+    def still_fresh(self, stat: StatKey) -> bool:
+        # Trusted only if the last change was well before the read (see RACY_NS).
+        return stat == self.stat and max(stat[0], stat[1]) < self.read_at_ns - RACY_NS
 
     __reduce__ = pickle_by_fields
 
@@ -67,9 +74,9 @@ def shard_of(source: str) -> int:
     return zlib.crc32(source.encode()) % SHARDS
 
 
-def stat_key(path: Path) -> tuple[int, int, int]:
+def stat_key(path: Path) -> StatKey:
     status = path.stat()
-    return status.st_mtime_ns, status.st_size, status.st_ino
+    return status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino
 
 
 class ArticleCache:

@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from newsgen import urls
-from newsgen.cache import ArticleCache, CachedArticle, article_digest, stat_key
+from newsgen.cache import ArticleCache, CachedArticle, StatKey, article_digest, stat_key
 from newsgen.config import Config
 from newsgen.errors import Problem
 from newsgen.images import with_image_size
@@ -49,7 +49,7 @@ class Loaded:
 @dataclass(frozen=True, slots=True)
 class _Result:
     source: str
-    stat: tuple[int, int, int]
+    stat: StatKey
     read_at: int
     rendered: RenderedArticle | None
     problems: tuple[Problem, ...]
@@ -72,7 +72,7 @@ def load(
         if damaged:
             warnings.append(Problem(".newsgen/cache", 1, 1, damaged))
     entries: dict[str, CachedArticle] = {}
-    misses: list[tuple[Path, str, tuple[int, int, int]]] = []
+    misses: list[tuple[Path, str, StatKey]] = []
     hits = 0
     found, problems = find_article_files(config.articles_dir, config.root)
     for path in found:
@@ -80,7 +80,7 @@ def load(
         try:
             stat = stat_key(path)
         except OSError:
-            stat = (0, 0, 0)  # unreadable: read_one reports it
+            stat = (0, 0, 0, 0)  # unreadable: read_one reports it
         cached = previous.get(source)
         if cached is not None and cached.still_fresh(stat):
             entries[source] = cached
@@ -100,7 +100,7 @@ def load(
 
 
 def _read_one(
-    item: tuple[Path, str, tuple[int, int, int]],
+    item: tuple[Path, str, StatKey],
     config: Config,
     cache: ArticleCache | None,
     fingerprint: str,
@@ -141,7 +141,7 @@ def _read_one(
 
 
 def _map(
-    function: partial[_Result], items: list[tuple[Path, str, tuple[int, int, int]]], jobs: int
+    function: partial[_Result], items: list[tuple[Path, str, StatKey]], jobs: int
 ) -> Iterable[_Result]:
     if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
         return map(function, items)

@@ -90,6 +90,11 @@ class Config:
         """newsgen's own files beside the sources (the schedule), never published."""
         return self.root / STATE_DIR
 
+    @property
+    def preview_dir(self) -> Path:
+        """Where `newsgen serve` builds: beside the sources, never published."""
+        return self.root / STATE_DIR / "preview"
+
 
 STATE_DIR = ".newsgen"
 
@@ -274,16 +279,20 @@ def _locale(fields: FieldReader, language: str) -> str:
 
 
 SOURCE_DIRS = ("articles", "templates", "static")
+STATE_DIR = ".newsgen"
 
 
 def _output_dir(fields: FieldReader) -> str:
     value = fields.text("output_dir") or "site"
     parts = Path(value).parts
-    if Path(value).is_absolute() or ".." in parts or not parts or parts[0] in (".", *SOURCE_DIRS):
+    # .newsgen/ holds the cache (with drafts' bodies) and the build state: never published.
+    # Compared case-insensitively, as some file systems do.
+    taken = {name.casefold() for name in (".", STATE_DIR, *SOURCE_DIRS)}
+    if Path(value).is_absolute() or ".." in parts or not parts or parts[0].casefold() in taken:
         fields.problem(
             "output_dir",
-            "'output_dir' must be a folder of its own inside the site "
-            "folder, apart from articles/, templates/ and static/",
+            "'output_dir' must be a folder of its own inside the site folder, apart "
+            "from articles/, templates/, static/ and .newsgen/",
             "for example 'site' or 'public'",
         )
         return "site"

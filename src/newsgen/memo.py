@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,15 +99,19 @@ def save(path: Path, memo: PlanMemo) -> None:
 
 
 def changed_files(
-    units: Iterable[Unit], previous: PlanMemo | None, outcome: Sorted
+    units: Iterable[Unit],
+    previous: PlanMemo | None,
+    outcome: Sorted,
+    intact: Callable[[Iterable[str]], bool],
 ) -> Iterator[PlannedFile]:
-    """The files of every unit whose signature differs from `previous`; the paths of the
-    others go to `outcome.kept`. `outcome.remembered` is filled for the next memo."""
+    """The files of every unit whose signature differs from `previous`, or whose files are not
+    `intact` on disk; the paths of the others go to `outcome.kept`. `outcome.remembered` is
+    filled for the next memo."""
     known = previous.units if previous is not None else {}
     for unit in units:
         old = known.get(unit.name)
         signature = input_digest(unit.signature)
-        if old is not None and old.signature == signature:
+        if old is not None and old.signature == signature and intact(old.paths):
             outcome.kept.extend(old.paths)
             outcome.remembered[unit.name] = old
             continue

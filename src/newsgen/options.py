@@ -28,3 +28,4 @@ class BuildOptions:
     # Called with (files done, files planned) while the site is written; output is unaffected.
     progress: Callable[[int, int], None] | None = field(default=None, compare=False)
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)  # processes for Markdown
+    wait: bool = False  # wait for another build of the site to finish instead of failing

@@ -75,7 +75,12 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
     )
     sorted_units = memo.Sorted([], {})
     try:
-        outputs = _outputs(memo.changed_files(units, units_memo, sorted_units), site, config, now)
+        outputs = _outputs(
+            memo.changed_files(units, units_memo, sorted_units, writer.intact_check(output)),
+            site,
+            config,
+            now,
+        )
         if options.progress is not None:
             outputs = _reporting(outputs, site.page_count + site.feed_count, options.progress)
         written = writer.write(
@@ -84,6 +89,7 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
             force=options.force,
             keep=sorted_units.kept,
             render_many=parallel.renderer(options.jobs),
+            verify=options.full,
         )
     except jinja2.TemplateError as exc:
         raise BuildFailed([template_problem(exc, config.root)]) from exc
@@ -113,7 +119,11 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
     )
     changes = [selection.next_due, sitemaps.news_window_ends(site.entries, now)]
     valid_until = min((moment for moment in changes if moment), default=None)
-    warnings = (*loaded.warnings, *svg_warnings(r.article for r in selection.published))
+    warnings = (
+        *loaded.warnings,
+        *written.warnings,
+        *svg_warnings(r.article for r in selection.published),
+    )
     return Outcome(counts, written, warnings, loaded.cache_hits, valid_until)
 
 

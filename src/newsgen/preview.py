@@ -20,7 +20,7 @@ PREVIEW = "preview"
 
 
 def preview_folder(root: Path) -> Path:
-    return root / STATE_DIR / PREVIEW
+    return root / STATE_DIR / PREVIEW  # as Config.preview_dir, without reading the config
 
 
 def seed(root: Path) -> None:

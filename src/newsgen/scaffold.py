@@ -48,17 +48,35 @@ def new_article(
     if draft:
         lines.append("draft: true")
     path = config.articles_dir / f"{moment.year:04d}" / f"{slug}.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    shown = path.relative_to(root).as_posix()
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8") as file:
             file.write("---\n" + "\n".join(lines) + "\n---\n\n")
-    except FileExistsError:
-        shown = path.relative_to(root).as_posix()
+    except FileExistsError as exc:
+        if exc.filename != str(path):
+            raise _cannot_create(shown, root, exc) from None
         raise NewsgenError(
             f"{shown} already exists; newsgen never overwrites an article "
             "(choose another headline, or edit that file)"
         ) from None
+    except OSError as exc:
+        raise _cannot_create(shown, root, exc) from None
     return path
+
+
+def _cannot_create(shown: str, root: Path, exc: OSError) -> NewsgenError:
+    """The error for a file or folder that cannot be made, naming what is in the way."""
+    blocked = Path(exc.filename) if exc.filename else None
+    reason = exc.strerror or str(exc)
+    if isinstance(exc, (FileExistsError, NotADirectoryError)) and blocked is not None:
+        in_the_way = next(
+            (p for p in (blocked, *blocked.parents) if p.exists() and not p.is_dir()), None
+        )
+        if in_the_way is not None:
+            name = in_the_way.relative_to(root) if in_the_way.is_relative_to(root) else in_the_way
+            reason = f"{name.as_posix()} is a file, not a folder"
+    return NewsgenError(f"cannot create {shown}: {reason}")
 
 
 def init_site(folder: Path, now: datetime | None = None) -> list[Path]:
@@ -76,8 +94,11 @@ def init_site(folder: Path, now: datetime | None = None) -> list[Path]:
     written = []
     for relative, text in files.items():
         path = folder / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise _cannot_create((folder / relative).as_posix(), folder, exc) from None
         written.append(path)
     return written
 

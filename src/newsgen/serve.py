@@ -375,6 +375,7 @@ def serve(options: ServeOptions, say: Callable[[str], None]) -> None:
         future=options.build.future,
         now=options.build.now,
         output=state.folder,
+        wait=True,  # a `newsgen build` of the same site holds the shared cache: wait
     )
     _rebuild(site_options, state, say)
     server = _start_server(options, state, _prefix(options.build.root))

@@ -40,12 +40,13 @@ def render(site: SitePlan, config: Config, now: datetime) -> Iterator[OutputFile
 
 
 def news_window_ends(articles: Sequence[RenderedArticle], now: datetime) -> datetime | None:
-    """When the first article of the news sitemap leaves it: the sitemap changes then."""
+    """When the news sitemap next changes by time alone: an article leaves it, or (published
+    early with --future) an article's date comes and it enters it."""
     return min(
         (
-            r.article.date + NEWS_WINDOW
+            r.article.date + NEWS_WINDOW if r.article.date <= now else r.article.date
             for r in articles
-            if now - NEWS_WINDOW <= r.article.date <= now
+            if now - NEWS_WINDOW <= r.article.date
         ),
         default=None,
     )

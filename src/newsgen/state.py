@@ -1,7 +1,7 @@
 """What the last good build saw, so that a build of an unchanged site returns at once.
 
-The inputs are fingerprinted from file stats (modification time, size, inode) of every
-article, template and static file, newsgen.yaml's bytes and the build options. Time matters
+The inputs are fingerprinted from file stats (modification and change times, size, inode) of
+every article, template and static file, newsgen.yaml's bytes and the build options. Time matters
 too: the site also changes when a scheduled article falls due or an article leaves the news
 sitemap, so the state says until when it stays valid.
 """
@@ -149,8 +149,8 @@ def _manifest_fingerprint(folder: Path) -> str:
 
 
 def _stats(folder: Path, racy_after_ns: int) -> tuple[list[str], list[str]]:
-    """'path mtime size inode' for every file below `folder` (os.scandir: no extra reads), and
-    the paths of files modified after `racy_after_ns`."""
+    """'path mtime ctime size inode' for every file below `folder` (os.scandir: no extra reads),
+    and the paths of files changed after `racy_after_ns`."""
     lines: list[str] = []
     recent: list[str] = []
     pending = [str(folder)]
@@ -168,7 +168,10 @@ def _stats(folder: Path, racy_after_ns: int) -> tuple[list[str], list[str]]:
                 except OSError:  # a dangling link: the build reports it
                     lines.append(f"{entry.path} unreadable")
                     continue
-                lines.append(f"{entry.path} {status.st_mtime_ns} {status.st_size} {status.st_ino}")
-                if status.st_mtime_ns >= racy_after_ns:
+                lines.append(
+                    f"{entry.path} {status.st_mtime_ns} {status.st_ctime_ns} "
+                    f"{status.st_size} {status.st_ino}"
+                )
+                if max(status.st_mtime_ns, status.st_ctime_ns) >= racy_after_ns:
                     recent.append(entry.path)
     return lines, recent

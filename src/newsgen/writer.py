@@ -1,39 +1,56 @@
 """The only module that writes or deletes under the output folder.
 
 Two phases: every changed file is first staged in a temporary folder inside the output folder;
-only when the whole site has been rendered are the staged files renamed into place. A failure
-while rendering or staging (a template error, a full disk, Ctrl-C) leaves the site as it was.
-A manifest records what newsgen wrote, so it deletes only its own files and never overwrites
-a file it did not write.
+only when the whole site has been rendered, and every path checked against what is on disk,
+are the staged files renamed into place. A failure while rendering or staging (a template
+error, a full disk, Ctrl-C) leaves the site as it was. A journal, written before the first
+rename and removed after the last, lets the next build finish a commit that a kill or a power
+cut interrupted. A manifest records what newsgen wrote, so it deletes only its own files and
+never overwrites a file it did not write; it is read as untrusted input (manifest.py).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
+import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from newsgen.config import Config
-from newsgen.errors import OutputRefused, WriteFailed
+from newsgen.errors import OutputRefused, Problem, WriteFailed
+from newsgen.manifest import (
+    JOURNAL,
+    MANIFEST,
+    NO_STAMP,
+    STAGING_PREFIX,
+    DamagedRecord,
+    Journal,
+    Written,
+    read_journal,
+    read_manifest,
+    safe_relative,
+    safe_staging,
+    write_journal,
+    write_json,
+    write_manifest,
+)
 from newsgen.model import OutputFile, PlannedFile
 
-MANIFEST = ".newsgen-manifest.json"
-STAGING_PREFIX = ".newsgen-staging-"
-MANIFEST_VERSION = 2
-
-
-@dataclass(frozen=True, slots=True)
-class Written:
-    """What the manifest knows of a file newsgen wrote."""
-
-    sha256: str
-    size: int  # -1 when unknown (a version 1 manifest)
-    key: str = ""  # the PlannedFile key it was made from, if any
+# Kept importable from here: the records belong to the writer.
+__all__ = [
+    "MANIFEST",
+    "STAGING_PREFIX",
+    "WriteReport",
+    "check_output_dir",
+    "recover",
+    "write",
+    "write_json",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,13 +60,18 @@ class WriteReport:
     unchanged: int  # files whose bytes were already in place
     removed: int  # files of an earlier build that this build no longer has
     rendered: int = 0  # planned files whose inputs changed, so they were made again
+    warnings: tuple[Problem, ...] = ()  # manifest entries that were not obeyed
 
 
 def check_output_dir(config: Config, output_dir: Path) -> None:
-    """Refuse an output folder that is, contains, or lies inside the site's sources.
-
-    config.py already refuses such a setting; this check resolves symbolic links too.
-    """
+    """Refuse an output folder that is a file, or that is, contains, or lies inside the site's
+    sources or newsgen's own folder. config.py already refuses such a setting; this check
+    resolves symbolic links too."""
+    if output_dir.exists() and not output_dir.is_dir():
+        raise OutputRefused(
+            f"refusing to write to {output_dir.name}/: it is a file, not a folder; "
+            "move it away, or set 'output_dir' to another folder"
+        )
     output = output_dir.resolve()
     root = config.root.resolve()
     if root.is_relative_to(output):
@@ -63,6 +85,13 @@ def check_output_dir(config: Config, output_dir: Path) -> None:
                 f"refusing to write to {output_dir.name}/: it is inside "
                 f"{source.name}/, which holds the site's sources"
             )
+    state = config.state_dir.resolve()
+    is_preview = output == config.preview_dir.resolve()  # serve's own: never published
+    if not is_preview and (output.is_relative_to(state) or state.is_relative_to(output)):
+        raise OutputRefused(
+            f"refusing to write to {output_dir.name}/: it holds or is inside .newsgen/, "
+            "newsgen's cache of drafts and build state, which must never be published"
+        )
 
 
 def write(
@@ -70,23 +99,19 @@ def write(
     output_dir: Path,
     *,
     force: bool = False,
+    verify: bool = False,
     keep: Iterable[str] = (),
     render_many: RenderMany | None = None,
 ) -> WriteReport:
     """Write `outputs` (consumed lazily) to `output_dir`; nothing changes unless all succeed.
 
+    With `verify` (and after an interrupted commit) every file is made and compared with the
+    bytes on disk, so whatever happened to the folder, it ends as a clean build would be.
     `keep` names files of the last build that this build vouches are unchanged: they stay as
-    they are without being planned. `render_many` renders a batch of planned files (on all
-    cores); by default each is rendered in turn."""
-    created = not output_dir.exists()
-    old = _read_manifest(output_dir)
-    if old is None:
-        if not force and not created and any(output_dir.iterdir()):
-            raise OutputRefused(
-                f"refusing to write to {output_dir.name}/: it holds files newsgen "
-                "did not write; empty it, or pass --force to write beside them"
-            )
-        old = {}
+    they are without being planned (ignored with `verify`: the caller plans everything then).
+    `render_many` renders a batch of planned files (on all cores); by default each in turn."""
+    created = not output_dir.exists() and not output_dir.is_symlink()
+    old, verify, warnings = _previous(output_dir, force, verify, created)
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
         _remove_stale_staging(output_dir)
@@ -98,43 +123,163 @@ def write(
         ) from exc
     succeeded = committing = False
     try:
-        stage = _Stage(output_dir, staging, old, force, render_many or _render_each)
+        stage = _Stage(
+            output_dir,
+            staging,
+            old,
+            force=force,
+            verify=verify,
+            render_many=render_many or _render_each,
+        )
         for output in outputs:
             stage.add(output)
-        stage.finish(keep)
+        stage.finish(() if verify else keep)
         new, staged, unchanged, rendered = stage.new, stage.staged, stage.unchanged, stage.rendered
-        # Record old and new files before anything moves, so an interrupted commit still
-        # leaves every file newsgen wrote in the manifest.
-        stale = old.keys() - new.keys()
-        if staged:
-            _write_manifest(output_dir, old | new)
-        committing = True
-        folders: set[Path] = set()  # made already: one mkdir per folder, not per file
-        for relative, temporary in staged:
-            target = output_dir / relative
-            if target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent)
-            temporary.replace(target)
-        removed = _remove_stale(output_dir, stale)
-        if staged or stale or new != old:
-            _write_manifest(output_dir, new)
+        stale = sorted(old.keys() - new.keys())
+        _check_obstacles(output_dir, [relative for relative, _ in staged], new, set(stale))
+        removed = 0
+        if staged or stale:
+            moves = tuple((relative, temporary.name) for relative, temporary in staged)
+            write_journal(output_dir, Journal(staging.name, moves, tuple(stale), new))
+            committing = True
+            removed, refused = _remove_stale(output_dir, stale)
+            warnings = warnings + _refusal_warnings(output_dir, refused)
+            new = _move_in(output_dir, staged, new)
+        if committing or new != old or verify or warnings:
+            write_manifest(output_dir, new)
+        if committing:
+            (output_dir / JOURNAL).unlink()
         succeeded = True
     except OSError as exc:
-        state = (
-            "some files were already replaced; build again to finish"
-            if committing
-            else "the previous site is unchanged"
-        )
+        if not committing:
+            raise WriteFailed(
+                f"cannot write {output_dir.name}/: {exc.strerror or exc} "
+                f"({exc.filename or output_dir}); the previous site is unchanged"
+            ) from exc
+        with contextlib.suppress(WriteFailed):
+            recover(output_dir)  # finish what can be finished; the next build checks the rest
         raise WriteFailed(
             f"cannot write {output_dir.name}/: {exc.strerror or exc} "
-            f"({exc.filename or output_dir}); {state}"
+            f"({exc.filename or output_dir}); some files were already replaced: the next "
+            "build checks every file and finishes the job"
         ) from exc
+    except BaseException:  # Ctrl-C or SIGTERM halfway through the renames: finish them first
+        if committing:
+            with contextlib.suppress(WriteFailed):
+                recover(output_dir)
+        raise
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if succeeded or not committing:  # else the journal still needs the staged files
+            shutil.rmtree(staging, ignore_errors=True)
         if created and not succeeded:
             shutil.rmtree(output_dir, ignore_errors=True)
-    return WriteReport(len(new), len(staged), unchanged, removed, rendered)
+    return WriteReport(len(new), len(staged), unchanged, removed, rendered, warnings)
+
+
+def intact_check(output_dir: Path) -> Callable[[Iterable[str]], bool]:
+    """A test of whether files of the last build are still exactly as newsgen left them, by
+    their stat against the manifest's stamps (as git's index does): one lstat a file, so
+    that a build can trust what it does not plan again, and a hand-edited file is noticed."""
+    try:
+        manifest = read_manifest(output_dir)
+    except DamagedRecord:
+        manifest = None
+    files = manifest.files if manifest is not None and not manifest.verify else {}
+    base = str(output_dir)
+
+    def intact(paths: Iterable[str]) -> bool:
+        for path in paths:
+            written = files.get(path)
+            if written is None:
+                return False
+            try:
+                status = os.lstat(f"{base}/{path}")  # not Path: 20,000 a build
+            except OSError:
+                return False
+            if (status.st_mtime_ns, status.st_ctime_ns, status.st_ino) != written.stamp:
+                return False
+        return True
+
+    return intact
+
+
+def recover(output_dir: Path) -> bool:
+    """Finish a commit that was interrupted (a kill, a power cut), if there is one; say whether
+    there was. Whatever cannot be finished is left for the next write, which then checks the
+    content of every file."""
+    try:
+        return _recover(output_dir)
+    except OSError as exc:
+        raise WriteFailed(
+            f"cannot finish the interrupted update of {output_dir.name}/: "
+            f"{exc.strerror or exc} ({exc.filename or output_dir})"
+        ) from exc
+
+
+def _recover(output_dir: Path) -> bool:
+    journal = read_journal(output_dir)
+    if journal is None:
+        return False
+    staging = output_dir / journal.staging if journal.staging else None
+    _remove_stale(output_dir, journal.stale)
+    if staging is not None:
+        inside = _Containment(output_dir)
+        for relative, name in journal.moves:
+            source, target = staging / name, output_dir / relative
+            with contextlib.suppress(OSError):  # gone already, or in the way: checked next
+                if source.is_file() and not source.is_symlink() and inside.inside(target.parent):
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    source.replace(target)
+    try:
+        known = read_manifest(output_dir)
+        files = known.files if known else {}
+    except DamagedRecord:
+        files = {}
+    # Both builds' files, none of them trusted by stat: the next write checks each one.
+    unknown = {path: replace(w, stamp=NO_STAMP) for path, w in (files | journal.files).items()}
+    write_manifest(output_dir, unknown, verify=True)
+    (output_dir / JOURNAL).unlink(missing_ok=True)
+    if staging is not None:
+        shutil.rmtree(staging, ignore_errors=True)
+    return True
+
+
+def _previous(
+    output_dir: Path, force: bool, verify: bool, created: bool
+) -> tuple[dict[str, Written], bool, tuple[Problem, ...]]:
+    """The manifest's files, whether to check every file's content, and warnings."""
+    shown = f"{output_dir.name}/{MANIFEST}"
+    try:
+        manifest = read_manifest(output_dir)
+    except DamagedRecord as exc:
+        if not force:
+            raise OutputRefused(
+                f"refusing to write to {output_dir.name}/: its manifest {MANIFEST} is damaged "
+                f"({exc}), so newsgen cannot tell the files it wrote from yours; move the "
+                "folder away, or pass --force to write beside what is there"
+            ) from None
+        return {}, True, (Problem(shown, 1, 1, f"ignored a damaged manifest: {exc}"),)
+    if manifest is None:
+        if not force and not created and any(output_dir.iterdir()):
+            raise OutputRefused(
+                f"refusing to write to {output_dir.name}/: it holds files newsgen "
+                "did not write; empty it, or pass --force to write beside them"
+            )
+        return {}, verify, ()
+    warnings: tuple[Problem, ...] = ()
+    if manifest.ignored:
+        count = len(manifest.ignored)
+        warnings = (
+            Problem(
+                shown,
+                1,
+                1,
+                f"ignored {count} manifest entr{'y' if count == 1 else 'ies'} that "
+                f"name{'s' * (count == 1)} no file inside {output_dir.name}/, such as "
+                f"{manifest.ignored[0]!r}; newsgen deletes only files it wrote",
+            ),
+        )
+    return manifest.files, verify or manifest.verify, warnings
 
 
 RenderMany = Callable[[Sequence[PlannedFile]], list[bytes]]
@@ -155,11 +300,13 @@ class _Stage:
         output_dir: Path,
         staging: Path,
         old: dict[str, Written],
+        *,
         force: bool,
+        verify: bool,
         render_many: RenderMany,
     ) -> None:
-        self.output_dir, self.staging, self.old, self.force = output_dir, staging, old, force
-        self.render_many = render_many
+        self.output_dir, self.staging, self.old = output_dir, staging, old
+        self.force, self.verify, self.render_many = force, verify, render_many
         self.new: dict[str, Written] = {}
         self.staged: list[tuple[str, Path]] = []
         self.unchanged = self.rendered = 0
@@ -172,18 +319,19 @@ class _Stage:
         if relative in self.seen:
             raise ValueError(f"two outputs for {relative}: the plan must prevent this")
         self.seen.add(relative)
-        if isinstance(output, PlannedFile):
-            previous = self.old.get(relative)
-            target = self.output_dir / relative
-            if previous and previous.key == output.key and _size(target) == previous.size:
-                self.new[relative] = previous  # same inputs, file intact: not even rendered
+        if isinstance(output, OutputFile):
+            self._put(relative, output.content, "")
+            return
+        previous = self.old.get(relative)
+        if not self.verify and previous and previous.key == output.key:
+            found = _intact(self.output_dir / relative, previous, trust_stamp=True)
+            if found is not None:  # same inputs, file intact: not even rendered
+                self.new[relative] = replace(previous, stamp=found)
                 self.unchanged += 1
                 return
-            self.pending.append((relative, output))
-            if len(self.pending) >= BATCH:
-                self.flush()
-            return
-        self._put(relative, output.content, "")
+        self.pending.append((relative, output))
+        if len(self.pending) >= BATCH:
+            self.flush()
 
     def finish(self, keep: Iterable[str]) -> None:
         """Render what is pending; keep the manifest entries of `keep` as they are."""
@@ -203,14 +351,16 @@ class _Stage:
     def _put(self, relative: str, content: bytes, key: str) -> None:
         target = self.output_dir / relative
         previous = self.old.get(relative)
-        self.new[relative] = Written(hashlib.sha256(content).hexdigest(), len(content), key)
-        if (
-            previous
-            and previous.sha256 == self.new[relative].sha256
-            and _size(target) == len(content)
-        ):
-            self.unchanged += 1
-            return
+        made = Written(hashlib.sha256(content).hexdigest(), len(content), key)
+        if previous is not None:
+            trusted = not self.verify and previous.sha256 == made.sha256
+            stamp = previous.stamp if trusted else NO_STAMP
+            found = _intact(target, replace(made, stamp=stamp), trust_stamp=trusted)
+            if found is not None:
+                self.new[relative] = replace(made, stamp=found)
+                self.unchanged += 1
+                return
+        self.new[relative] = made
         if previous is None and not self.force and (target.exists() or target.is_symlink()):
             raise OutputRefused(
                 f"refusing to overwrite {self.output_dir.name}/{relative}: newsgen did "
@@ -222,6 +372,99 @@ class _Stage:
         self.staged.append((relative, temporary))
 
 
+def _intact(path: Path, expected: Written, *, trust_stamp: bool) -> tuple[int, int, int] | None:
+    """The file's stamp if it holds exactly `expected`'s bytes, else None. A stamp equal to
+    the recorded one is trusted when `trust_stamp`; otherwise the content is compared."""
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(status.st_mode) or status.st_size != expected.size:
+        return None
+    found = (status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+    if trust_stamp and found == expected.stamp:
+        return found
+    return found if _sha256(path) == expected.sha256 else None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as file:
+            while chunk := file.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return ""
+    return digest.hexdigest()
+
+
+def _check_obstacles(
+    output_dir: Path, staged: list[str], new: dict[str, Written], stale: set[str]
+) -> None:
+    """Refuse, before anything moves, a commit that would fail halfway: a path that this build
+    needs as a folder where it writes a file, or where a file or folder is in the way."""
+    shown = output_dir.name
+    problems: list[str] = []
+    folders_ok: set[str] = set()
+    for relative in staged:
+        parts = relative.split("/")
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            if folder in folders_ok:
+                continue
+            if folder in new:
+                problems.append(
+                    f"this build writes both {shown}/{folder} and {shown}/{relative}; a path "
+                    "cannot be a file and a folder at once (look for an alias)"
+                )
+                break
+            path = output_dir / folder
+            if folder not in stale and (path.is_symlink() or path.exists()) and not path.is_dir():
+                problems.append(
+                    f"cannot write {shown}/{relative}: {shown}/{folder} is a file newsgen did "
+                    "not write; move it away"
+                )
+                break
+            folders_ok.add(folder)
+        target = output_dir / relative
+        in_the_way = target.is_dir() and not target.is_symlink()
+        if in_the_way and not _only_stale(target, output_dir, stale):
+            problems.append(
+                f"cannot write {shown}/{relative}: a folder is in the way, holding files "
+                "newsgen did not write; move it away"
+            )
+    if problems:
+        raise OutputRefused("\n".join([*problems[:10], "the previous site is unchanged"]))
+
+
+def _only_stale(folder: Path, output_dir: Path, stale: set[str]) -> bool:
+    """Whether removing this build's stale files empties `folder` (so it can become a file)."""
+    for here, _, names in os.walk(folder):
+        for name in names:
+            if (Path(here) / name).relative_to(output_dir).as_posix() not in stale:
+                return False
+    return True
+
+
+def _move_in(
+    output_dir: Path, staged: list[tuple[str, Path]], new: dict[str, Written]
+) -> dict[str, Written]:
+    """Rename the staged files into place; return `new` with the stamps they have there."""
+    stamps: dict[str, Written] = {}
+    folders: set[Path] = set()  # made already: one mkdir per folder, not per file
+    for relative, temporary in staged:
+        target = output_dir / relative
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        temporary.replace(target)
+        status = os.lstat(target)
+        stamps[relative] = replace(
+            new[relative], stamp=(status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+        )
+    return new | stamps
+
+
 class _Containment:
     """Refuses folders that resolve outside the output folder (a link planted inside it);
     each folder is resolved once."""
@@ -230,91 +473,77 @@ class _Containment:
         self.root = output_dir.resolve()
         self.checked: set[Path] = set()
 
+    def inside(self, folder: Path) -> bool:
+        if folder not in self.checked:
+            if folder.exists() and not folder.resolve().is_relative_to(self.root):
+                return False
+            self.checked.add(folder)
+        return True
+
     def check(self, folder: Path) -> None:
-        if folder in self.checked:
-            return
-        if folder.exists() and not folder.resolve().is_relative_to(self.root):
+        if not self.inside(folder):
             raise OutputRefused(
                 f"refusing to write through {folder}: it is a link that leads "
                 "out of the output folder"
             )
-        self.checked.add(folder)
 
 
 def _checked_path(path: str) -> str:
     """A relative path that stays inside the output folder, or a ValueError (a newsgen bug)."""
-    pure = PurePosixPath(path)
-    if (
-        pure.is_absolute()
-        or not pure.parts
-        or "\\" in path
-        or "\x00" in path
-        or any(part in ("..", ".") for part in pure.parts)
-        or pure.parts[0] == MANIFEST
-        or pure.parts[0].startswith(STAGING_PREFIX)
-    ):
+    relative = safe_relative(path)
+    if relative is None:
         raise ValueError(f"unsafe output path {path!r}")
-    return pure.as_posix()
+    return relative
 
 
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size if path.is_file() else -1
-    except OSError:
-        return -1
-
-
-def _remove_stale(output_dir: Path, stale: Iterable[str]) -> int:
+def _remove_stale(output_dir: Path, stale: Iterable[str]) -> tuple[int, list[str]]:
+    """Remove files of the previous build; only files, only inside the output folder. Return
+    how many were removed, and the entries refused (a folder, a path through a link)."""
     removed = 0
+    refused: list[str] = []
+    inside = _Containment(output_dir)
     for relative in sorted(stale):
         path = output_dir / relative
-        with contextlib.suppress(FileNotFoundError):
+        if not inside.inside(path.parent):
+            refused.append(relative)
+            continue
+        try:
+            if stat.S_ISDIR(os.lstat(path).st_mode):
+                refused.append(relative)
+                continue
             path.unlink()
             removed += 1
-        # Prune folders the removal left empty, up to the output folder itself.
+        except FileNotFoundError:
+            pass
+        except NotADirectoryError:  # a file where one of its folders was: nothing to remove
+            continue
+        # Prune folders the removal left empty, up to the output folder itself; rmdir
+        # refuses a folder that is not empty, and a link.
         for parent in path.parents:
-            if parent == output_dir or not parent.is_dir() or any(parent.iterdir()):
+            if parent == output_dir:
                 break
-            parent.rmdir()
-    return removed
+            try:
+                parent.rmdir()
+            except OSError:
+                break
+    return removed, refused
+
+
+def _refusal_warnings(output_dir: Path, refused: list[str]) -> tuple[Problem, ...]:
+    return tuple(
+        Problem(
+            f"{output_dir.name}/{MANIFEST}",
+            1,
+            1,
+            f"did not remove {output_dir.name}/{relative}, which the manifest names: it is "
+            "a folder or lies behind a link; newsgen removes only files it wrote",
+        )
+        for relative in refused
+    )
 
 
 def _remove_stale_staging(output_dir: Path) -> None:
-    """Staging folders left by a build that was killed outright."""
+    """Staging folders left by a build that was killed before its commit began."""
     for leftover in output_dir.glob(f"{STAGING_PREFIX}*"):
-        shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _read_manifest(output_dir: Path) -> dict[str, Written] | None:
-    try:
-        data = json.loads((output_dir / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    files = data.get("files") if isinstance(data, dict) else None
-    if not isinstance(files, dict):
-        return None
-    if data.get("version") == 1:  # path -> sha256
-        return {str(path): Written(str(sha), -1) for path, sha in files.items()}
-    if data.get("version") != MANIFEST_VERSION:
-        return None
-    try:
-        return {
-            str(path): Written(str(sha), int(size), str(key))
-            for path, (sha, size, key) in files.items()
-        }
-    except (TypeError, ValueError):
-        return None
-
-
-def _write_manifest(output_dir: Path, files: dict[str, Written]) -> None:
-    entries = {path: [w.sha256, w.size, w.key] for path, w in files.items()}
-    write_json(output_dir / MANIFEST, {"version": MANIFEST_VERSION, "files": entries})
-
-
-def write_json(path: Path, data: object) -> None:
-    """Replace `path` atomically with `data` as JSON (keys sorted, so the bytes are stable)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f"{path.name}.tmp")
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    temporary.write_text(text + "\n", encoding="utf-8")
-    temporary.replace(path)
+        if safe_staging(leftover.name) and leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
