@@ -19,7 +19,7 @@ from newsgen.cache import ArticleCache, settings_fingerprint
 from newsgen.config import Config
 from newsgen.errors import BuildFailed, Problem, WriteFailed
 from newsgen.model import OutputFile, PlannedFile, input_digest
-from newsgen.search import with_search_index
+from newsgen.search import outputs as search_outputs
 from newsgen.templates import make_environment, template_problem, templates_fingerprint
 
 if TYPE_CHECKING:
@@ -78,10 +78,11 @@ def _outputs(
 ) -> Iterator[OutputFile | PlannedFile]:
     html = pages.render(site, env, config, site_key(config))
     return itertools.chain(
-        with_search_index(html) if config.search else html,
+        html,
         feeds.render(site, config, settings_key(config)),  # feeds use no templates
         sitemaps.render(site, config, now),
         assets.collect(config),
+        search_outputs(site.entries, config) if config.search else (),
     )
 
 
