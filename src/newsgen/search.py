@@ -24,7 +24,7 @@ from pathlib import Path
 from newsgen import segments, urls
 from newsgen.config import Config
 from newsgen.errors import NewsgenError
-from newsgen.model import OutputFile, PlannedFile, RenderedArticle, input_digest
+from newsgen.model import OutputFile, PlannedFile, RenderedArticle
 
 INDEX_FILE = "segments.json"
 LISTING = ".files"  # in each cached bundle: its files, so a build need not walk the folder
@@ -68,13 +68,12 @@ def outputs(
 def _planned(folder: Path, prefix: str, key: str) -> Iterator[PlannedFile]:
     names = (folder / LISTING).read_text(encoding="utf-8").split()
     for name in names:
-        yield PlannedFile(
-            prefix + name, input_digest(("search", key, name)), partial(_read, folder / name)
-        )
+        # A bundle's files depend on its key alone (and are named by their content).
+        yield PlannedFile(prefix + name, f"search {key} {name}", partial(_read, folder, name))
 
 
-def _read(path: Path) -> bytes:
-    return path.read_bytes()
+def _read(folder: Path, name: str) -> bytes:
+    return (folder / name).read_bytes()
 
 
 def _index(
