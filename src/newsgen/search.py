@@ -145,7 +145,7 @@ def _move(bundle: Path, target: Path, wanted: Callable[[str], bool]) -> None:
         name = path.relative_to(bundle).as_posix()
         if path.is_file() and wanted(name):
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, staging / name)
+            path.rename(staging / name)  # the workspace is in the cache folder: no copy
             names.append(name)
     (staging / LISTING).write_text("\n".join(names) + "\n", encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)
