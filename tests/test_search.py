@@ -194,6 +194,29 @@ def test_added_edited_and_deleted_articles_are_found_or_gone_after_incremental_b
     assert everything(root / "site") == everything(clean / "site")
 
 
+def test_an_archive_without_articles_says_there_is_nothing_to_search(
+    browser: Browser,  # noqa: F811
+    make_site: Callable[..., Path],
+    served: Callable[[Path], str],
+) -> None:
+    root = make_site({"articles/draft.md": article(draft="true")}, config=CONFIG)
+    build(BuildOptions(root=root, now=NOW))
+    assert sorted(p.name for p in (root / "site/pagefind").iterdir()) == ["segments.json"]
+    page = browser.new_page()
+    page.goto(served(root / "site") + "/search/?q=anything")
+    status = page.locator("#search-status", has_text="The archive has nothing to search yet.")
+    status.wait_for(timeout=10_000)
+    page.close()
+
+
+def test_without_search_there_is_no_index_and_no_cache(make_site: Callable[..., Path]) -> None:
+    root = spread_site(make_site)
+    (root / "newsgen.yaml").write_text(CONFIG + "search: false\n", encoding="utf-8")
+    build(BuildOptions(root=root, now=NOW))
+    assert not (root / "site/pagefind").exists()
+    assert not (root / ".newsgen/search").exists()
+
+
 def everything(folder: Path) -> dict[str, bytes]:
     """The whole site, search bundles included."""
     return {

@@ -63,7 +63,7 @@ def source_hash(source: str) -> int:
 
 def _segment_key(run: tuple[RenderedArticle, ...], salt: str) -> str:
     # An article's digest covers its source bytes and the settings, so its URL and record too.
-    return input_digest((RECORD_FORMAT, salt, tuple(entry.digest for entry in run)))
+    return input_digest((RECORD_FORMAT, salt, tuple((r.article.source, r.digest) for r in run)))
 
 
 def record(entry: RenderedArticle, language: str) -> str:
