@@ -42,14 +42,21 @@ class SearchFailed(NewsgenError):
 
 
 def outputs(
-    articles: Iterable[RenderedArticle], config: Config, jobs: int | None = None
+    articles: Iterable[RenderedArticle],
+    config: Config,
+    jobs: int | None = None,
+    *,
+    reuse: bool = True,
 ) -> Iterator[OutputFile | PlannedFile]:
-    """Every file under /pagefind/: the segment bundles, the runtime and segments.json."""
+    """Every file under /pagefind/: the segment bundles, the runtime and segments.json.
+    Up to `jobs` Pagefind processes run at once; without `reuse`, every segment is indexed."""
     version = _pagefind_version()
     cache = config.state_dir / "search"
     runtime = cache / f"runtime-{version}"
     parts = segments.split(articles, salt=repr((version, config.language)))
-    missing = [part for part in parts if not (cache / part.key / LISTING).is_file()]
+    missing = [p for p in parts if not reuse or not (cache / p.key / LISTING).is_file()]
+    if not reuse:
+        shutil.rmtree(runtime, ignore_errors=True)
     if parts and not (runtime / LISTING).is_file() and parts[0] not in missing:
         missing.insert(0, parts[0])  # indexing any segment also yields the runtime
     if missing:
