@@ -16,9 +16,9 @@ from html import escape
 
 from newsgen.model import RenderedArticle, input_digest
 
-# Articles per segment on average. Pagefind needs ~3.5 ms of CPU per article, so an edit
-# re-indexes its segment in ~0.4 s; the browser pays ~5-15 ms per bundle it merges, so a
-# 10,000-article archive (~120 bundles) is searched in well under a second once loaded.
+# Articles per segment on average: a trade. Pagefind needs ~3.5 ms of CPU per article, so an
+# edit re-indexes its segment in 0.2-0.7 s; the search page pays ~12 ms per bundle it merges
+# when it opens (a 10,000-article archive makes ~126), then a search takes tens of ms.
 SEGMENT_SIZE = 100
 # A longer run is cut in two after its article with the smallest hash, again until none is
 # longer: the cut depends on the run's own articles, so an insertion moves no other boundary.
