@@ -97,20 +97,6 @@ def test_a_reader_goes_from_the_archive_to_an_article_and_on_to_its_section(
     page.close()
 
 
-def test_search_finds_an_article_by_a_word_only_in_its_body(
-    browser: Browser, served_golden_site: str
-) -> None:
-    page = browser.new_page()
-    page.goto(served_golden_site + "/search/")
-    page.locator(".pagefind-ui__search-input").fill("guillemots")
-    result = page.locator(".pagefind-ui__result-link").first
-    result.wait_for(timeout=10_000)
-    assert result.inner_text() == "Lighthouse keepers log a rare winter visitor"
-    result.click()
-    page.wait_for_url("**/2026/11/22/lighthouse-keepers-log-a-rare-winter-visitor/")
-    page.close()
-
-
 def test_live_reload_shows_edits_problems_and_recovery(
     browser: Browser, make_site: Callable[..., Path]
 ) -> None:

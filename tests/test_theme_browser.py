@@ -189,3 +189,16 @@ def test_a_two_paragraph_story_prints_on_one_page_without_the_site_furniture(
     pdf = page.pdf(format="A4")
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
     page.close()
+
+
+def test_search_under_the_prefix_finds_articles_and_links_under_it(
+    browser: Browser, bulletin_host: Host
+) -> None:
+    page = browser.new_page()
+    page.goto(f"{bulletin_host.url}/search/?q=cooperative")
+    link = page.locator(".search-result h2 a").first
+    link.wait_for(timeout=15_000)
+    assert link.text_content() == "Cooperative bank opens a branch"
+    assert urlsplit(str(link.get_attribute("href"))).path.startswith(PREFIX + "/business/")
+    page.close()
+    assert [f for f in bulletin_host.failures() if "/pagefind/" in f[0]] == []

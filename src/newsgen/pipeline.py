@@ -34,7 +34,7 @@ from newsgen.config import Config
 from newsgen.errors import BuildFailed, Problem, WriteFailed
 from newsgen.model import OutputFile, PlannedFile, input_digest
 from newsgen.options import BuildOptions
-from newsgen.search import with_search_index
+from newsgen.search import outputs as search_outputs
 from newsgen.templates import make_environment, template_problem, templates_fingerprint
 
 SCHEDULE_FILE = "schedule.json"
@@ -67,7 +67,6 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
     context = memo.context(page_key, nav, options.drafts, options.future)
     if previous is not None and not memo.belongs(previous, context, output / writer.MANIFEST):
         previous = None
-    units_memo = None if config.search else previous  # TODO(search): the index needs every page
     inventory.verify(inventory.outputs(site, config))
     env = make_environment(config)
     units = itertools.chain(
@@ -75,12 +74,9 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
     )
     sorted_units = memo.Sorted([], {})
     try:
-        outputs = _outputs(
-            memo.changed_files(units, units_memo, sorted_units, writer.intact_check(output)),
-            site,
-            config,
-            now,
-        )
+        intact = writer.intact_check(output)
+        changed = memo.changed_files(units, previous, sorted_units, intact)
+        outputs = _outputs(changed, site, config, now, options)
         if options.progress is not None:
             outputs = _reporting(outputs, site.page_count + site.feed_count, options.progress)
         written = writer.write(
@@ -104,8 +100,8 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
     )
     if loaded.changed:
         # Without reuse (--full) every shard is written again, dropping stale ones.
-        changed = loaded.changed if not options.full else None
-        cache.save(loaded.entries, changed, loaded.dropped_bodies)
+        sources = loaded.changed if not options.full else None
+        cache.save(loaded.entries, sources, loaded.dropped_bodies)
     if options.output is None:  # a preview (serve) says nothing of the published site
         _write_schedule(config, selection, now)
     counts = state.Counts(
@@ -128,13 +124,22 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
 
 
 def _outputs(
-    changed: Iterator[PlannedFile], site: archive.SitePlan, config: Config, now: datetime
+    changed: Iterator[PlannedFile],
+    site: archive.SitePlan,
+    config: Config,
+    now: datetime,
+    options: BuildOptions,
 ) -> Iterator[OutputFile | PlannedFile]:
-    changed = _template_errors(changed, config.root)
+    search = (
+        search_outputs(site.entries, config, options.jobs, reuse=not options.full)
+        if config.search
+        else ()
+    )
     return itertools.chain(
-        with_search_index(changed) if config.search else changed,
+        _template_errors(changed, config.root),
         sitemaps.render(site, config, now),
         assets.collect(config),
+        search,
     )
 
 
