@@ -1,23 +1,25 @@
 """Benchmark newsgen against Hugo, and Hugo + Pagefind, on the same generated corpus, in one run.
 
     pip install -e '.[bench]'
-    python benchmarks/run.py --sizes 1000 10000 --out bench.md   # about an hour and a half
-    python benchmarks/run.py --sizes 100000 --runs 3 --out bench-100k.md
-    python benchmarks/run.py --sizes 300 --runs 2                 # a quick check of the runner
-    python benchmarks/run.py --sizes 10000 --profile stable       # where an add-one build goes
+    python benchmarks/run.py --sizes 300 --runs 2            # a quick check of the runner
+    python benchmarks/run.py --sizes 1000 10000 --runs 3 --out bench.md
+    python benchmarks/run.py --sizes 10000 --profile stable  # where an add-one build goes
 
 Tools (--tools): `newsgen` (the default newsgen.yaml: search on), `newsgen-nosearch`
 (`search: false`), `hugo`, `hugo-pagefind` (Hugo, then Pagefind's binary over Hugo's article
-pages, timed as one step), and optionally `pelican`. Scenarios (--scenarios): see SCENARIOS.
-Each figure is a median (min-max) over --runs runs after one warm-up run. Peak memory is that
-of the whole process tree (see measure.py). newsgen's figures are also given as ratios to Hugo
-and to Hugo + Pagefind in the same run, and checked against the targets in report.py. This is
-a measurement, not a test: nothing here passes or fails.
+pages, timed as one step), and optionally `pelican`. Every tool builds its own copy of the
+corpus, and the tools take turns run by run. Scenarios (--scenarios, and
+--reference-scenarios for the other generators): see report.SCENARIOS. Each figure is a median
+(min-max) over --runs runs after --warmups unrecorded ones. Peak memory is that of the whole
+process tree, sampled from /proc (see measure.py). newsgen's figures are also given as ratios
+to Hugo and to Hugo + Pagefind in the same run, and checked against the targets in report.py.
+This is a measurement, not a test: nothing here passes or fails.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import json
 import os
@@ -26,7 +28,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -40,7 +42,10 @@ from report import SCENARIOS, Result
 
 DEFAULT_TOOLS = "newsgen,newsgen-nosearch,hugo,hugo-pagefind"
 TOOLS = (*DEFAULT_TOOLS.split(","), "pelican")
-REBUILDS = ("noop", "edit", "add", "template")  # run in turn, each after the one before
+REBUILDS = ("noop", "edit", "add", "template")
+NEWSGEN_ONLY = frozenset(
+    {"add-stable", "serve-start", "serve-edit"}
+)  # run in turn, each after the one before
 EDITION = "edition 0"  # a string in every tool's article template; a template change bumps it
 # The article template newsgen's site overrides: the default one, plus a line to change.
 NEWSGEN_ARTICLE = """{% extends "newsgen/article.html" %}
@@ -61,6 +66,7 @@ class Tool:
     article: Callable[[Story], Path]  # a story's file, relative to the site
     article_text: Callable[[Story], str]
     template: str  # the article template, relative to the site
+    wanted: frozenset[str] = frozenset()  # the scenarios measured for this tool
     config: str = ""  # the config file, and its text for this tool (newsgen only)
     config_text: str = ""
     result: Result = field(default_factory=Result)
@@ -126,8 +132,8 @@ def prepare(size: int, workdir: Path, keys: list[str]) -> tuple[list[Tool], list
                     lambda story: Path("articles", f"{story.date.year}", f"{story.slug}.md"),
                     corpus.newsgen_article,
                     "templates/article.html",
-                    "newsgen.yaml",
-                    variants[key],
+                    config="newsgen.yaml",
+                    config_text=variants[key],
                 )
             )
     hugo_keys = [key for key in keys if key.startswith("hugo")]
@@ -196,67 +202,81 @@ def _pelican(site: Path, stories: list[Story]) -> Tool:
     )
 
 
-def measure_all(tools: list[Tool], stories: list[Story], runs: int, wanted: list[str]) -> None:
-    """Every wanted scenario, the tools taking turns run by run, so that a busy spell of the
-    machine falls on all of them alike. Sources are as they were when this returns."""
+@dataclass(frozen=True)
+class Rounds:
+    """How often each scenario runs: first the warm-ups, not recorded, then the runs."""
+
+    runs: int
+    warmups: int
+
+    def __iter__(self) -> Iterator[tuple[int, bool]]:
+        """(round number, whether it is recorded)"""
+        return ((n, n >= self.warmups) for n in range(self.warmups + self.runs))
+
+
+def measure_all(tools: list[Tool], stories: list[Story], rounds: Rounds) -> None:
+    """Every wanted scenario, the tools taking turns round by round, so that a busy spell of
+    the machine falls on all of them alike. Sources are as they were when this returns."""
+    edited = stories[len(stories) // 2]
     for tool in tools:
         tool.set_config()
-    edited = stories[len(stories) // 2]
     try:
-        _phase(tools, "cold", runs if "cold" in wanted else 0, _cold)
+        _phase([t for t in tools if "cold" in t.wanted], "cold", rounds, _cold)
         for tool in tools:
+            if "cold" not in tool.wanted:
+                _cold(tool)  # the rebuilds start from a built site
             tool.result.pages = sum(1 for _ in (tool.site / tool.output).rglob("*.html"))
             tool.build()
-        _rebuilds(tools, stories, runs, wanted, edited)
-        newsgen = [tool for tool in tools if tool.is_newsgen]
-        if newsgen and "add-stable" in wanted:
-            for tool in newsgen:
-                tool.restore()
-                tool.set_config("pagination: stable\n")
-                tool.build()  # a settings change: everything once
-            _phase(newsgen, "add-stable", runs, lambda tool: _add_build(tool, stories))
-        if newsgen and {"serve-start", "serve-edit"} & set(wanted):
-            _serve(newsgen, runs, wanted, edited)
+        _rebuilds(tools, stories, rounds, edited)
+        stable = [tool for tool in tools if "add-stable" in tool.wanted]
+        for tool in stable:
+            tool.restore()
+            tool.set_config("pagination: stable\n")
+            tool.build()  # a settings change: everything once
+        _phase(stable, "add-stable", rounds, lambda tool: _add_build(tool, stories))
+        serve = [tool for tool in tools if {"serve-start", "serve-edit"} & tool.wanted]
+        for tool in serve:
+            tool.restore()
+            tool.build()  # an already built archive: the build cache is warm
+        starts = [tool for tool in serve if "serve-start" in tool.wanted]
+        _phase(starts, "serve-start", rounds, lambda tool: serving.start_up(tool.site))
+        for tool in serve:
+            if "serve-edit" in tool.wanted:
+                _serve_edits(tool, edited, rounds)
     finally:
         for tool in tools:
             tool.restore()
             tool.reset()
 
 
-def _rebuilds(
-    tools: list[Tool], stories: list[Story], runs: int, wanted: list[str], edited: Story
-) -> None:
+def _rebuilds(tools: list[Tool], stories: list[Story], rounds: Rounds, edited: Story) -> None:
     """No-op, edit, add and template change in turn, each build after the one before."""
-    for attempt in range(runs + 1):  # the first round is a warm-up
-        for scenario in (s for s in REBUILDS if s in wanted):
-            print(f"  {scenario}, round {attempt}", file=sys.stderr, flush=True)
-            for tool in tools:
-                _change(tool, scenario, attempt, edited, stories)
+    for number, recorded in rounds:
+        for scenario in REBUILDS:
+            takers = [tool for tool in tools if scenario in tool.wanted]
+            if takers:
+                print(f"  {scenario}, round {number}", file=sys.stderr, flush=True)
+            for tool in takers:
+                _change(tool, scenario, number, edited, stories)
                 measured = tool.build()
-                if attempt:
+                if recorded:
                     tool.result.record(scenario, measured)
 
 
-def _serve(newsgen: list[Tool], runs: int, wanted: list[str], edited: Story) -> None:
-    for tool in newsgen:
-        tool.restore()
-        tool.build()  # an already built archive: the build cache is warm
-    if "serve-start" in wanted:
-        _phase(newsgen, "serve-start", runs, lambda tool: serving.start_up(tool.site))
-    if "serve-edit" in wanted:
-        for tool in newsgen:
-            _serve_edits(tool, edited, runs)
-
-
 def _phase(
-    tools: list[Tool], scenario: str, runs: int, step: Callable[[Tool], measure.Measured | float]
+    tools: list[Tool],
+    scenario: str,
+    rounds: Rounds,
+    step: Callable[[Tool], measure.Measured | float],
 ) -> None:
-    """`step` for each tool in turn, runs + 1 times; the first round is a warm-up."""
-    for attempt in range(runs + 1):
-        print(f"  {scenario}, round {attempt}", file=sys.stderr, flush=True)
+    """`step` for each tool in turn, round by round."""
+    if not tools:
+        return
+    for number, recorded in rounds:
+        print(f"  {scenario}, round {number}", file=sys.stderr, flush=True)
         for tool in tools:
             outcome = step(tool)
-            if not attempt:
+            if not recorded:
                 continue
             if isinstance(outcome, measure.Measured):
                 tool.result.record(scenario, outcome)
@@ -274,29 +294,29 @@ def _add_build(tool: Tool, stories: list[Story]) -> measure.Measured:
     return tool.build()
 
 
-def _change(tool: Tool, scenario: str, attempt: int, edited: Story, stories: list[Story]) -> None:
+def _change(tool: Tool, scenario: str, number: int, edited: Story, stories: list[Story]) -> None:
     if scenario == "edit":
         path = tool.keep(tool.article(edited))
-        path.write_text(tool.original(path) + f"\nA correction, number {attempt}.\n", "utf-8")
+        path.write_text(tool.original(path) + f"\nA correction, number {number}.\n", "utf-8")
     elif scenario == "add":
         _add_article(tool, stories)
     elif scenario == "template":
         path = tool.keep(Path(tool.template))
-        path.write_text(tool.original(path).replace(EDITION, f"edition {attempt + 1}"), "utf-8")
+        path.write_text(tool.original(path).replace(EDITION, f"edition {number + 1}"), "utf-8")
 
 
-def _serve_edits(tool: Tool, story: Story, runs: int) -> None:
+def _serve_edits(tool: Tool, story: Story, rounds: Rounds) -> None:
     """Saved edits while `newsgen serve` runs: each until the page shows it."""
     print(f"  serve-edit, {tool.key}", file=sys.stderr, flush=True)
     article = tool.keep(tool.article(story))
     url = f"/{story.date:%Y/%m/%d}/{story.slug}/"
     with serving.running(tool.site) as (port, _):
         serving.wait_until_watching(tool.site)
-        for attempt in range(runs + 1):
-            marker = f"Saved while serving, number {attempt}."
+        for number, recorded in rounds:
+            marker = f"Saved while serving, number {number}."
             text = f"{tool.original(article)}\n{marker}\n"
             seconds = serving.edit_visible(port, article, text, url, marker)
-            if attempt:
+            if recorded:
                 tool.result.add("serve-edit", seconds)
 
 
@@ -332,22 +352,29 @@ def profile(size: int, pagination: str) -> None:
         tool.build()
         _add_article(tool, stories)
         profiler = cProfile.Profile()
-        profiler.enable()
-        code = newsgen_main(["build", "-q", "-s", str(tool.site)])
-        profiler.disable()
+        with contextlib.chdir(tool.site):  # where the timed builds run too
+            profiler.enable()
+            code = newsgen_main(["build", "-q"])
+            profiler.disable()
         if code:
             raise SystemExit(f"newsgen build exited {code}")
         print(f"newsgen build after adding one article to {size:,} (pagination: {pagination}):")
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--runs", type=int, default=5, help="measured runs after a warm-up")
+    parser.add_argument("--runs", type=int, default=5, help="recorded runs of each scenario")
+    parser.add_argument("--warmups", type=int, default=1, help="unrecorded runs before them")
     parser.add_argument("--tools", default=DEFAULT_TOOLS, help=f"of {','.join(TOOLS)}")
     parser.add_argument(
         "--scenarios", default=",".join(SCENARIOS), help=f"of {','.join(SCENARIOS)}"
+    )
+    parser.add_argument(
+        "--reference-scenarios",
+        help="scenarios for Hugo, Hugo + Pagefind and Pelican (default: --scenarios)",
     )
     parser.add_argument("--out", type=Path, help="write the report (Markdown) here, and .json")
     parser.add_argument(
@@ -355,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         nargs="+",
         default=[],
-        help="add the sizes of earlier runs' .json to the report (growth across sizes)",
+        help="earlier runs' .json: their figures join this report (growth across sizes)",
     )
     parser.add_argument(
         "--profile",
@@ -368,23 +395,25 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         profile(args.sizes[0], args.profile)
         return 0
-    keys = [key for key in args.tools.split(",") if key]
-    wanted = [key for key in args.scenarios.split(",") if key]
-    unknown = [k for k in keys if k not in TOOLS] + [s for s in wanted if s not in SCENARIOS]
-    if unknown:
-        parser.error(f"unknown tool or scenario: {', '.join(unknown)}")
+    keys = _listed(parser, args.tools, TOOLS)
+    wanted = frozenset(_listed(parser, args.scenarios, SCENARIOS))
+    reference = frozenset(_listed(parser, args.reference_scenarios or args.scenarios, SCENARIOS))
     results: dict[int, dict[str, Result]] = {}
     for earlier in args.merge:
         for size, by_tool in json.loads(earlier.read_text(encoding="utf-8")).items():
-            results[int(size)] = {key: Result.from_raw(raw) for key, raw in by_tool.items()}
+            merged = results.setdefault(int(size), {})
+            merged.update({key: Result.from_raw(raw) for key, raw in by_tool.items()})
+    rounds = Rounds(args.runs, args.warmups)
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix=f"newsgen-bench-{size}-") as folder:
             print(f"{size}: writing the corpus…", file=sys.stderr, flush=True)
             tools, stories = prepare(size, Path(folder), keys)
+            for tool in tools:
+                tool.wanted = wanted if tool.is_newsgen else reference - NEWSGEN_ONLY
             print(f"{size}: {', '.join(t.key for t in tools)}", file=sys.stderr, flush=True)
-            measure_all(tools, stories, args.runs, wanted)
-            results[size] = {tool.key: tool.result for tool in tools}
-    text = report.render(dict(sorted(results.items())), _machine(args.runs))
+            measure_all(tools, stories, rounds)
+            results.setdefault(size, {}).update({tool.key: tool.result for tool in tools})
+    text = report.render(dict(sorted(results.items())), _machine(rounds))
     print(text)
     if args.out:
         args.out.write_text(text, encoding="utf-8")
@@ -393,7 +422,15 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _machine(runs: int) -> str:
+def _listed(parser: argparse.ArgumentParser, text: str, known: Iterable[str]) -> list[str]:
+    names = [name for name in text.split(",") if name]
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        parser.error(f"unknown: {', '.join(unknown)}; choose from {', '.join(known)}")
+    return names
+
+
+def _machine(rounds: Rounds) -> str:
     versions = []
     for command in ([sys.executable, "-m", "newsgen", "--version"], [_hugo(), "version"]):
         try:
@@ -402,7 +439,8 @@ def _machine(runs: int) -> str:
         except OSError:
             pass
     return (
-        f"{os.cpu_count()} cores; {runs} runs after a warm-up, medians (min-max); "
+        f"{os.cpu_count()} cores; {rounds.runs} runs after {rounds.warmups} warm-up, "
+        f"medians (min-max); "
         f"{'; '.join(versions)}"
     )
 
