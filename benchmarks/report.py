@@ -41,6 +41,7 @@ class Result:
     seconds: dict[str, list[float]] = field(default_factory=dict)
     peak_bytes: dict[str, list[int]] = field(default_factory=dict)
     pages: int = 0
+    failed: str = ""  # the error that stopped this tool's measurements, if one did
 
     def record(self, scenario: str, measured: Measured) -> None:
         self.add(scenario, measured.seconds)
@@ -58,11 +59,18 @@ class Result:
         return max(values) if values else None
 
     def raw(self) -> dict[str, object]:
-        return {"seconds": self.seconds, "peak_bytes": self.peak_bytes, "pages": self.pages}
+        return {
+            "seconds": self.seconds,
+            "peak_bytes": self.peak_bytes,
+            "pages": self.pages,
+            "failed": self.failed,
+        }
 
     @classmethod
     def from_raw(cls, raw: dict[str, Any]) -> Result:
-        return cls(dict(raw["seconds"]), dict(raw["peak_bytes"]), int(raw["pages"]))
+        return cls(
+            dict(raw["seconds"]), dict(raw["peak_bytes"]), int(raw["pages"]), raw.get("failed", "")
+        )
 
 
 def seconds(value: float) -> str:
@@ -73,10 +81,30 @@ def megabytes(value: int | None) -> str:
     return "not measured" if value is None else f"{value / MB:,.0f} MB"
 
 
+ABOUT = """\
+Measured by `benchmarks/run.py` on its generated corpus: 600-1,200 words of Markdown per
+article over ten years, 50 authors, 300 tags, 12 sections. newsgen runs with its default
+`newsgen.yaml` (search on, as a new site has it) and with `search: false`. Hugo builds the same
+pages where it has them (articles with related articles and newer/older links; front page,
+section, tag and author pages paginated by 10; RSS, Atom and JSON Feed site-wide and per term;
+a sitemap; no date archives), and "Hugo + Pagefind" then runs Pagefind's binary over Hugo's
+article pages, timed as one step, since a newsroom's site needs its search index. Each tool
+builds its own copy of the corpus and the tools take turns run by run. Figures are medians
+(min-max); ratios are to Hugo and to Hugo + Pagefind in the same run. Peak memory is that of
+the whole process tree: the summed RSS of the build and all its children, sampled from /proc
+every 20 ms (an upper bound: pages shared between processes count once per process). `newsgen
+serve` is timed over HTTP on 127.0.0.1: start-up until the front page answers, with the build
+cache warm; a saved edit until the live-reload event arrives and the page, fetched then,
+shows the new text.
+"""
+
+
 def render(results: dict[int, dict[str, Result]], machine: str) -> str:
-    parts = [f"Machine: {machine}.", ""]
+    parts = [ABOUT, f"Machine: {machine}.", ""]
     for size, tools in results.items():
-        parts += [table(size, tools), targets(size, results)]
+        parts.append(table(size, tools))
+        if any(key.startswith("newsgen") for key in tools):
+            parts.append(targets(size, results))
     if len(results) > 1:
         parts.append(growth(results))
     return "\n".join(parts)
@@ -96,9 +124,15 @@ def table(size: int, tools: dict[str, Result]) -> str:
         "peak memory, rebuilds": lambda r: megabytes(r.peak(rebuilds)),
         "HTML pages": lambda r: f"{r.pages:,}",
     }
+    if any(result.failed for result in tools.values()):
+        rows["failed, then left out"] = lambda r: _first_line(r.failed) or "no"
     for title, show in rows.items():
         lines.append(f"| {title} | " + " | ".join(show(r) for r in tools.values()) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _first_line(text: str) -> str:
+    return text.splitlines()[0].replace("|", "/") if text else ""
 
 
 def _cell(scenario: str, key: str, tools: dict[str, Result]) -> str:

@@ -32,14 +32,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import corpus
 import measure
 import report
 import serving
 from corpus import Story
+from measure import Measured
 from report import SCENARIOS, Result
 
+T = TypeVar("T")
 DEFAULT_TOOLS = "newsgen,newsgen-nosearch,hugo,hugo-pagefind"
 TOOLS = (*DEFAULT_TOOLS.split(","), "pelican")
 REBUILDS = ("noop", "edit", "add", "template")
@@ -77,7 +80,7 @@ class Tool:
     def is_newsgen(self) -> bool:
         return self.key.startswith("newsgen")
 
-    def build(self) -> measure.Measured:
+    def build(self) -> Measured:
         return measure.run(self.commands, self.site)
 
     def reset(self) -> None:
@@ -216,37 +219,60 @@ class Rounds:
 
 def measure_all(tools: list[Tool], stories: list[Story], rounds: Rounds) -> None:
     """Every wanted scenario, the tools taking turns round by round, so that a busy spell of
-    the machine falls on all of them alike. Sources are as they were when this returns."""
+    the machine falls on all of them alike. A tool that fails is left out from then on, with
+    its error in the report. Sources are as they were when this returns."""
     edited = stories[len(stories) // 2]
     for tool in tools:
         tool.set_config()
     try:
         _phase([t for t in tools if "cold" in t.wanted], "cold", rounds, _cold)
-        for tool in tools:
-            if "cold" not in tool.wanted:
-                _cold(tool)  # the rebuilds start from a built site
-            tool.result.pages = sum(1 for _ in (tool.site / tool.output).rglob("*.html"))
-            tool.build()
+        _drain(tools, _ready)
         _rebuilds(tools, stories, rounds, edited)
         stable = [tool for tool in tools if "add-stable" in tool.wanted]
-        for tool in stable:
-            tool.restore()
-            tool.set_config("pagination: stable\n")
-            tool.build()  # a settings change: everything once
+        _drain(stable, lambda tool: _rebuild_with(tool, "pagination: stable\n"))
         _phase(stable, "add-stable", rounds, lambda tool: _add_build(tool, stories))
         serve = [tool for tool in tools if {"serve-start", "serve-edit"} & tool.wanted]
-        for tool in serve:
-            tool.restore()
-            tool.build()  # an already built archive: the build cache is warm
+        _drain(serve, lambda tool: _rebuild_with(tool, ""))  # the build cache is warm
         starts = [tool for tool in serve if "serve-start" in tool.wanted]
         _phase(starts, "serve-start", rounds, lambda tool: serving.start_up(tool.site))
-        for tool in serve:
-            if "serve-edit" in tool.wanted:
-                _serve_edits(tool, edited, rounds)
+        edits = [tool for tool in serve if "serve-edit" in tool.wanted]
+        _drain(edits, lambda tool: _serve_edits(tool, edited, rounds))
     finally:
         for tool in tools:
             tool.restore()
             tool.reset()
+
+
+def _each(tools: list[Tool], step: Callable[[Tool], T]) -> Iterator[tuple[Tool, T]]:
+    """(tool, what `step` gave) for each tool still in the running."""
+    for tool in tools:
+        if tool.result.failed:
+            continue
+        try:
+            yield tool, step(tool)
+        except (measure.CommandFailed, serving.ServeFailed) as exc:
+            tool.result.failed = str(exc)
+            print(f"  {tool.key} failed; left out from here on:\n{exc}", file=sys.stderr)
+
+
+def _drain(tools: list[Tool], step: Callable[[Tool], object]) -> None:
+    for _ in _each(tools, step):
+        pass
+
+
+def _ready(tool: Tool) -> None:
+    """A built site for the rebuilds, whether or not cold builds were measured."""
+    if "cold" not in tool.wanted:
+        _cold(tool)
+    tool.result.pages = sum(1 for _ in (tool.site / tool.output).rglob("*.html"))
+    tool.build()
+
+
+def _rebuild_with(tool: Tool, config: str) -> None:
+    """The original sources with `config` added to the settings, built once."""
+    tool.restore()
+    tool.set_config(config)
+    tool.build()
 
 
 def _rebuilds(tools: list[Tool], stories: list[Story], rounds: Rounds, edited: Story) -> None:
@@ -256,40 +282,39 @@ def _rebuilds(tools: list[Tool], stories: list[Story], rounds: Rounds, edited: S
             takers = [tool for tool in tools if scenario in tool.wanted]
             if takers:
                 print(f"  {scenario}, round {number}", file=sys.stderr, flush=True)
-            for tool in takers:
+
+            def step(tool: Tool, scenario: str = scenario, number: int = number) -> Measured:
                 _change(tool, scenario, number, edited, stories)
-                measured = tool.build()
+                return tool.build()
+
+            for tool, measured in _each(takers, step):
                 if recorded:
                     tool.result.record(scenario, measured)
 
 
 def _phase(
-    tools: list[Tool],
-    scenario: str,
-    rounds: Rounds,
-    step: Callable[[Tool], measure.Measured | float],
+    tools: list[Tool], scenario: str, rounds: Rounds, step: Callable[[Tool], Measured | float]
 ) -> None:
     """`step` for each tool in turn, round by round."""
     if not tools:
         return
     for number, recorded in rounds:
         print(f"  {scenario}, round {number}", file=sys.stderr, flush=True)
-        for tool in tools:
-            outcome = step(tool)
+        for tool, outcome in _each(tools, step):
             if not recorded:
                 continue
-            if isinstance(outcome, measure.Measured):
+            if isinstance(outcome, Measured):
                 tool.result.record(scenario, outcome)
             else:
                 tool.result.add(scenario, outcome)
 
 
-def _cold(tool: Tool) -> measure.Measured:
+def _cold(tool: Tool) -> Measured:
     tool.reset()
     return tool.build()
 
 
-def _add_build(tool: Tool, stories: list[Story]) -> measure.Measured:
+def _add_build(tool: Tool, stories: list[Story]) -> Measured:
     _add_article(tool, stories)
     return tool.build()
 
@@ -439,8 +464,7 @@ def _machine(rounds: Rounds) -> str:
         except OSError:
             pass
     return (
-        f"{os.cpu_count()} cores; {rounds.runs} runs after {rounds.warmups} warm-up, "
-        f"medians (min-max); "
+        f"{os.cpu_count()} cores; runs: {rounds.runs} after {rounds.warmups} warm-up; "
         f"{'; '.join(versions)}"
     )
 
