@@ -390,7 +390,7 @@ def profile(size: int, pagination: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=5, help="recorded runs of each scenario")
     parser.add_argument("--warmups", type=int, default=1, help="unrecorded runs before them")
     parser.add_argument("--tools", default=DEFAULT_TOOLS, help=f"of {','.join(TOOLS)}")
@@ -463,9 +463,11 @@ def _machine(rounds: Rounds) -> str:
             versions.append(done.stdout.split(" linux/")[0].strip())
         except OSError:
             pass
+    # The load shows how far other work on the machine was competing with the builds.
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     return (
-        f"{os.cpu_count()} cores; runs: {rounds.runs} after {rounds.warmups} warm-up; "
-        f"{'; '.join(versions)}"
+        f"{os.cpu_count()} cores, load average at the end {load}; this run: {rounds.runs} "
+        f"runs after {rounds.warmups} warm-up; {'; '.join(versions)}"
     )
 
 
