@@ -10,11 +10,18 @@ with 300 tags and 12 sections. The same seed always gives the same bytes.
 from __future__ import annotations
 
 import random
+import shutil
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+# Hugo layouts that write what newsgen's default theme writes, where Hugo has the same notion:
+# the head's meta tags and feed links, masthead with sections, footer; article pages with
+# section, authors, date, reading time, tags, newer and older, three related articles and
+# JSON-LD, their text marked for Pagefind as newsgen marks it; paginated listings of teasers;
+# RSS, Atom and JSON Feed with full bodies, and a sitemap. Hugo has no date archives.
+HUGO_LAYOUTS = Path(__file__).parent / "hugo-layouts"
 SECTIONS = ("World", "Politics", "Business", "Technology", "Science", "Health", "Sports",
             "Culture", "Opinion", "Local", "Weather", "Education")  # fmt: skip
 START = datetime(2016, 1, 1, 6, 0, tzinfo=UTC)
@@ -145,13 +152,11 @@ def newsgen_article(story: Story) -> str:
 
 
 def write_hugo(site: Path, items: list[Story]) -> None:
-    """A Hugo site with the same pages: articles, paginated home and terms, RSS and Atom."""
+    """A Hugo site with the same pages: articles, paginated home and terms, RSS, Atom and JSON
+    Feed site-wide and per term, a sitemap."""
     site.mkdir(parents=True, exist_ok=True)
     (site / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
-    for name, text in HUGO_LAYOUTS.items():
-        path = site / "layouts" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    shutil.copytree(HUGO_LAYOUTS, site / "layouts")
     for story in items:
         path = site / "content" / "posts" / f"{story.slug}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -188,59 +193,42 @@ def pelican_article(story: Story) -> str:
 HUGO_CONFIG = """\
 baseURL = "https://bench.example.org/"
 title = "Benchmark Gazette"
-disableKinds = ["sitemap", "robotsTXT"]
+languageCode = "en"
+enableRobotsTXT = true
 [pagination]
   pagerSize = 10
 [taxonomies]
   tag = "tags"
   category = "categories"
   author = "authors"
+[related]
+  includeNewer = true
+  [[related.indices]]
+    name = "tags"
+    weight = 100
+  [[related.indices]]
+    name = "categories"
+    weight = 10
 [outputFormats.Atom]
   mediaType = "application/atom+xml"
   baseName = "atom"
   isPlainText = false
+[outputFormats.JSONFeed]
+  mediaType = "application/feed+json"
+  baseName = "feed"
+  isPlainText = true
 [mediaTypes."application/atom+xml"]
   suffixes = ["xml"]
+[mediaTypes."application/feed+json"]
+  suffixes = ["json"]
 [outputs]
-  home = ["HTML", "RSS", "Atom"]
+  home = ["HTML", "RSS", "Atom", "JSONFeed"]
   taxonomy = ["HTML"]
-  term = ["HTML", "RSS", "Atom"]
+  term = ["HTML", "RSS", "Atom", "JSONFeed"]
   section = ["HTML"]
 [services.rss]
   limit = 20
 """
-
-HUGO_LAYOUTS = {
-    "baseof.html": """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<title>{{ .Title }}</title></head><body>{{ block "main" . }}{{ end }}</body></html>
-""",
-    "single.html": """{{ define "main" }}<article><h1>{{ .Title }}</h1>
-<p>{{ .Date.Format "January 2, 2006" }} {{ range .Params.authors }}{{ . }} {{ end }}</p>
-{{ .Content }}</article>{{ end }}
-""",
-    "list.html": """{{ define "main" }}<h1>{{ .Title }}</h1>
-{{ range (.Paginate .Pages).Pages }}<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
-{{ .Summary }}</article>{{ end }}{{ template "_internal/pagination.html" . }}{{ end }}
-""",
-    "home.html": """{{ define "main" }}<h1>{{ .Site.Title }}</h1>
-{{ range (.Paginate (where .Site.RegularPages "Type" "posts")).Pages }}<article>
-<h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>{{ .Summary }}</article>{{ end }}
-{{ template "_internal/pagination.html" . }}{{ end }}
-""",
-    "taxonomy.html": """{{ define "main" }}<h1>{{ .Title }}</h1><ul>
-{{ range .Data.Terms.Alphabetical }}
-<li><a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> {{ .Count }}</li>
-{{ end }}</ul>{{ end }}
-""",
-    "list.atom.xml": """<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom"><title>{{ .Title }}</title>
-<link href="{{ .Permalink }}"/><id>{{ .Permalink }}</id>
-<updated>{{ now.Format "2006-01-02T15:04:05Z07:00" }}</updated>
-{{ range first 20 .RegularPages }}<entry><title>{{ .Title }}</title><link href="{{ .Permalink }}"/>
-<id>{{ .Permalink }}</id><updated>{{ .Date.Format "2006-01-02T15:04:05Z07:00" }}</updated>
-<content type="html">{{ .Content | html }}</content></entry>{{ end }}</feed>
-""",
-}
 
 PELICAN_CONFIG = """\
 AUTHOR = "Benchmark"

