@@ -8,8 +8,10 @@ ignored. Reading and writing the records is all this module does; writer.py acts
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -56,9 +58,17 @@ class DamagedRecord(Exception):
     """The manifest or journal exists but cannot be read as one."""
 
 
+# Paths that pass every check below at once: plain ASCII segments that do not start with a
+# dot (so none is '.', '..', a record's name or a staging folder). A site has 20,000.
+_PLAIN_SEGMENT = r"[\w~+,=@-][\w.~+,=@-]*"
+_PLAIN_PATH = re.compile(f"(?:{_PLAIN_SEGMENT}/)*{_PLAIN_SEGMENT}", re.ASCII)
+
+
 def safe_relative(path: object) -> str | None:
     """`path` if it is a normalised relative path inside the output folder that is not one of
     the writer's own records; else None."""
+    if isinstance(path, str) and _PLAIN_PATH.fullmatch(path):
+        return path
     if not isinstance(path, str) or not path or "\\" in path or "\x00" in path:
         return None
     pure = PurePosixPath(path)
@@ -75,6 +85,21 @@ def safe_relative(path: object) -> str | None:
 
 def read_manifest(output_dir: Path) -> Manifest | None:
     """The manifest, None if there is none; DamagedRecord if it cannot be read as one."""
+    try:
+        status = (output_dir / MANIFEST).stat()
+    except OSError:
+        status = None
+    if status is None:
+        return _read_manifest(output_dir, (0, 0, 0, 0))
+    return _read_manifest(
+        output_dir, (status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_size)
+    )
+
+
+# A build reads the manifest twice (to trust what it keeps, then to write): parsed once per
+# version of the file, as its stat tells them apart. Callers never change what they get.
+@functools.lru_cache(maxsize=4)
+def _read_manifest(output_dir: Path, _stat: tuple[int, int, int, int]) -> Manifest | None:
     data = _read_json(output_dir / MANIFEST)
     if data is None:
         return None

@@ -68,7 +68,7 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
     if previous is not None and not memo.belongs(previous, context, output / writer.MANIFEST):
         previous = None
     inventory.verify(inventory.outputs(site, config))
-    env = make_environment(config)
+    env = make_environment(config, keep_compiled=True)
     units = itertools.chain(
         pages.units(site, env, config, page_key), feeds.units(site, config, feed_key)
     )
