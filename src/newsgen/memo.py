@@ -50,7 +50,7 @@ class Sorted:
 
 def context(*parts: object) -> str:
     """A digest of what every unit depends on besides its signature (settings, templates,
-    the navigation, output folder and options)."""
+    the navigation and options; the memo file is already one per output folder)."""
     return hashlib.blake2b(repr((__version__, parts)).encode(), digest_size=16).hexdigest()
 
 

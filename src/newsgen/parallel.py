@@ -12,6 +12,7 @@ import os
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
 
+from newsgen.errors import NewsgenError
 from newsgen.model import PlannedFile
 from newsgen.writer import RenderMany
 
@@ -27,27 +28,21 @@ def renderer(jobs: int) -> RenderMany | None:
     return lambda batch: render_batch(batch, jobs)
 
 
+Worker = tuple[range, Connection, multiprocessing.process.BaseProcess]
+
+
 def render_batch(batch: Sequence[PlannedFile], jobs: int) -> list[bytes]:
     if len(batch) < PARALLEL_THRESHOLD:
         return [planned.render() for planned in batch]
-    context = multiprocessing.get_context("fork")
-    shares = [range(start, len(batch), jobs) for start in range(jobs)]
-    workers = []
-    for share in shares[1:]:
-        receiving, sending = context.Pipe(duplex=False)
-        process = context.Process(target=_render_share, args=(batch, share, sending))
-        process.start()
-        sending.close()
-        workers.append((share, receiving, process))
+    workers = _start_workers(batch, jobs)
+    assigned = {index for share, _, _ in workers for index in share}
     results: list[bytes] = [b""] * len(batch)
     try:
-        for index in shares[0]:  # this process renders a share too
-            results[index] = batch[index].render()
+        for index in range(len(batch)):  # this process renders what no worker took
+            if index not in assigned:
+                results[index] = batch[index].render()
         for share, receiving, _ in workers:
-            outcome = receiving.recv()
-            if isinstance(outcome, BaseException):
-                raise outcome
-            for index, content in zip(share, outcome, strict=True):
+            for index, content in zip(share, _answer(receiving), strict=True):
                 results[index] = content
     except BaseException:
         for _, _, process in workers:
@@ -58,6 +53,38 @@ def render_batch(batch: Sequence[PlannedFile], jobs: int) -> list[bytes]:
             receiving.close()
             process.join()
     return results
+
+
+def _start_workers(batch: Sequence[PlannedFile], jobs: int) -> list[Worker]:
+    """Up to jobs - 1 forked workers, each with every jobs-th file of the batch."""
+    context = multiprocessing.get_context("fork")
+    workers: list[Worker] = []
+    for start in range(1, jobs):
+        share = range(start, len(batch), jobs)
+        receiving, sending = context.Pipe(duplex=False)
+        process = context.Process(target=_render_share, args=(batch, share, sending))
+        try:
+            process.start()
+        except OSError:  # no memory or processes left: this process renders the share
+            receiving.close()
+            break
+        finally:
+            sending.close()
+        workers.append((share, receiving, process))
+    return workers
+
+
+def _answer(receiving: Connection) -> list[bytes]:
+    try:
+        outcome = receiving.recv()
+    except EOFError:
+        raise NewsgenError(
+            "a worker process rendering pages ended without an answer (killed, or out of "
+            "memory); the previous site is unchanged"
+        ) from None
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return list(outcome)
 
 
 def _render_share(batch: Sequence[PlannedFile], share: range, sending: Connection) -> None:

@@ -108,7 +108,7 @@ def write(
     With `verify` (and after an interrupted commit) every file is made and compared with the
     bytes on disk, so whatever happened to the folder, it ends as a clean build would be.
     `keep` names files of the last build that this build vouches are unchanged: they stay as
-    they are without being planned (ignored with `verify`: the caller plans everything then).
+    they are without being planned (a caller that wants everything verified keeps nothing).
     `render_many` renders a batch of planned files (on all cores); by default each in turn."""
     created = not output_dir.exists() and not output_dir.is_symlink()
     old, verify, warnings = _previous(output_dir, force, verify, created)
@@ -133,7 +133,7 @@ def write(
         )
         for output in outputs:
             stage.add(output)
-        stage.finish(() if verify else keep)
+        stage.finish(keep)
         new, staged, unchanged, rendered = stage.new, stage.staged, stage.unchanged, stage.rendered
         stale = sorted(old.keys() - new.keys())
         _check_obstacles(output_dir, [relative for relative, _ in staged], new, set(stale))
