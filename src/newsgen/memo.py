@@ -45,7 +45,6 @@ class Sorted:
 
     kept: list[str]  # files of unchanged units: neither planned nor rendered
     remembered: dict[str, Remembered]  # the next memo's units
-    planned: int = 0  # units whose files were planned
 
 
 def context(*parts: object) -> str:
@@ -115,7 +114,6 @@ def changed_files(
             outcome.kept.extend(old.paths)
             outcome.remembered[unit.name] = old
             continue
-        outcome.planned += 1
         paths = []
         for planned in unit.files():
             paths.append(planned.path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
 
@@ -88,6 +89,10 @@ def _answer(receiving: Connection) -> list[bytes]:
 
 
 def _render_share(batch: Sequence[PlannedFile], share: range, sending: Connection) -> None:
+    # A worker inherits the parent's handlers (serve turns SIGTERM into KeyboardInterrupt):
+    # Ctrl-C is the parent's to handle, and terminate() must end a worker quietly, at once.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         outcome: list[bytes] | BaseException = [batch[index].render() for index in share]
     except Exception as exc:  # raised again in the parent, which reports it
