@@ -13,6 +13,16 @@ from pathlib import Path
 from newsgen.errors import Problem
 
 
+def is_utf8(name: str) -> bool:
+    """Whether a file name (as os gives it, with undecodable bytes as surrogates) is UTF-8:
+    only such a name can become a source path, a URL or a line of a fingerprint."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def files_inside(folder: Path, root: Path) -> tuple[list[Path], list[Problem]]:
     """Every file below `folder`, sorted, and a problem for each link that leads out of `root`
     or to a folder. Nothing is read."""

@@ -16,6 +16,7 @@ from pathlib import Path
 from newsgen import assets, sitemaps, urls
 from newsgen.archive import SitePlan
 from newsgen.config import CONFIG_FILE, Config
+from newsgen.contained import is_utf8
 from newsgen.errors import BuildFailed, Problem
 
 # Folders that one producer alone writes into: no page, alias or other file may.
@@ -157,7 +158,7 @@ def _unsafe(entry: Entry) -> str | None:
 
 def _bad_name(path: str) -> str | None:
     parts = path.split("/")
-    if any(_not_utf8(part) for part in parts):
+    if any(not is_utf8(part) for part in parts):
         return "its name is not valid UTF-8; rename the file"
     found = _UNSAFE_CHARACTERS.search(path)
     if found is not None:
@@ -184,14 +185,6 @@ def _reserved(entry: Entry) -> str | None:
     if _SITEMAP_PART.fullmatch(path) and entry.source != CONFIG_FILE:
         return "this name is kept for the parts of a split sitemap"
     return None
-
-
-def _not_utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 def _shown(path: str) -> str:

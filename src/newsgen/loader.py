@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from newsgen import urls
 from newsgen.config import Config
+from newsgen.contained import is_utf8
 from newsgen.errors import Problem
 from newsgen.fields import FieldReader
 from newsgen.frontmatter import FORBIDDEN_CHARS as _FORBIDDEN_CHARS
@@ -75,7 +76,7 @@ def find_article_files(articles_dir: Path, root: Path) -> tuple[list[Path], list
         here = Path(folder)
         articles = [name for name in names if name.endswith(ARTICLE_SUFFIXES)]
         problems.extend(_undecodable(here, [*subfolders, *articles], root))
-        subfolders[:] = [name for name in subfolders if _decodable(name)]
+        subfolders[:] = [name for name in subfolders if is_utf8(name)]
         for name in sorted(subfolders):
             if (here / name).is_symlink() and not name.startswith("."):
                 source = (here / name).relative_to(root).as_posix()
@@ -91,7 +92,7 @@ def find_article_files(articles_dir: Path, root: Path) -> tuple[list[Path], list
         subfolders[:] = [name for name in subfolders if not name.startswith(".")]
         for name in names:
             path = here / name
-            if name.startswith(".") or path.suffix not in ARTICLE_SUFFIXES or not _decodable(name):
+            if name.startswith(".") or path.suffix not in ARTICLE_SUFFIXES or not is_utf8(name):
                 continue
             if path.is_symlink() and not path.resolve().is_relative_to(real_root):
                 problems.append(
@@ -110,19 +111,11 @@ def find_article_files(articles_dir: Path, root: Path) -> tuple[list[Path], list
     return sorted(files, key=lambda path: path.parts), problems
 
 
-def _decodable(name: str) -> bool:
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _undecodable(folder: Path, names: Iterable[str], root: Path) -> Iterator[Problem]:
     """A name that is not UTF-8 cannot become a source path or URL: each is reported, with
     its bytes shown as \\xNN. Files that are not articles are ignored, as always."""
     for name in sorted(names):
-        if not name.startswith(".") and not _decodable(name):
+        if not name.startswith(".") and not is_utf8(name):
             shown = os.fsencode((folder / name).relative_to(root)).decode(
                 "utf-8", "backslashreplace"
             )

@@ -20,6 +20,7 @@ from pathlib import Path
 from newsgen import __version__
 from newsgen.cache import RACY_NS
 from newsgen.config import CONFIG_FILE, Config
+from newsgen.contained import is_utf8
 from newsgen.writer import MANIFEST, write_json
 
 STATE_FILE = "state.json"
@@ -82,7 +83,7 @@ def fingerprint(config: Config, options: tuple[object, ...]) -> Inputs:
         for line in sorted(lines):
             digest.update(os.fsencode(line) + b"\n")  # names may not be UTF-8
         # A name that is not UTF-8 cannot go into JSON; no build uses such a file anyway.
-        racy.update((path, _content_digest(path)) for path in recent if _is_utf8(path))
+        racy.update((path, _content_digest(path)) for path in recent if is_utf8(path))
     return Inputs(digest.hexdigest(), racy)
 
 
@@ -120,14 +121,6 @@ def save(
     )
     with contextlib.suppress(OSError):  # without it the next build just does the work again
         write_json(config.state_dir / STATE_FILE, asdict(state))
-
-
-def _is_utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _content_digest(path: str) -> str:
