@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.build import BuildOptions, build
+from newsgen.build.run import BuildOptions, build
 from newsgen.cli import main
 
 import golden

@@ -16,9 +16,9 @@ import time
 import traceback
 from pathlib import Path
 
-from newsgen.config import parse_config
-from newsgen.loader import ArticleInvalid, decode, parse_article
-from newsgen.markdown import make_markdown, render_article
+from newsgen.content.config import parse_config
+from newsgen.content.loader import ArticleInvalid, decode, parse_article
+from newsgen.content.markdown import make_markdown, render_article
 
 SEEDS = Path(__file__).parent / "sites/courier/articles"
 CONFIG = parse_config("title: T\nbase_url: https://x.example\ntimezone: Europe/Berlin\n", Path())

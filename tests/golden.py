@@ -12,8 +12,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from newsgen.build import BuildOptions, build
-from newsgen.writer import MANIFEST
+from newsgen.build.run import BuildOptions, build
+from newsgen.build.writer import MANIFEST
 
 SEARCH_BUNDLE = "pagefind/"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from newsgen.build import BuildOptions, BuildReport, build
+from newsgen.build.run import BuildOptions, BuildReport, build
 from newsgen.importers.run import ImportOptions, ImportReport, run_import
 
 FIXTURES = Path(__file__).parent / "import_fixtures"

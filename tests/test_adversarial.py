@@ -26,9 +26,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsgen.config import parse_config
-from newsgen.loader import ArticleInvalid, decode, parse_article
-from newsgen.markdown import make_markdown, render_article
+from newsgen.content.config import parse_config
+from newsgen.content.loader import ArticleInvalid, decode, parse_article
+from newsgen.content.markdown import make_markdown, render_article
 
 import golden
 from conftest import BASIC_CONFIG, Run, article

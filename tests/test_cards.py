@@ -10,8 +10,8 @@ from pathlib import Path
 import feedparser
 import lxml.html
 
-from newsgen.build import BuildOptions, build
-from newsgen.config import load_config
+from newsgen.build.run import BuildOptions, build
+from newsgen.content.config import load_config
 
 import golden
 from conftest import BASIC_CONFIG, Run, article

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from newsgen.config import load_config
-from newsgen.loader import parse_article
+from newsgen.content.config import load_config
+from newsgen.content.loader import parse_article
 
 from conftest import BASIC_CONFIG, Run, article
 

@@ -12,7 +12,7 @@ import feedparser
 import lxml.etree
 import lxml.html
 
-from newsgen.build import BuildOptions, build
+from newsgen.build.run import BuildOptions, build
 
 import golden
 from conftest import article

@@ -11,7 +11,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from newsgen.config import load_config
+from newsgen.content.config import load_config
 
 import golden
 from feed_rules import atom_problems, json_feed_problems, rss_problems

@@ -10,7 +10,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from newsgen.build import BuildOptions, build
+from newsgen.build.run import BuildOptions, build
 
 import golden
 from conftest import BASIC_CONFIG, article

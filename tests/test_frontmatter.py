@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsgen.frontmatter import YamlError, parse_mapping, split
+from newsgen.content.frontmatter import YamlError, parse_mapping, split
 
 
 def test_split_reports_where_the_body_starts() -> None:

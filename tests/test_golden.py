@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.build import BuildOptions, build
-from newsgen.writer import MANIFEST
+from newsgen.build.run import BuildOptions, build
+from newsgen.build.writer import MANIFEST
 
 import golden
 

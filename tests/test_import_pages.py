@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.frontmatter import parse_mapping, split
+from newsgen.content.frontmatter import parse_mapping, split
 from newsgen.importers import pages
 
 from import_helpers import FIXTURES, articles, build_all, import_into, new_site

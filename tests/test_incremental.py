@@ -14,7 +14,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsgen.build import BuildOptions, build
+from newsgen.build.run import BuildOptions, build
 
 import golden
 from conftest import article

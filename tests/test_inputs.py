@@ -21,9 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from newsgen import archive, collect, inventory
-from newsgen.cache import settings_fingerprint
-from newsgen.config import load_config
+from newsgen.build import collect, inventory
+from newsgen.content.config import load_config
+from newsgen.plan import archive
+from newsgen.store.cache import settings_fingerprint
 
 from conftest import BASIC_CONFIG, Run, article
 from servers import running_server
@@ -460,12 +461,12 @@ def test_a_missing_include_names_the_template_and_the_missing_name(
 
 def test_planning_imports_neither_the_templates_nor_the_build_command() -> None:
     code = (
-        "import sys, newsgen.pipeline, newsgen.archive, newsgen.inventory\n"
+        "import sys, newsgen.build.pipeline, newsgen.plan.archive, newsgen.build.inventory\n"
         "print(sorted(m for m in sys.modules if m in "
-        "('newsgen.build', 'newsgen.templates', 'jinja2')))\n"
+        "('newsgen.build.run', 'newsgen.outputs.templates', 'jinja2')))\n"
     )
     plain = subprocess.run(
-        [sys.executable, "-c", code.replace("newsgen.pipeline, ", "")],
+        [sys.executable, "-c", code.replace("newsgen.build.pipeline, ", "")],
         capture_output=True,
         text=True,
         check=True,
@@ -474,4 +475,4 @@ def test_planning_imports_neither_the_templates_nor_the_build_command() -> None:
     with_pipeline = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    assert "newsgen.build" not in with_pipeline.stdout
+    assert "newsgen.build.run" not in with_pipeline.stdout

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.build import BuildOptions, build
-from newsgen.lock import holding
-from newsgen.writer import JOURNAL, MANIFEST, STAGING_PREFIX
+from newsgen.build.lock import holding
+from newsgen.build.run import BuildOptions, build
+from newsgen.build.writer import JOURNAL, MANIFEST, STAGING_PREFIX
 
 import golden
 from conftest import BASIC_CONFIG, Run, article
@@ -376,7 +376,7 @@ def test_7_a_second_build_of_the_same_site_is_refused_while_the_first_writes(
     # The lock of a build that was killed is taken over.
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys, time; from pathlib import Path; "
-         "from newsgen.lock import holding\nwith holding(Path(sys.argv[1]), 'site/'):\n"
+         "from newsgen.build.lock import holding\nwith holding(Path(sys.argv[1]), 'site/'):\n"
          "    print('held', flush=True); time.sleep(600)", str(root / ".newsgen")],
         stdout=subprocess.PIPE, text=True,
     )  # fmt: skip

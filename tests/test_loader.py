@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsgen.config import parse_config
-from newsgen.loader import ArticleInvalid, decode, parse_article
+from newsgen.content.config import parse_config
+from newsgen.content.loader import ArticleInvalid, decode, parse_article
 
 from conftest import BASIC_CONFIG, article
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsgen.config import parse_config
-from newsgen.loader import parse_article
-from newsgen.markdown import absolutize, make_markdown, render_article
+from newsgen.content.config import parse_config
+from newsgen.content.loader import parse_article
+from newsgen.content.markdown import absolutize, make_markdown, render_article
 from newsgen.model import RenderedArticle
 
 from conftest import BASIC_CONFIG, article

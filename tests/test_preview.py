@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from newsgen import parallel, preview
-from newsgen.build import BuildOptions, build
+from newsgen.build import parallel
+from newsgen.build.run import BuildOptions, build
+from newsgen.serve import preview
 
 from conftest import article
 

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsgen.archive import newest_first
 from newsgen.model import Article, Body, RenderedArticle
-from newsgen.related import related_articles
+from newsgen.plan.archive import newest_first
+from newsgen.plan.related import related_articles
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from newsgen import segments
-from newsgen.build import BuildOptions, build
+from newsgen.build.run import BuildOptions, build
 from newsgen.model import Article, Body, RenderedArticle
+from newsgen.outputs import segments
 
 import golden
 from conftest import article

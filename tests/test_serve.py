@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.serve import PreviewServer, SiteState
+from newsgen.serve.server import PreviewServer, SiteState
 
 from conftest import article
 from servers import Server, running_server

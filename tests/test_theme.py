@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 import lxml.html
 import pytest
 
-from newsgen import urls
-from newsgen.build import BuildOptions, build
-from newsgen.images import image_size
-from newsgen.markdown import make_markdown
-from newsgen.pager import page_links
-from newsgen.templates import clock, date_time, gmt_offset, short_date_time
+from newsgen.build.run import BuildOptions, build
+from newsgen.content import urls
+from newsgen.content.images import image_size
+from newsgen.content.markdown import make_markdown
+from newsgen.outputs.pager import page_links
+from newsgen.outputs.templates import clock, date_time, gmt_offset, short_date_time
 
 from conftest import article
 

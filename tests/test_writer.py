@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.build import BuildOptions, build
+from newsgen.build.run import BuildOptions, build
+from newsgen.build.writer import MANIFEST, STAGING_PREFIX, write
 from newsgen.errors import BuildFailed, OutputRefused
 from newsgen.model import OutputFile
-from newsgen.writer import MANIFEST, STAGING_PREFIX, write
 
 from conftest import BASIC_CONFIG, article
 

@@ -11,17 +11,19 @@ from datetime import UTC, datetime
 
 import jinja2
 
-from newsgen import archive, collect, feeds, inventory, pages, sitemaps
-from newsgen.cache import settings_fingerprint
-from newsgen.cards import svg_warnings
-from newsgen.config import Config, load_config
+from newsgen.build import collect, inventory
+from newsgen.build.pipeline import settings_key, site_key
+from newsgen.content.config import Config, load_config
+from newsgen.content.links import broken_links
+from newsgen.content.markdown import make_markdown
 from newsgen.errors import BuildFailed, Problem
-from newsgen.links import broken_links
-from newsgen.markdown import make_markdown
 from newsgen.model import RenderedArticle
 from newsgen.options import BuildOptions
-from newsgen.pipeline import settings_key, site_key
-from newsgen.templates import make_environment, template_problem
+from newsgen.outputs import feeds, pages, sitemaps
+from newsgen.outputs.cards import svg_warnings
+from newsgen.outputs.templates import make_environment, template_problem
+from newsgen.plan import archive
+from newsgen.store.cache import settings_fingerprint
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from newsgen import __version__
-from newsgen.build import BuildOptions, BuildReport, build
+from newsgen.build.run import BuildOptions, BuildReport, build
 from newsgen.errors import BuildFailed, NewsgenError, Problem
 from newsgen.options import FIRST_YEAR, LAST_YEAR
 
@@ -254,7 +254,7 @@ def _run_build(args: argparse.Namespace) -> int:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    from newsgen.serve import ServeOptions, serve  # noqa: PLC0415
+    from newsgen.serve.server import ServeOptions, serve  # noqa: PLC0415
 
     options = ServeOptions(build=_build_options(args), host=args.host, port=args.port)
     # Stop cleanly on Ctrl-C and on SIGTERM, even when started with SIGINT ignored

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from newsgen import urls
-from newsgen.config import CONFIG_FILE, load_config
+from newsgen.content import urls
+from newsgen.content.config import CONFIG_FILE, load_config
+from newsgen.content.frontmatter import FORBIDDEN_CHARS
 from newsgen.errors import NewsgenError
-from newsgen.frontmatter import FORBIDDEN_CHARS
 
 
 def new_article(

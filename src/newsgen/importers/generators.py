@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from newsgen import urls
+from newsgen.content import urls
+from newsgen.content.frontmatter import YamlError, parse_mapping, split
 from newsgen.errors import Problem
-from newsgen.frontmatter import YamlError, parse_mapping, split
 from newsgen.importers.markup import to_markdown
 from newsgen.importers.record import ArticleRecord, Skipped, SourceResult
 

@@ -13,7 +13,7 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
-from newsgen.config import load_config
+from newsgen.content.config import load_config
 from newsgen.errors import BuildFailed, NewsgenError, Problem
 from newsgen.importers import detect, pages
 from newsgen.importers.record import ArticleRecord, Skipped, SourceResult

@@ -16,11 +16,11 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from newsgen import urls
-from newsgen.config import Config
+from newsgen.content import urls
+from newsgen.content.config import Config
+from newsgen.content.loader import ArticleInvalid, decode, find_article_files, parse_article
 from newsgen.errors import Problem
 from newsgen.importers.record import ArticleRecord, Skipped
-from newsgen.loader import ArticleInvalid, decode, find_article_files, parse_article
 
 try:  # libyaml's emitter when present: the same output, faster
     from yaml import CSafeDumper as _Dumper

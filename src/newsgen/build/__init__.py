@@ -1,0 +1,1 @@
+"""Running a build: the stages in order, the inventory, the writer and its lock."""

@@ -1,0 +1,152 @@
+"""Load and render every article, reusing the build cache and, for many misses, all cores.
+
+Problems of every file are collected, never raised. Without a cache (newsgen check) nothing is
+written and bodies stay in memory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+import time
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from newsgen.content import urls
+from newsgen.content.config import Config
+from newsgen.content.images import with_image_size
+from newsgen.content.loader import (
+    ArticleInvalid,
+    comma_warnings,
+    decode,
+    find_article_files,
+    parse_article,
+)
+from newsgen.content.markdown import render_article, shared_markdown
+from newsgen.errors import Problem
+from newsgen.model import RenderedArticle
+from newsgen.store.cache import ArticleCache, CachedArticle, StatKey, article_digest, stat_key
+
+# Below this many articles to read, a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    articles: tuple[RenderedArticle, ...]  # every valid article, drafts and future ones too
+    problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    cache_hits: int
+    entries: dict[str, CachedArticle]  # for the next cache
+    changed: frozenset[str]  # sources whose entries differ from the cache that was read
+    dropped_bodies: frozenset[str]  # digests of bodies the cache held for changed sources
+
+
+@dataclass(frozen=True, slots=True)
+class _Result:
+    source: str
+    stat: StatKey
+    read_at: int
+    rendered: RenderedArticle | None
+    problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+
+
+def load(
+    config: Config,
+    cache: ArticleCache | None,
+    jobs: int,
+    fingerprint: str,
+    *,
+    reuse: bool = True,
+) -> Loaded:
+    """Every article of the site; with `reuse` false the cache is refilled, not read."""
+    previous: dict[str, CachedArticle] = {}
+    warnings: list[Problem] = []
+    if cache is not None and reuse:
+        previous, damaged = cache.load()
+        if damaged:
+            warnings.append(Problem(".newsgen/cache", 1, 1, damaged))
+    entries: dict[str, CachedArticle] = {}
+    misses: list[tuple[Path, str, StatKey]] = []
+    hits = 0
+    found, problems = find_article_files(config.articles_dir, config.root)
+    for path in found:
+        source = path.relative_to(config.root).as_posix()
+        try:
+            stat = stat_key(path)
+        except OSError:
+            stat = (0, 0, 0, 0)  # unreadable: read_one reports it
+        cached = previous.get(source)
+        if cached is not None and cached.still_fresh(stat):
+            entries[source] = cached
+            hits += 1
+        else:
+            misses.append((path, source, stat))
+    read = partial(_read_one, config=config, cache=cache, fingerprint=fingerprint)
+    for result in _map(read, misses, jobs):
+        problems.extend(result.problems)
+        warnings.extend(result.warnings)
+        if result.rendered is not None:
+            entries[result.source] = CachedArticle(result.stat, result.rendered, result.read_at)
+    changed = frozenset(source for _, source, _ in misses) | (previous.keys() - entries.keys())
+    dropped = frozenset(previous[s].rendered.digest for s in changed if s in previous)
+    articles = tuple(entries[source].rendered for source in sorted(entries))
+    return Loaded(articles, tuple(problems), tuple(warnings), hits, entries, changed, dropped)
+
+
+def _read_one(
+    item: tuple[Path, str, StatKey],
+    config: Config,
+    cache: ArticleCache | None,
+    fingerprint: str,
+) -> _Result:
+    path, source, stat = item
+    read_at = time.time_ns()
+    try:
+        data = path.read_bytes()
+        text, warning = decode(data, source)
+        article = with_image_size(parse_article(text, source, config), config.static_dir)
+    except ArticleInvalid as exc:
+        return _Result(source, stat, read_at, None, tuple(exc.problems), ())
+    except OSError as exc:
+        problem = Problem(source, 1, 1, f"cannot read file: {exc.strerror}")
+        return _Result(source, stat, read_at, None, (problem,), ())
+    # The image's size shows on its pages: a new size must change what they are keyed on.
+    digest = article_digest(fingerprint, data + repr(article.image_size).encode())
+    rendered, lost = render_article(
+        shared_markdown(config.allow_html, urls.base_path(config.base_url)), article, digest
+    )
+    found = tuple(w for w in (warning, lost, *comma_warnings(article)) if w is not None)
+    if cache is not None:
+        try:
+            body = cache.store_body(digest, rendered.body.read())
+        except OSError:  # the cache is an optimisation: keep this body in memory instead
+            return _Result(source, stat, read_at, rendered, (), found)
+        # The Markdown source is not needed once rendered: kept, it would be most of the
+        # cache's bytes, and reading the cache would cost more than the rest of a build.
+        rendered = RenderedArticle(
+            dataclasses.replace(rendered.article, body=""),
+            body,
+            rendered.summary_html,
+            rendered.summary_text,
+            rendered.words,
+            digest,
+        )
+    return _Result(source, stat, read_at, rendered, (), found)
+
+
+def _map(
+    function: partial[_Result], items: list[tuple[Path, str, StatKey]], jobs: int
+) -> Iterable[_Result]:
+    if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
+        return map(function, items)
+    # fork shares the loaded modules with the workers; elsewhere the default is safer.
+    context = multiprocessing.get_context("fork" if os.name == "posix" else None)
+    chunk = max(1, len(items) // (jobs * 8))
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        return list(pool.map(function, items, chunksize=chunk))

@@ -1,0 +1,106 @@
+"""Render planned files on all cores: each batch is shared out to forked worker processes,
+which see the planned files (and the templates they close over) without pickling them.
+
+The bytes of a file never depend on the process that rendered it, and results keep the
+batch's order, so the output is the same whatever --jobs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections.abc import Sequence
+from multiprocessing.connection import Connection
+
+from newsgen.build.writer import RenderMany
+from newsgen.errors import NewsgenError
+from newsgen.model import PlannedFile
+
+# Below this many files in a batch, forking costs more than it saves.
+PARALLEL_THRESHOLD = 48
+
+
+def renderer(jobs: int) -> RenderMany | None:
+    """A function rendering a batch on `jobs` processes; None (render in turn) for one job or
+    where fork is not available."""
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return lambda batch: render_batch(batch, jobs)
+
+
+Worker = tuple[range, Connection, multiprocessing.process.BaseProcess]
+
+
+def render_batch(batch: Sequence[PlannedFile], jobs: int) -> list[bytes]:
+    if len(batch) < PARALLEL_THRESHOLD:
+        return [planned.render() for planned in batch]
+    workers = _start_workers(batch, jobs)
+    assigned = {index for share, _, _ in workers for index in share}
+    results: list[bytes] = [b""] * len(batch)
+    try:
+        for index in range(len(batch)):  # this process renders what no worker took
+            if index not in assigned:
+                results[index] = batch[index].render()
+        for share, receiving, _ in workers:
+            for index, content in zip(share, _answer(receiving), strict=True):
+                results[index] = content
+    except BaseException:
+        for _, _, process in workers:
+            process.terminate()
+        raise
+    finally:
+        for _, receiving, process in workers:
+            receiving.close()
+            process.join()
+    return results
+
+
+def _start_workers(batch: Sequence[PlannedFile], jobs: int) -> list[Worker]:
+    """Up to jobs - 1 forked workers, each with every jobs-th file of the batch."""
+    context = multiprocessing.get_context("fork")
+    workers: list[Worker] = []
+    for start in range(1, jobs):
+        share = range(start, len(batch), jobs)
+        receiving, sending = context.Pipe(duplex=False)
+        process = context.Process(target=_render_share, args=(batch, share, sending))
+        try:
+            process.start()
+        except OSError:  # no memory or processes left: this process renders the share
+            receiving.close()
+            break
+        finally:
+            sending.close()
+        workers.append((share, receiving, process))
+    return workers
+
+
+def _answer(receiving: Connection) -> list[bytes]:
+    try:
+        outcome = receiving.recv()
+    except EOFError:
+        raise NewsgenError(
+            "a worker process rendering pages ended without an answer (killed, or out of "
+            "memory); the previous site is unchanged"
+        ) from None
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return list(outcome)
+
+
+def _render_share(batch: Sequence[PlannedFile], share: range, sending: Connection) -> None:
+    # A worker inherits the parent's handlers (serve turns SIGTERM into KeyboardInterrupt):
+    # Ctrl-C is the parent's to handle, and terminate() must end a worker quietly, at once.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        outcome: list[bytes] | BaseException = [batch[index].render() for index in share]
+    except Exception as exc:  # raised again in the parent, which reports it
+        outcome = exc
+    try:
+        sending.send(outcome)
+    except Exception as exc:  # an exception that does not pickle
+        sending.send(RuntimeError(f"rendering failed in a worker process: {exc!r}"))
+    finally:
+        sending.close()
+        os._exit(0)  # no atexit handlers or flushes of the parent's buffers in the child

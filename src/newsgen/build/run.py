@@ -1,0 +1,115 @@
+"""`newsgen build`: load the config, skip the work when nothing changed since the last good
+build, else run the pipeline (pipeline.py) and remember what it saw.
+
+Every stage's problems end the build before anything is written, and the writer only touches
+the output folder once everything rendered.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from newsgen.build import lock, writer
+from newsgen.content.config import Config, load_config
+from newsgen.errors import Problem
+from newsgen.options import BuildOptions
+from newsgen.store import state
+
+__all__ = ["BuildOptions", "BuildReport", "build"]  # BuildOptions lives in options.py
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    articles: int
+    pages: int
+    feeds: int
+    drafts: int  # held back as drafts
+    scheduled: int  # held back as dated after `now`
+    next_due: datetime | None
+    warnings: tuple[Problem, ...]
+    write: writer.WriteReport
+    output_dir: str
+    seconds: float
+    cache_hits: int = 0  # articles taken from the build cache, not read again
+
+
+def build(options: BuildOptions) -> BuildReport:
+    started = time.perf_counter()
+    config = load_config(options.root)
+    output = options.output or config.output_path
+    writer.check_output_dir(config, output)
+    shown = f"{config.output_dir}/" if options.output is None else str(output)
+    with lock.holding(config.state_dir, shown, wait=options.wait):
+        return _build_locked(options, config, output, started)
+
+
+def _build_locked(
+    options: BuildOptions, config: Config, output: Path, started: float
+) -> BuildReport:
+    # A commit that a kill or a power cut interrupted is finished before anything else.
+    interrupted = writer.recover(output)
+    now = options.now or datetime.now(UTC)
+    inputs = state.fingerprint(config, (options.drafts, options.future, str(output.resolve())))
+    previous = None if options.full or interrupted else state.read(config)
+    if previous is not None and previous.still_valid(inputs, output, now):
+        return _unchanged(previous.counts, options, config, started)
+    # Imported only now: a build that has nothing to do should not spend a tenth of a
+    # second importing Jinja, markdown-it and feedgen.
+    from newsgen.build import pipeline  # noqa: PLC0415
+
+    outcome = pipeline.run(config, output, now, options)
+    if not outcome.warnings:  # else the next build runs in full and shows them again
+        state.save(
+            config,
+            inputs=inputs,
+            output_dir=output,
+            now=now,
+            valid_until=outcome.valid_until,
+            counts=outcome.counts,
+        )
+    return _report(
+        outcome.counts,
+        options,
+        config,
+        started,
+        warnings=outcome.warnings,
+        written=outcome.written,
+        cache_hits=outcome.cache_hits,
+    )
+
+
+def _unchanged(
+    counts: state.Counts, options: BuildOptions, config: Config, started: float
+) -> BuildReport:
+    written = writer.WriteReport(counts.files, 0, counts.files, 0)
+    return _report(
+        counts, options, config, started, warnings=(), written=written, cache_hits=counts.articles
+    )
+
+
+def _report(
+    counts: state.Counts,
+    options: BuildOptions,
+    config: Config,
+    started: float,
+    *,
+    warnings: tuple[Problem, ...],
+    written: writer.WriteReport,
+    cache_hits: int,
+) -> BuildReport:
+    return BuildReport(
+        articles=counts.articles,
+        pages=counts.pages,
+        feeds=counts.feeds,
+        drafts=counts.drafts,
+        scheduled=counts.scheduled,
+        next_due=datetime.fromisoformat(counts.next_due) if counts.next_due else None,
+        warnings=warnings,
+        write=written,
+        output_dir=str(options.output) if options.output else config.output_dir,
+        seconds=time.perf_counter() - started,
+        cache_hits=cache_hits,
+    )

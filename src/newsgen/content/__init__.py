@@ -1,0 +1,1 @@
+"""Reading the sources: config, front matter, articles, Markdown, URLs."""

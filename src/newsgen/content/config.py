@@ -1,0 +1,299 @@
+"""Load and validate newsgen.yaml into one frozen `Config`; every problem is reported at once.
+
+Each option is documented where it is defined (the README's reference repeats these lines).
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from babel.core import get_global, parse_locale
+
+from newsgen.content.fields import FieldReader
+from newsgen.content.frontmatter import YamlError, parse_mapping
+from newsgen.errors import BuildFailed, Problem
+
+CONFIG_FILE = "newsgen.yaml"
+PERMALINK_FIELDS = ("year", "month", "day", "slug", "section")
+DEFAULT_PERMALINK = "/{year}/{month}/{day}/{slug}/"
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOptions:
+    items: int = 20  # feeds.items: how many of the newest articles each feed carries
+    content: str = "full"  # feeds.content: "full" article bodies or just the "summary"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    # The site's folder: where newsgen.yaml, articles/, templates/ and static/ live.
+    root: Path
+    # title: the publication's name, shown in the masthead and feeds (required).
+    title: str
+    # base_url: the absolute URL the site is published at, kept without a trailing slash.
+    base_url: str
+    # timezone: an IANA name; dates written without an offset are in it (required).
+    timezone: zoneinfo.ZoneInfo
+    # language: BCP 47 tag for <html lang> and feeds.
+    language: str = "en"
+    # description: one line about the publication, for feeds and meta tags.
+    description: str = ""
+    # permalink: the article URL pattern; placeholders {year} {month} {day} {slug} {section}.
+    permalink: str = DEFAULT_PERMALINK
+    # per_page: articles per page of the front page and every listing.
+    per_page: int = 10
+    # pagination: "newest" (page 1 is the newest) or "stable" (page numbers count from the
+    # oldest article, so a page once written keeps its URL and its articles).
+    pagination: str = "newest"
+    # feeds.items and feeds.content: see FeedOptions.
+    feeds: FeedOptions = FeedOptions()
+    # markdown.allow_html: pass raw HTML in Markdown through instead of escaping it.
+    allow_html: bool = False
+    # output_dir: where the site is written, relative to the site folder.
+    output_dir: str = "site"
+    # search: build the /search/ page and its Pagefind index.
+    search: bool = True
+    # sitemap.max_urls: past this many URLs, sitemap.xml becomes an index of numbered parts.
+    sitemap_max_urls: int = 50_000
+    # image and image_alt: the site-wide share image (a site path or http(s) URL) and its
+    # description, for og:image, twitter:image and JSON-LD when an article has no image.
+    image: str | None = None
+    image_alt: str = ""
+    # logo: the publication's logo, for the JSON-LD publisher (search engines show it).
+    logo: str | None = None
+    # locale: og:locale, language_TERRITORY; derived from `language` when not given.
+    locale: str = "en_US"
+
+    @property
+    def articles_dir(self) -> Path:
+        return self.root / SOURCE_DIRS[0]
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / SOURCE_DIRS[1]
+
+    @property
+    def static_dir(self) -> Path:
+        return self.root / SOURCE_DIRS[2]
+
+    @property
+    def output_path(self) -> Path:
+        return self.root / self.output_dir
+
+    @property
+    def state_dir(self) -> Path:
+        """newsgen's own files beside the sources (the schedule), never published."""
+        return self.root / STATE_DIR
+
+    @property
+    def preview_dir(self) -> Path:
+        """Where `newsgen serve` builds: beside the sources, never published."""
+        return self.root / STATE_DIR / "preview"
+
+
+STATE_DIR = ".newsgen"
+
+TOP_KEYS = (
+    "title", "base_url", "timezone", "language", "description", "permalink",
+    "per_page", "pagination", "feeds", "markdown", "output_dir", "search", "sitemap",
+    "image", "image_alt", "logo", "locale",
+)  # fmt: skip
+
+
+def load_config(root: Path) -> Config:
+    """Read `root/newsgen.yaml`; raise BuildFailed naming every problem in it."""
+    path = root / CONFIG_FILE
+    try:
+        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    except FileNotFoundError:
+        raise BuildFailed(
+            [
+                Problem(
+                    CONFIG_FILE,
+                    1,
+                    1,
+                    "no newsgen.yaml in this folder",
+                    "run newsgen in the site's folder, or pass --source",
+                )
+            ]
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BuildFailed(
+            [Problem(CONFIG_FILE, 1, 1, f"cannot read newsgen.yaml: {exc}")]
+        ) from None
+    return parse_config(text, root)
+
+
+def parse_config(text: str, root: Path) -> Config:
+    """Validate config text; pure apart from looking up the time zone database."""
+    try:
+        mapping = parse_mapping(text)
+    except YamlError as exc:
+        raise BuildFailed([Problem(CONFIG_FILE, exc.line, exc.column, exc.message)]) from None
+    fields = FieldReader(mapping, CONFIG_FILE)
+    fields.reject_unknown(TOP_KEYS)
+    title = fields.text("title", required=True)
+    base_url = _base_url(fields)
+    timezone = _timezone(fields)
+    permalink = _permalink(fields)
+    feeds = fields.nested("feeds")
+    feeds.reject_unknown(("items", "content"))
+    markdown = fields.nested("markdown")
+    markdown.reject_unknown(("allow_html",))
+    sitemap = fields.nested("sitemap")
+    sitemap.reject_unknown(("max_urls",))
+    output_dir = _output_dir(fields)
+    language = fields.text("language") or "en"
+    config = Config(
+        root=root,
+        title=title or "",
+        base_url=base_url or "",
+        timezone=timezone or zoneinfo.ZoneInfo("UTC"),
+        language=language,
+        description=fields.text("description") or "",
+        permalink=permalink,
+        per_page=fields.integer("per_page", 10, minimum=1),
+        pagination=fields.choice("pagination", ("newest", "stable")),
+        feeds=FeedOptions(
+            items=feeds.integer("items", 20, minimum=1),
+            content=feeds.choice("content", ("full", "summary")),
+        ),
+        allow_html=markdown.boolean("allow_html", default=False),
+        output_dir=output_dir,
+        search=fields.boolean("search", default=True),
+        sitemap_max_urls=sitemap.integer("max_urls", 50_000, minimum=1),
+        image=_image_url(fields, "image"),
+        image_alt=fields.text("image_alt") or "",
+        logo=_image_url(fields, "logo"),
+        locale=_locale(fields, language),
+    )
+    if fields.problems:
+        raise BuildFailed(fields.problems)
+    return config
+
+
+def _base_url(fields: FieldReader) -> str | None:
+    value = fields.text("base_url", required=True)
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        fields.problem(
+            "base_url",
+            "'base_url' must be an absolute http(s) URL",
+            "for example https://news.example.org",
+        )
+        return None
+    return value.rstrip("/")
+
+
+def _timezone(fields: FieldReader) -> zoneinfo.ZoneInfo | None:
+    name = fields.text("timezone", required=True)
+    if name is None:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        fields.problem(
+            "timezone",
+            f"unknown time zone '{name}'",
+            "use an IANA name such as Europe/Berlin or America/Anchorage",
+        )
+        return None
+
+
+def _permalink(fields: FieldReader) -> str:
+    pattern = fields.text("permalink") or DEFAULT_PERMALINK
+    names = _PLACEHOLDER.findall(pattern)
+    unknown = [n for n in names if n not in PERMALINK_FIELDS]
+    if unknown:
+        fields.problem(
+            "permalink",
+            f"unknown placeholder '{{{unknown[0]}}}' in 'permalink'",
+            "use " + " ".join(f"{{{n}}}" for n in PERMALINK_FIELDS),
+        )
+    elif "slug" not in names or not pattern.startswith("/") or not pattern.endswith("/"):
+        fields.problem("permalink", "'permalink' must start and end with '/' and contain {slug}")
+    return pattern
+
+
+def _image_url(fields: FieldReader, key: str) -> str | None:
+    value = fields.text(key)
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if not (value.startswith("/") or (parts.scheme in ("http", "https") and parts.netloc)):
+        fields.problem(
+            key,
+            f"'{key}' must be a site path starting with '/' or an absolute http(s) URL",
+            "for example /static/card.png",
+        )
+        return None
+    if key == "image" and is_svg(value):
+        fields.problem(
+            key,
+            "the default 'image' cannot be SVG: share cards do not show SVG images",
+            "use a PNG or JPEG image",
+        )
+        return None
+    return value
+
+
+def is_svg(url: str) -> bool:
+    return urlsplit(url).path.lower().endswith((".svg", ".svgz"))
+
+
+_LOCALE = re.compile(r"[a-z]{2,3}_[A-Z]{2}")
+
+
+def _locale(fields: FieldReader, language: str) -> str:
+    """og:locale: the `locale` key, else the language with its most likely territory
+    (CLDR's likely subtags: en -> en_US, pt -> pt_BR), as the Open Graph protocol wants."""
+    value = fields.text("locale")
+    if value is not None:
+        if not _LOCALE.fullmatch(value):
+            fields.problem("locale", f"'locale' must look like en_US, not '{value}'")
+        return value
+    territory = None
+    try:
+        language_code, territory, script = parse_locale(language, sep="-")[:3]
+        if territory is None:
+            likely = get_global("likely_subtags")
+            found = likely.get(f"{language_code}_{script}") or likely.get(language_code)
+            territory = parse_locale(found)[1] if found else None
+    except ValueError:
+        pass
+    if territory is None:
+        fields.problem(
+            "language",
+            f"cannot tell the territory of language '{language}' for og:locale",
+            "add a 'locale' key such as en_US",
+        )
+        return "en_US"
+    return f"{language_code}_{territory}"
+
+
+SOURCE_DIRS = ("articles", "templates", "static")
+STATE_DIR = ".newsgen"
+
+
+def _output_dir(fields: FieldReader) -> str:
+    value = fields.text("output_dir") or "site"
+    parts = Path(value).parts
+    # .newsgen/ holds the cache (with drafts' bodies) and the build state: never published.
+    # Compared case-insensitively, as some file systems do.
+    taken = {name.casefold() for name in (".", STATE_DIR, *SOURCE_DIRS)}
+    if Path(value).is_absolute() or ".." in parts or not parts or parts[0].casefold() in taken:
+        fields.problem(
+            "output_dir",
+            "'output_dir' must be a folder of its own inside the site folder, apart "
+            "from articles/, templates/, static/ and .newsgen/",
+            "for example 'site' or 'public'",
+        )
+        return "site"
+    return value

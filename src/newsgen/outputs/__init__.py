@@ -1,0 +1,1 @@
+"""Rendering outputs: pages, feeds, sitemaps, search, static files, templates."""

@@ -1,0 +1,248 @@
+"""Render every HTML page of the plan through the Jinja environment, one page at a time.
+
+Pages are yielded as they are rendered so the writer can stream them to disk. Structured data
+(JSON-LD) is built here as a dict and serialised safely for a <script> block.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import Any
+
+import jinja2
+
+from newsgen.content import urls
+from newsgen.content.config import Config
+from newsgen.model import PlannedFile, RenderedArticle, Unit, input_digest
+from newsgen.outputs.cards import card_image
+from newsgen.plan import front
+from newsgen.plan.archive import ArticlePage, Link, Listing, ListingGroup, SitePlan
+
+# Characters that could end a <script> block or break JavaScript parsing of JSON.
+_SCRIPT_SAFE = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
+def render(
+    site: SitePlan, env: jinja2.Environment, config: Config, site_key: str
+) -> Iterator[PlannedFile]:
+    """Every page, planned with a key of what it shows."""
+    for unit in units(site, env, config, site_key):
+        yield from unit.files()
+
+
+def units(site: SitePlan, env: jinja2.Environment, config: Config, site_key: str) -> Iterator[Unit]:
+    """Every page as units of pages that change together. Each page's key covers what it
+    shows plus `site_key` (settings and templates), so a change to either re-renders it."""
+    # The navigation shows section names only; with their counts in every key, one new
+    # article would re-render every page of the site.
+    nav = tuple((section.title, section.url) for section in site.sections)
+    common = {"sections": site.sections}
+
+    def planned(url: str, key: tuple[object, ...], template: str, **context: Any) -> PlannedFile:
+        render_page = partial(_render, env, template, {"canonical_url": url, **common, **context})
+        return PlannedFile(
+            urls.output_path(url), input_digest((site_key, nav, template, url, key)), render_page
+        )
+
+    def article(index: int) -> Iterator[PlannedFile]:
+        page = site.article_page(index)
+        yield planned(
+            page.entry.article.url,
+            _article_key(page),
+            "article.html",
+            page=page,
+            entry=page.entry,
+            json_ld=LazyJsonLd(page, config),
+        )
+
+    def listing(group: ListingGroup) -> Iterator[PlannedFile]:
+        for page in group.pages(site.per_page):
+            blocks = front.front_sections(site, page) if front.is_front_page(page) else ()
+            key = (*_listing_key(page), front.front_key(blocks))
+            yield planned(page.url, key, "list.html", listing=page, front_sections=blocks)
+
+    for index, entry in enumerate(site.entries):
+        yield Unit(
+            f"article {entry.article.source}",
+            _article_signature(site, index),
+            partial(article, index),
+        )
+    for group in site.listing_groups:
+        signature = _group_signature(group)
+        if group.group.kind == "home":  # the front page also shows each section's latest
+            signature = (*signature, front.front_key(front.front_sections(site, None)))
+        yield Unit(f"listing {group.group.url}", signature, partial(listing, group))
+    for term_index in site.term_indexes:
+        terms_key = tuple(map(_link, term_index.terms))
+        yield Unit(
+            f"index {term_index.url}",
+            terms_key,
+            partial(_one, planned, term_index.url, terms_key, "terms.html", index=term_index),
+        )
+    archive_key = tuple((_link(y.year), tuple(map(_link, y.months))) for y in site.archive)
+    yield Unit(
+        "archive",
+        archive_key,
+        partial(_one, planned, urls.ARCHIVE, archive_key, "archive.html", years=site.archive),
+    )
+    yield Unit("search page", (), partial(_one, planned, urls.SEARCH, (), "search.html"))
+    yield Unit("not found", (), partial(_one, planned, urls.NOT_FOUND, (), "404.html"))
+    for redirect in site.redirects:
+        target = (redirect.url, redirect.target)
+        yield Unit(
+            f"redirect {redirect.url}",
+            target,
+            partial(
+                _one,
+                planned,
+                redirect.url,
+                target,
+                "redirect.html",
+                redirect=redirect,
+                canonical_url=redirect.target,
+            ),
+        )
+
+
+def _one(
+    planned: Callable[..., PlannedFile],
+    url: str,
+    key: tuple[object, ...],
+    template: str,
+    **context: Any,
+) -> Iterator[PlannedFile]:
+    yield planned(url, key, template, **context)
+
+
+def _article_signature(site: SitePlan, index: int) -> tuple[object, ...]:
+    """What an article page shows, read straight from the plan: its article, its neighbours'
+    titles and its related articles (the term and period links follow from the article)."""
+    entries = site.entries
+    newer = entries[index - 1] if index > 0 else None
+    older = entries[index + 1] if index + 1 < len(entries) else None
+    return (
+        entries[index].digest,
+        _link_signature(newer),
+        _link_signature(older),
+        tuple(map(_link_signature, site.related[index])),
+    )
+
+
+def _link_signature(entry: RenderedArticle | None) -> str | None:
+    """What a link to another article shows: its title, URL and date (not its body, so that a
+    body edit does not re-render every page that links to the article)."""
+    if entry is None:
+        return None
+    article = entry.article
+    return f"{article.title}\0{article.url}\0{article.date.isoformat()}"
+
+
+def _group_signature(group: ListingGroup) -> tuple[object, ...]:
+    return (
+        group.group.kind,
+        group.group.name,
+        group.group.url,
+        group.stable,
+        _link(group.newer),
+        _link(group.older),
+        tuple(map(_link, group.parents)),
+        group.feed.page_url if group.feed else None,
+        tuple(r.digest for r in group.group.articles),
+    )
+
+
+def _render(env: jinja2.Environment, template: str, context: dict[str, Any]) -> bytes:
+    return env.get_template(template).render(**context).encode("utf-8")
+
+
+class LazyJsonLd:
+    """An article's JSON-LD, made only if its page is rendered (templates print it with str)."""
+
+    def __init__(self, page: ArticlePage, config: Config) -> None:
+        self.page = page
+        self.config = config
+
+    def __str__(self) -> str:
+        return news_article_json_ld(self.page, self.config)
+
+
+def _article_key(page: ArticlePage) -> tuple[object, ...]:
+    neighbours = tuple(
+        (r.article.title, r.article.url) if r else None for r in (page.newer, page.older)
+    )
+    related = tuple((r.article.title, r.article.url, r.article.date) for r in page.related)
+    # Term links carry their display spelling, which other articles can change.
+    terms = tuple(map(_link, (*page.tags, *page.authors, *filter(None, [page.section]))))
+    return page.entry.digest, neighbours, related, terms
+
+
+def _listing_key(listing: Listing) -> tuple[object, ...]:
+    return (
+        listing.kind,
+        listing.title,
+        listing.number,
+        listing.count,
+        listing.previous_url,
+        listing.next_url,
+        _link(listing.newer),
+        _link(listing.older),
+        tuple(map(_link, listing.parents)),
+        listing.feed.page_url if listing.feed else None,
+        tuple(r.digest for r in listing.articles),
+    )
+
+
+def _link(link: Link | None) -> tuple[str, str, int] | None:
+    return (link.title, link.url, link.count) if link else None
+
+
+def news_article_json_ld(page: ArticlePage, config: Config) -> str:
+    """schema.org NewsArticle for search engines, as JSON that is safe inside <script>."""
+    article = page.entry.article
+    url = urls.absolute(config.base_url, article.url)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": page.entry.summary_text,
+        "datePublished": article.date.isoformat(),
+        "dateModified": (article.updated or article.date).isoformat(),
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "publisher": _publisher(config),
+        "inLanguage": config.language,
+    }
+    if page.authors:
+        data["author"] = [
+            {"@type": "Person", "name": link.title, "url": urls.absolute(config.base_url, link.url)}
+            for link in page.authors
+        ]
+    card = card_image(article, config)
+    if card:
+        data["image"] = [card.url]
+    if article.section:
+        data["articleSection"] = article.section
+    if article.tags:
+        data["keywords"] = list(article.tags)
+    if article.dateline:
+        data["locationCreated"] = {"@type": "Place", "name": article.dateline}
+    return json.dumps(data, ensure_ascii=False, indent=1).translate(_SCRIPT_SAFE)
+
+
+def _publisher(config: Config) -> dict[str, Any]:
+    """The publication, with its logo: search engines show it beside the headline."""
+    publisher: dict[str, Any] = {
+        "@type": "Organization",
+        "name": config.title,
+        "url": urls.absolute(config.base_url, urls.HOME),
+    }
+    if config.logo:
+        publisher["logo"] = {
+            "@type": "ImageObject",
+            "url": urls.absolute(config.base_url, config.logo),
+        }
+    return publisher

@@ -1,0 +1,145 @@
+"""Sitemaps for search engines: /sitemap.xml (an index of parts past the URL limit), the Google
+News sitemap of the last two days, and /robots.txt naming both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta
+from xml.sax.saxutils import escape
+
+from newsgen.content import urls
+from newsgen.content.config import Config
+from newsgen.model import OutputFile, RenderedArticle
+from newsgen.plan.archive import SitePlan
+
+# Google News takes articles of the last two days, at most 1,000 per sitemap.
+NEWS_WINDOW = timedelta(days=2)
+NEWS_LIMIT = 1000
+_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
+_SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+_NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+
+
+def render(site: SitePlan, config: Config, now: datetime) -> Iterator[OutputFile]:
+    entries = sorted(_entries(site))
+    limit = config.sitemap_max_urls
+    if len(entries) <= limit:
+        yield _file(urls.SITEMAP, _urlset(entries, config))
+    else:
+        parts = [entries[start : start + limit] for start in range(0, len(entries), limit)]
+        index = []
+        for number, part in enumerate(parts, start=1):
+            url = sitemap_part_url(number)
+            yield _file(url, _urlset(part, config))
+            newest = max((lastmod for _, lastmod in part if lastmod), default=None)
+            index.append((url, newest))
+        yield _file(urls.SITEMAP, _sitemap_index(index, config))
+    yield _file(urls.NEWS_SITEMAP, _news_sitemap(site.entries, config, now))
+    yield _file(urls.ROBOTS, robots_txt(config))
+
+
+def news_window_ends(articles: Sequence[RenderedArticle], now: datetime) -> datetime | None:
+    """When the news sitemap next changes by time alone: an article leaves it, or (published
+    early with --future) an article's date comes and it enters it."""
+    return min(
+        (
+            r.article.date + NEWS_WINDOW if r.article.date <= now else r.article.date
+            for r in articles
+            if now - NEWS_WINDOW <= r.article.date
+        ),
+        default=None,
+    )
+
+
+def part_urls(site: SitePlan, config: Config) -> tuple[str, ...]:
+    """The numbered parts sitemap.xml is split into; none when one file holds every URL."""
+    # As many as _entries yields, counted without making them.
+    count = (
+        len(site.entries)
+        + sum(group.page_count(site.per_page) for group in site.listing_groups)
+        + len(site.term_indexes)
+        + 2
+    )
+    limit = config.sitemap_max_urls
+    if count <= limit:
+        return ()
+    return tuple(sitemap_part_url(number) for number in range(1, -(-count // limit) + 1))
+
+
+def sitemap_part_url(number: int) -> str:
+    return f"/sitemap-{number}.xml"
+
+
+def robots_txt(config: Config) -> str:
+    return (
+        "User-agent: *\nAllow: /\n\n"
+        f"Sitemap: {urls.absolute(config.base_url, urls.SITEMAP)}\n"
+        f"Sitemap: {urls.absolute(config.base_url, urls.NEWS_SITEMAP)}\n"
+    )
+
+
+def _entries(site: SitePlan) -> Iterator[tuple[str, datetime | None]]:
+    """Every page a reader can land on, with the time its content last changed where known."""
+    for entry in site.entries:
+        yield entry.article.url, _modified(entry)
+    for group in site.listing_groups:
+        for _, url, articles in group.spans(site.per_page):
+            yield url, max((_modified(r) for r in articles), default=None)
+    for index in site.term_indexes:
+        yield index.url, None
+    yield urls.ARCHIVE, None
+    yield urls.SEARCH, None
+
+
+def _urlset(entries: Sequence[tuple[str, datetime | None]], config: Config) -> str:
+    return _locations("urlset", "url", entries, config)
+
+
+def _sitemap_index(parts: Sequence[tuple[str, datetime | None]], config: Config) -> str:
+    return _locations("sitemapindex", "sitemap", parts, config)
+
+
+def _locations(
+    root: str, item: str, entries: Sequence[tuple[str, datetime | None]], config: Config
+) -> str:
+    """A sitemap or sitemap index: one <loc> (and <lastmod> where known) per entry."""
+    lines = [_HEAD, f'<{root} xmlns="{_SITEMAP_NS}">\n']
+    for url, lastmod in entries:
+        lines.append(f"<{item}><loc>{escape(urls.absolute(config.base_url, url))}</loc>")
+        if lastmod is not None:
+            lines.append(f"<lastmod>{lastmod.isoformat()}</lastmod>")
+        lines.append(f"</{item}>\n")
+    lines.append(f"</{root}>\n")
+    return "".join(lines)
+
+
+def _news_sitemap(articles: Sequence[RenderedArticle], config: Config, now: datetime) -> str:
+    recent = [r.article for r in articles if now - NEWS_WINDOW <= r.article.date <= now]
+    language = escape(_news_language(config.language))
+    lines = [_HEAD, f'<urlset xmlns="{_SITEMAP_NS}" xmlns:news="{_NEWS_NS}">\n']
+    for article in recent[:NEWS_LIMIT]:
+        lines.append(
+            f"<url><loc>{escape(urls.absolute(config.base_url, article.url))}</loc>"
+            "<news:news><news:publication>"
+            f"<news:name>{escape(config.title)}</news:name>"
+            f"<news:language>{language}</news:language></news:publication>"
+            f"<news:publication_date>{article.date.isoformat()}</news:publication_date>"
+            f"<news:title>{escape(article.title)}</news:title></news:news></url>\n"
+        )
+    lines.append("</urlset>\n")
+    return "".join(lines)
+
+
+def _news_language(tag: str) -> str:
+    """Google News wants ISO 639 codes, except zh-cn and zh-tw."""
+    lowered = tag.lower()
+    return lowered if lowered in ("zh-cn", "zh-tw") else lowered.split("-")[0]
+
+
+def _modified(rendered: RenderedArticle) -> datetime:
+    return rendered.article.updated or rendered.article.date
+
+
+def _file(url: str, text: str) -> OutputFile:
+    return OutputFile(urls.output_path(url), text.encode("utf-8"))

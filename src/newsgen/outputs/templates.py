@@ -1,0 +1,228 @@
+"""The one Jinja environment: the site's templates/ first, then the default theme.
+
+Autoescape is on and undefined names are errors. A default template stays reachable as
+`newsgen/<name>`, so a site's override can extend the template it replaces. Every error a
+template can cause (a division by zero, a template that includes itself, bytes that are not
+UTF-8) is a Jinja error naming the template, and a link in templates/ that leads out of the
+site folder is refused (contained.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import NoReturn
+from zoneinfo import ZoneInfo
+
+import jinja2
+
+from newsgen.content import urls
+from newsgen.content.config import Config
+from newsgen.content.contained import files_inside
+from newsgen.errors import BuildFailed, Problem
+from newsgen.outputs.cards import card_image
+from newsgen.outputs.pager import page_links
+from newsgen.plan.periods import MONTHS
+
+THEME = Path(__file__).parent.parent / "theme"
+THEME_TEMPLATES = THEME / "templates"
+
+
+class TemplateFailed(jinja2.TemplateRuntimeError):
+    """An error a template caused that is not one of Jinja's own, such as `{{ 1/0 }}`."""
+
+
+class _Environment(jinja2.Environment):
+    def handle_exception(self, source: str | None = None) -> NoReturn:
+        """Jinja calls this for any exception while rendering; it rewrites the traceback so
+        that template frames carry the template's file and line. Others than Jinja's own
+        become TemplateFailed with that traceback, so they are reported like Jinja's."""
+        error = sys.exc_info()[1]
+        if error is None or isinstance(error, jinja2.TemplateError):
+            super().handle_exception(source)
+        try:
+            super().handle_exception(source)
+        except Exception as rewritten:  # the same error, its traceback rewritten
+            raise TemplateFailed(_describe(rewritten)).with_traceback(
+                rewritten.__traceback__
+            ) from None
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, RecursionError):
+        return "templates include or extend each other without end"
+    return f"{error} ({type(error).__name__})"
+
+
+class _SiteLoader(jinja2.FileSystemLoader):
+    """Reads templates as UTF-8; a file that is not is a syntax error at its first bad byte."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            return super().get_source(environment, template)
+        except jinja2.TemplateNotFound:  # an OSError too: the next loader looks
+            raise
+        except (UnicodeDecodeError, OSError) as exc:
+            found = (Path(folder, *template.split("/")) for folder in self.searchpath)
+            filename = str(next((path for path in found if path.is_file()), template))
+            line, message = 1, f"cannot read template: {exc}"
+            if isinstance(exc, UnicodeDecodeError):
+                line = exc.object[: exc.start].count(b"\n") + 1
+                message = f"invalid UTF-8 at byte {exc.start}; save the template as UTF-8"
+            raise jinja2.TemplateSyntaxError(message, line, template, filename) from None
+
+
+def make_environment(config: Config, *, keep_compiled: bool = False) -> jinja2.Environment:
+    """The environment; BuildFailed if templates/ holds a link out of the site folder. With
+    `keep_compiled`, compiled templates are kept in .newsgen/templates/: compiling the theme
+    costs a build that renders a few pages more than rendering them."""
+    _, problems = files_inside(config.templates_dir, config.root)
+    if problems:
+        raise BuildFailed(problems)
+    theme = _SiteLoader(THEME_TEMPLATES)
+    loader = jinja2.ChoiceLoader(
+        [
+            _SiteLoader(config.templates_dir),
+            jinja2.PrefixLoader({"newsgen": theme}),
+            theme,
+        ]
+    )
+    env = _Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        # A build renders with the templates it started with: no stat of the file per page.
+        auto_reload=False,
+        bytecode_cache=_compiled_templates(config) if keep_compiled else None,
+    )
+    env.filters["long_date"] = long_date
+    env.filters["iso"] = datetime.isoformat
+    zone = config.timezone
+    env.filters["local"] = lambda moment: moment.astimezone(zone)
+    env.filters["clock"] = lambda moment: clock(moment, zone)
+    env.filters["date_time"] = lambda moment: date_time(moment, zone)
+    env.filters["short_date_time"] = lambda moment: short_date_time(moment, zone)
+    env.filters["short_date"] = lambda moment: short_date(moment.astimezone(zone))
+    prefix = urls.base_path(config.base_url)
+    env.filters["href"] = lambda url: urls.href(prefix, url)
+    env.globals["site"] = config
+    # '/news' when the site lives under https://example.org/news, '' at a host's root.
+    env.globals["base_path"] = prefix
+    env.globals["absolute"] = lambda url: urls.absolute(config.base_url, url)
+    env.globals["card_image"] = lambda article: card_image(article, config)
+    env.globals["page_links"] = page_links
+    env.globals["term_url"] = urls.term_url
+    return env
+
+
+def templates_fingerprint(config: Config) -> str:
+    """A digest of every template file a site can use: its own and the theme's."""
+    digest = hashlib.blake2b(digest_size=16)
+    site = files_inside(config.templates_dir, config.root)[0]  # links out are refused
+    theme = sorted(THEME_TEMPLATES.rglob("*"))
+    for folder, paths in ((config.templates_dir, site), (THEME_TEMPLATES, theme)):
+        for path in paths:
+            if path.is_file():
+                digest.update(os.fsencode(path.relative_to(folder).as_posix()) + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def long_date(moment: datetime) -> str:
+    """'November 24, 2026': spelled out here so output never depends on the machine's locale."""
+    return f"{MONTHS[moment.month - 1]} {moment.day}, {moment.year}"
+
+
+# Associated Press abbreviations: short months are spelled out.
+SHORT_MONTHS = (
+    "Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.",
+    "Dec.",
+)  # fmt: skip
+
+
+def clock(moment: datetime, zone: ZoneInfo) -> str:
+    """'9:15 AM GMT+1': the time of day in the site's time zone, with its offset from GMT.
+
+    An offset rather than a zone abbreviation: abbreviations are ambiguous (CST) or missing
+    (many zones have only '+03'), an offset is neither and never depends on the locale."""
+    local = moment.astimezone(zone)
+    hour = local.hour % 12 or 12
+    return f"{hour}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'} {gmt_offset(local)}"
+
+
+def gmt_offset(moment: datetime) -> str:
+    """'GMT', 'GMT+1', 'GMT-3:30', 'GMT+5:45'."""
+    offset = moment.utcoffset() or timedelta(0)
+    minutes = round(offset.total_seconds() / 60)
+    if minutes == 0:
+        return "GMT"
+    sign = "+" if minutes > 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"GMT{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def date_time(moment: datetime, zone: ZoneInfo) -> str:
+    """'9:15 AM GMT+1, June 3, 2025', as news sites date their stories."""
+    return f"{clock(moment, zone)}, {long_date(moment.astimezone(zone))}"
+
+
+def short_date(moment: datetime) -> str:
+    """'Nov. 24, 2026'."""
+    return f"{SHORT_MONTHS[moment.month - 1]} {moment.day}, {moment.year}"
+
+
+def short_date_time(moment: datetime, zone: ZoneInfo) -> str:
+    """'Nov. 24, 2026, 9:30 AM' for teasers; the zone is the site's, as on every page."""
+    local = moment.astimezone(zone)
+    hour = local.hour % 12 or 12
+    return f"{short_date(local)}, {hour}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"
+
+
+def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:
+    """Locate a template error: Jinja marks syntax errors, and runtime errors in its traceback."""
+    filename: str | None = None
+    line = 1
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        filename, line = exc.filename, exc.lineno
+    else:
+        # Jinja rewrites tracebacks so that template frames carry the template file and line.
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if frame.filename.endswith(".html"):
+                filename, line = frame.filename, frame.lineno or 1
+    message = (
+        f"no template named {exc.name!r}"
+        if isinstance(exc, jinja2.TemplateNotFound)
+        else exc.message
+    )
+    return Problem(_display_path(filename, root), line, 1, f"template error: {message}")
+
+
+def _display_path(filename: str | None, root: Path) -> str:
+    if filename is None:
+        return "templates"
+    path = Path(filename).resolve()
+    for base, shown in ((root.resolve(), ""), (THEME.resolve().parent, "newsgen/")):
+        if path.is_relative_to(base):
+            return shown + path.relative_to(base).as_posix()
+    return filename
+
+
+def _compiled_templates(config: Config) -> jinja2.BytecodeCache | None:
+    """Jinja's cache of compiled templates, keyed by each template's source: an edited
+    template is compiled again."""
+    folder = config.state_dir / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # only ever an optimisation
+    return jinja2.FileSystemBytecodeCache(str(folder))

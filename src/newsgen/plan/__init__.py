@@ -1,0 +1,1 @@
+"""What the site is: selection, groups, listings, feeds, related articles."""

@@ -1,0 +1,401 @@
+"""Plan the site: which articles are published, and every page, listing, feed and redirect.
+
+The plan is pure data; rendering happens in pages.py, feeds.py and sitemaps.py. inventory.py
+lists and checks every path the plan writes, before anything is rendered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from newsgen.content import urls
+from newsgen.content.config import Config
+from newsgen.model import Group, RenderedArticle
+from newsgen.plan.periods import MONTHS, group_by_period
+from newsgen.plan.related import RelatedMemo, related_articles
+from newsgen.plan.terms import KINDS, group_by_term
+
+PERIOD_KINDS = ("year", "month", "day")
+INDEX_TITLES = {"section": "Sections", "tag": "Tags", "author": "Authors"}
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """What a build publishes, and what it holds back and why."""
+
+    published: tuple[RenderedArticle, ...]
+    drafts: int
+    scheduled: int
+    next_due: datetime | None  # when the earliest held-back future article becomes due
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    title: str
+    url: str
+    count: int = 0  # articles behind the link, where a page shows counts
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """One feed definition; feeds.py renders it as RSS, Atom and JSON Feed."""
+
+    title: str
+    page_url: str  # the listing the feed belongs to
+    articles: tuple[RenderedArticle, ...]
+
+    @property
+    def rss_url(self) -> str:
+        return urls.feed_url(self.page_url, urls.RSS_FEED)
+
+    @property
+    def atom_url(self) -> str:
+        return urls.feed_url(self.page_url, urls.ATOM_FEED)
+
+    @property
+    def json_url(self) -> str:
+        return urls.feed_url(self.page_url, urls.JSON_FEED)
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One page of a paginated list of articles: the front page, a period or a term."""
+
+    kind: str  # "home", or a Group kind
+    title: str
+    url: str
+    number: int  # 1-based
+    count: int  # pages in this listing
+    articles: tuple[RenderedArticle, ...]
+    previous_url: str | None  # newer articles
+    next_url: str | None  # older articles
+    feed: Feed | None
+    newer: Link | None = None  # the next period with articles (date archives only)
+    older: Link | None = None
+    parents: tuple[Link, ...] = ()  # a day's month and year, a month's year
+    stable: bool = False  # numbered from the oldest page (config pagination: stable)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticlePage:
+    entry: RenderedArticle
+    day: Link
+    month: Link
+    year: Link
+    section: Link | None
+    tags: tuple[Link, ...]
+    authors: tuple[Link, ...]
+    older: RenderedArticle | None
+    newer: RenderedArticle | None
+    related: tuple[RenderedArticle, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TermIndex:
+    """/sections/, /tags/ or /authors/: every term of a kind with its article count."""
+
+    kind: str
+    title: str
+    url: str
+    terms: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveYear:
+    year: Link
+    months: tuple[Link, ...]  # newest first
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    url: str  # the old address
+    target: str  # the article's URL
+    source: str  # the article file that asked for it
+    position: tuple[int, int]  # of its 'aliases' key
+
+
+@dataclass(frozen=True, slots=True)
+class ListingGroup:
+    """A group's whole listing before it is cut into pages; pages are made only when needed,
+    so a build that renders few of them does not build them all."""
+
+    group: Group
+    feed: Feed | None
+    stable: bool  # pagination: stable
+    newer: Link | None = None  # the next period with articles (date archives only)
+    older: Link | None = None
+    parents: tuple[Link, ...] = ()  # a day's month and year, a month's year
+
+    def pages(self, per_page: int) -> tuple[Listing, ...]:
+        return paginate(
+            self.group,
+            per_page,
+            self.feed,
+            stable=self.stable,
+            newer=self.newer,
+            older=self.older,
+            parents=self.parents,
+        )
+
+    def page_count(self, per_page: int) -> int:
+        return max(1, -(-len(self.group.articles) // per_page))
+
+    def front_articles(self, per_page: int) -> tuple[RenderedArticle, ...]:
+        """The articles of the listing's first page, without making the others."""
+        articles = self.group.articles
+        if not self.stable:
+            return articles[:per_page]
+        return articles[: len(articles) - (self.page_count(per_page) - 1) * per_page]
+
+    def spans(self, per_page: int) -> list[Page]:
+        """(number, URL, articles) of every page, front page first."""
+        if self.stable:
+            return _stable_pages(self.group, per_page)
+        return _newest_pages(self.group, per_page)
+
+    def page_urls(self, per_page: int) -> tuple[str, ...]:
+        """The URL of every page, front page first, without making the pages."""
+        count = self.page_count(per_page)
+        url = self.group.url
+        if self.stable:
+            return (url, *(f"{url}page/{number}/" for number in range(count - 1, 0, -1)))
+        return tuple(urls.paginated(url, number) for number in range(1, count + 1))
+
+
+@dataclass(frozen=True, slots=True)
+class SitePlan:
+    entries: tuple[RenderedArticle, ...]  # published articles, newest first
+    related: tuple[tuple[RenderedArticle, ...], ...]  # of each entry
+    listing_groups: tuple[ListingGroup, ...]
+    term_indexes: tuple[TermIndex, ...]
+    archive: tuple[ArchiveYear, ...]  # newest first
+    feeds: tuple[Feed, ...]
+    redirects: tuple[Redirect, ...]
+    sections: tuple[Link, ...]  # for the navigation bar
+    per_page: int
+    related_memo: RelatedMemo = field(default_factory=RelatedMemo, compare=False)
+
+    def article_page(self, index: int) -> ArticlePage:
+        """The page of entries[index], with its links to periods, terms and neighbours."""
+        entry = self.entries[index]
+        article = entry.article
+        moment = article.local_date
+        return ArticlePage(
+            entry=entry,
+            day=Link(str(moment.day), urls.day_url(moment.year, moment.month, moment.day)),
+            month=Link(MONTHS[moment.month - 1], urls.month_url(moment.year, moment.month)),
+            year=Link(str(moment.year), urls.year_url(moment.year)),
+            section=(
+                Link(article.section, urls.term_url("section", article.section))
+                if article.section
+                else None
+            ),
+            tags=tuple(Link(tag, urls.term_url("tag", tag)) for tag in article.tags),
+            authors=tuple(Link(name, urls.term_url("author", name)) for name in article.authors),
+            older=self.entries[index + 1] if index + 1 < len(self.entries) else None,
+            newer=self.entries[index - 1] if index > 0 else None,
+            related=self.related[index],
+        )
+
+    @property
+    def articles(self) -> Iterator[ArticlePage]:
+        return (self.article_page(index) for index in range(len(self.entries)))
+
+    @property
+    def listings(self) -> Iterator[Listing]:
+        """Every page of every listing, made one group at a time."""
+        for listing_group in self.listing_groups:
+            yield from listing_group.pages(self.per_page)
+
+    @property
+    def page_count(self) -> int:
+        """HTML pages: articles, listings, indexes, redirects, the archive, search and 404."""
+        return (
+            len(self.entries)
+            + sum(group.page_count(self.per_page) for group in self.listing_groups)
+            + len(self.term_indexes)
+            + len(self.redirects)
+            + 3
+        )
+
+    @property
+    def feed_count(self) -> int:
+        """Feed files: RSS, Atom and JSON Feed for every feed."""
+        return 3 * len(self.feeds)
+
+
+def select(
+    articles: Iterable[RenderedArticle], *, drafts: bool, future: bool, now: datetime
+) -> Selection:
+    """What is published: drafts only with `drafts`, articles after `now` only with `future`."""
+    published: list[RenderedArticle] = []
+    draft_count = 0
+    due: list[datetime] = []
+    for rendered in articles:
+        article = rendered.article
+        if article.draft and not drafts:
+            draft_count += 1
+        elif article.date > now and not future:
+            due.append(article.date)
+        else:
+            published.append(rendered)
+    return Selection(tuple(published), draft_count, len(due), min(due, default=None))
+
+
+def newest_first(articles: Iterable[RenderedArticle]) -> tuple[RenderedArticle, ...]:
+    """Newest first; the source path breaks ties so the order never depends on file system order."""
+    by_source = sorted(articles, key=lambda r: r.article.source)
+    return tuple(sorted(by_source, key=lambda r: r.article.date, reverse=True))
+
+
+def plan(
+    rendered: Iterable[RenderedArticle], config: Config, related_memo: RelatedMemo | None = None
+) -> SitePlan:
+    """The plan of the whole site; `related_memo` (the last build's) spares ranking again the
+    related articles that nothing changed."""
+    articles = newest_first(rendered)
+    periods = group_by_period(articles)
+    terms = {kind: group_by_term(articles, kind) for kind in KINDS}
+    home_feed = Feed(config.title, urls.HOME, articles[: config.feeds.items])
+    feeds = [home_feed]
+    stable = config.pagination == "stable"
+    listings = [ListingGroup(Group("home", config.title, urls.HOME, articles), home_feed, stable)]
+    for kind in PERIOD_KINDS:
+        listings.extend(_period_listings(periods[kind], stable))
+    for kind in KINDS:
+        for group in terms[kind]:
+            feed = Feed(
+                f"{group.name} · {config.title}", group.url, group.articles[: config.feeds.items]
+            )
+            feeds.append(feed)
+            listings.append(ListingGroup(group, feed, stable))
+    related, memo = related_articles(articles, memo=related_memo)
+    site = SitePlan(
+        entries=articles,
+        related=tuple(related),
+        listing_groups=tuple(listings),
+        term_indexes=tuple(
+            TermIndex(kind, INDEX_TITLES[kind], urls.TERM_INDEXES[kind], _links(terms[kind]))
+            for kind in KINDS
+        ),
+        archive=_archive_years(periods),
+        feeds=tuple(feeds),
+        redirects=tuple(
+            Redirect(
+                urls.alias_url(alias),
+                r.article.url,
+                r.article.source,
+                r.article.position("aliases"),
+            )
+            for r in articles
+            for alias in r.article.aliases
+        ),
+        sections=_links(terms["section"]),
+        per_page=config.per_page,
+        related_memo=memo,
+    )
+    return site
+
+
+def paginate(
+    group: Group,
+    per_page: int,
+    feed: Feed | None,
+    *,
+    stable: bool = False,
+    newer: Link | None = None,
+    older: Link | None = None,
+    parents: tuple[Link, ...] = (),
+) -> tuple[Listing, ...]:
+    """Split a group's listing into pages, front page first; an empty listing has one page."""
+    pages = _stable_pages(group, per_page) if stable else _newest_pages(group, per_page)
+    return tuple(
+        Listing(
+            kind=group.kind,
+            title=group.name,
+            url=url,
+            number=number,
+            count=len(pages),
+            articles=articles,
+            previous_url=pages[index - 1][1] if index > 0 else None,
+            next_url=pages[index + 1][1] if index + 1 < len(pages) else None,
+            feed=feed,
+            newer=newer,
+            older=older,
+            parents=parents,
+            stable=stable,
+        )
+        for index, (number, url, articles) in enumerate(pages)
+    )
+
+
+Page = tuple[int, str, tuple[RenderedArticle, ...]]  # number, URL, articles
+
+
+def _newest_pages(group: Group, per_page: int) -> list[Page]:
+    """Page 1 is the newest: every page shifts when an article arrives."""
+    count = max(1, -(-len(group.articles) // per_page))
+    return [
+        (
+            number,
+            urls.paginated(group.url, number),
+            group.articles[(number - 1) * per_page : number * per_page],
+        )
+        for number in range(1, count + 1)
+    ]
+
+
+def _stable_pages(group: Group, per_page: int) -> list[Page]:
+    """Pages counted from the oldest article: /page/1/ holds the oldest, and a page once full
+    never changes. The front page holds the newest articles, between 1 and per_page of them;
+    a new article changes it alone, until it is full and a new page number begins."""
+    articles = group.articles
+    count = max(1, -(-len(articles) // per_page))
+    front = len(articles) - (count - 1) * per_page
+    pages: list[Page] = [(count, group.url, articles[:front])]
+    for number in range(count - 1, 0, -1):
+        start = front + (count - 1 - number) * per_page
+        pages.append((number, f"{group.url}page/{number}/", articles[start : start + per_page]))
+    return pages
+
+
+def _period_listings(groups: tuple[Group, ...], stable: bool) -> Iterable[ListingGroup]:
+    """Periods are newest first, so a period's neighbours in the tuple skip empty periods."""
+    for index, group in enumerate(groups):
+        newer = groups[index - 1] if index > 0 else None
+        older = groups[index + 1] if index + 1 < len(groups) else None
+        yield ListingGroup(
+            group,
+            None,
+            stable,
+            newer=_link(newer) if newer else None,
+            older=_link(older) if older else None,
+            parents=_parents(group),
+        )
+
+
+def _parents(group: Group) -> tuple[Link, ...]:
+    """The year above a month; the year and month above a day."""
+    moment = group.articles[0].article.local_date
+    year = Link(str(moment.year), urls.year_url(moment.year))
+    month = Link(
+        f"{MONTHS[moment.month - 1]} {moment.year}", urls.month_url(moment.year, moment.month)
+    )
+    return {"year": (), "month": (year,), "day": (year, month)}[group.kind]
+
+
+def _archive_years(periods: dict[str, tuple[Group, ...]]) -> tuple[ArchiveYear, ...]:
+    months_of: dict[str, list[Link]] = {}
+    for month in periods["month"]:
+        months_of.setdefault(month.url[:6], []).append(_link(month))
+    return tuple(ArchiveYear(_link(year), tuple(months_of[year.url])) for year in periods["year"])
+
+
+def _link(group: Group) -> Link:
+    return Link(group.name, group.url, len(group.articles))
+
+
+def _links(groups: Iterable[Group]) -> tuple[Link, ...]:
+    return tuple(_link(group) for group in groups)

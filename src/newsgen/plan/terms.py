@@ -1,0 +1,100 @@
+"""Group published articles by section, tag and author.
+
+Terms are case-insensitive ('Politics' and 'politics' are one tag, shown in its most common
+spelling; see `term_key`). Two different terms whose URL slugs collide are an error naming both
+sources.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+
+from newsgen.content import urls
+from newsgen.errors import BuildFailed, Problem
+from newsgen.model import Article, Group, RenderedArticle
+
+KINDS = ("section", "tag", "author")
+
+
+def term_key(name: str) -> str:
+    """What makes two spellings one term: case is ignored, and Turkish dotted capital I (U+0130)
+    and dotless small i (U+0131) count as I and i, as in their URL slugs: 'Istanbul' spelled
+    with either is the same tag as 'istanbul'."""
+    folded = unicodedata.normalize("NFC", name).casefold()
+    return folded.replace("i\u0307", "i").replace("\u0131", "i")
+
+
+def terms_of(article: Article, kind: str) -> tuple[str, ...]:
+    if kind == "section":
+        return (article.section,) if article.section else ()
+    return article.tags if kind == "tag" else article.authors
+
+
+def group_by_term(articles: Sequence[RenderedArticle], kind: str) -> tuple[Group, ...]:
+    """One group per term, sorted by name; articles in each stay newest first."""
+    members: dict[str, list[RenderedArticle]] = {}
+    spellings: dict[str, Counter[str]] = {}
+    first_use: dict[str, tuple[Article, str]] = {}  # for problems: the first file by path
+    keys: dict[str, str] = {}  # spelling -> key: a term recurs in many articles
+    for rendered in articles:
+        for name in terms_of(rendered.article, kind):
+            key = keys.get(name)
+            if key is None:
+                key = keys[name] = term_key(name)
+            members.setdefault(key, []).append(rendered)
+            spellings.setdefault(key, Counter())[name] += 1
+            seen = first_use.get(key)
+            if seen is None or rendered.article.source < seen[0].source:
+                first_use[key] = (rendered.article, name)
+    _check_slugs(kind, first_use)
+    groups = []
+    for key, items in members.items():
+        name = _most_common(spellings[key])
+        groups.append(Group(kind, name, urls.term_url(kind, name), tuple(items)))
+    return tuple(sorted(groups, key=lambda g: (g.name.casefold(), g.name)))
+
+
+def _most_common(spellings: Counter[str]) -> str:
+    """The spelling most articles use; ties go to the first in code point order."""
+    return min(spellings, key=lambda name: (-spellings[name], name))
+
+
+def _check_slugs(kind: str, first_use: dict[str, tuple[Article, str]]) -> None:
+    owners: dict[str, tuple[str, Article]] = {}
+    problems: list[Problem] = []
+    for _key, (article, name) in sorted(first_use.items()):
+        slug = urls.slugify_segment(name)
+        line, column = article.position(_front_matter_key(article, kind))
+        if not slug:
+            problems.append(
+                Problem(
+                    article.source,
+                    line,
+                    column,
+                    f"{kind} {name!r} has no letters or digits to make its URL",
+                )
+            )
+        elif slug in owners:
+            other_name, other = owners[slug]
+            problems.append(
+                Problem(
+                    article.source,
+                    line,
+                    column,
+                    f"{kind} {name!r} and {kind} {other_name!r} ({other.source}) would share "
+                    f"the page {urls.TERM_INDEXES[kind]}{slug}/",
+                    "spell them the same way, or make them differ in letters or digits",
+                )
+            )
+        else:
+            owners[slug] = (name, article)
+    if problems:
+        raise BuildFailed(problems)
+
+
+def _front_matter_key(article: Article, kind: str) -> str:
+    if kind == "author":
+        return "author" if "author" in article.positions else "authors"
+    return "section" if kind == "section" else "tags"

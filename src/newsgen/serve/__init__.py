@@ -1,0 +1,1 @@
+"""`newsgen serve`: the preview folder, the file watcher and the server."""

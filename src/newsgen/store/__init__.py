@@ -1,0 +1,1 @@
+"""What a build remembers between builds, under .newsgen/."""

@@ -1,0 +1,170 @@
+"""What the last good build saw, so that a build of an unchanged site returns at once.
+
+The inputs are fingerprinted from file stats (modification and change times, size, inode) of
+every article, template and static file, newsgen.yaml's bytes and the build options. Time matters
+too: the site also changes when a scheduled article falls due or an article leaves the news
+sitemap, so the state says until when it stays valid.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+from newsgen import __version__
+from newsgen.build.writer import MANIFEST, write_json
+from newsgen.content.config import CONFIG_FILE, Config
+from newsgen.content.contained import is_utf8
+from newsgen.store.cache import RACY_NS
+
+STATE_FILE = "state.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """The figures of the last build's report, shown again when nothing changed."""
+
+    articles: int
+    pages: int
+    feeds: int
+    files: int
+    drafts: int
+    scheduled: int
+    next_due: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class BuildState:
+    inputs: str
+    # Content digests of sources modified so shortly before the scan that a later change in
+    # the same time stamp tick would not show in their stat (see cache.RACY_NS), as git does.
+    racy: dict[str, str]
+    # The output manifest's stat: no other build wrote the site since. newsgen trusts that the
+    # files it wrote are as it left them (`build --full` checks and repairs them).
+    output: str
+    valid_from: str  # the clock of that build
+    valid_until: str | None  # when time alone changes the site
+    counts: Counts
+
+    def still_valid(self, inputs: Inputs, output_dir: Path, now: datetime) -> bool:
+        if inputs.digest != self.inputs or _manifest_fingerprint(output_dir) != self.output:
+            return False
+        for path, digest in self.racy.items():
+            if (inputs.racy.get(path) or _content_digest(path)) != digest:
+                return False
+        if now < datetime.fromisoformat(self.valid_from):
+            return False
+        return self.valid_until is None or now < datetime.fromisoformat(self.valid_until)
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    digest: str
+    racy: dict[str, str]  # path -> content digest of the sources too new to trust by stat
+
+
+def fingerprint(config: Config, options: tuple[object, ...]) -> Inputs:
+    racy_after = time.time_ns() - RACY_NS
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr((__version__, options)).encode())
+    try:
+        digest.update((config.root / CONFIG_FILE).read_bytes())
+    except OSError:
+        return Inputs("", {})
+    racy: dict[str, str] = {}
+    for folder in (config.articles_dir, config.templates_dir, config.static_dir):
+        lines, recent = _stats(folder, racy_after)
+        for line in sorted(lines):
+            digest.update(os.fsencode(line) + b"\n")  # names may not be UTF-8
+        # A name that is not UTF-8 cannot go into JSON; no build uses such a file anyway.
+        racy.update((path, _content_digest(path)) for path in recent if is_utf8(path))
+    return Inputs(digest.hexdigest(), racy)
+
+
+def read(config: Config) -> BuildState | None:
+    try:
+        data = json.loads((config.state_dir / STATE_FILE).read_text(encoding="utf-8"))
+        return BuildState(
+            inputs=data["inputs"],
+            racy=dict(data["racy"]),
+            output=data["output"],
+            valid_from=data["valid_from"],
+            valid_until=data["valid_until"],
+            counts=Counts(**data["counts"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # no state, or a damaged one: build normally
+
+
+def save(
+    config: Config,
+    *,
+    inputs: Inputs,
+    output_dir: Path,
+    now: datetime,
+    valid_until: datetime | None,
+    counts: Counts,
+) -> None:
+    state = BuildState(
+        inputs.digest,
+        inputs.racy,
+        _manifest_fingerprint(output_dir),
+        now.isoformat(),
+        valid_until.isoformat() if valid_until else None,
+        counts,
+    )
+    with contextlib.suppress(OSError):  # without it the next build just does the work again
+        write_json(config.state_dir / STATE_FILE, asdict(state))
+
+
+def _content_digest(path: str) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"
+
+
+def _manifest_fingerprint(folder: Path) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    manifest = folder / MANIFEST
+    try:
+        status = manifest.stat()
+    except OSError:
+        return "no manifest"
+    digest.update(f"{status.st_mtime_ns} {status.st_size} {status.st_ino}".encode())
+    return digest.hexdigest()
+
+
+def _stats(folder: Path, racy_after_ns: int) -> tuple[list[str], list[str]]:
+    """'path mtime ctime size inode' for every file below `folder` (os.scandir: no extra reads),
+    and the paths of files changed after `racy_after_ns`."""
+    lines: list[str] = []
+    recent: list[str] = []
+    pending = [str(folder)]
+    while pending:
+        try:
+            entries = list(os.scandir(pending.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(entry.path)
+            else:
+                try:
+                    status = entry.stat()
+                except OSError:  # a dangling link: the build reports it
+                    lines.append(f"{entry.path} unreadable")
+                    continue
+                lines.append(
+                    f"{entry.path} {status.st_mtime_ns} {status.st_ctime_ns} "
+                    f"{status.st_size} {status.st_ino}"
+                )
+                if max(status.st_mtime_ns, status.st_ctime_ns) >= racy_after_ns:
+                    recent.append(entry.path)
+    return lines, recent
