@@ -183,3 +183,25 @@ def test_nothing_read_from_the_state_folder_runs_code(
     assert (root / "site/2026/11/20/c/index.html").is_file()
     assert run_cli("build", "-s", str(root), "--now", NOW, "--full").code == 0
     assert not marker.exists()
+
+
+def test_listings_join_the_stored_teasers_and_a_full_build_renders_them_again(
+    make_site: Callable[..., Path], run_cli: Callable[..., Run]
+) -> None:
+    root = make_site({"articles/a.md": article(title="Alpha", tags="[Harbor]")})
+    assert run_cli("build", "-s", str(root), "--now", NOW).code == 0
+    with contextlib.closing(sqlite3.connect(root / ".newsgen/store.sqlite")) as store, store:
+        (count,) = store.execute("SELECT count(*) FROM fragments").fetchone()
+        store.execute("UPDATE fragments SET html = '<p>kept teaser</p>'")
+    # Its teaser and the front page's lead, whatever the number of listings showing them.
+    assert count == 2
+    beta = article(title="Beta", date="2026-11-21", tags="[Harbor]")
+    (root / "articles/b.md").write_text(beta, encoding="utf-8")
+    assert run_cli("build", "-s", str(root), "--now", NOW).code == 0
+    front_page = (root / "site/index.html").read_text("utf-8")
+    tag_page = (root / "site/tags/harbor/index.html").read_text("utf-8")
+    # Alpha's teaser came from the store; Beta's was rendered for this build.
+    assert "<p>kept teaser</p>" in tag_page
+    assert ">Beta</a>" in front_page
+    assert run_cli("build", "-s", str(root), "--now", NOW, "--full").code == 0
+    assert "kept teaser" not in (root / "site/tags/harbor/index.html").read_text("utf-8")

@@ -17,12 +17,14 @@ import jinja2
 
 from newsgen import __version__
 from newsgen.build import collect, inventory, parallel, writer
+from newsgen.build.writer import RenderMany
 from newsgen.content.config import Config
 from newsgen.errors import BuildFailed, Problem, WriteFailed
-from newsgen.model import OutputFile, PlannedFile, input_digest
+from newsgen.model import OutputFile, PlannedFile, RenderedArticle, input_digest
 from newsgen.options import BuildOptions
 from newsgen.outputs import assets, feeds, pages, sitemaps
 from newsgen.outputs.cards import svg_warnings
+from newsgen.outputs.fragments import Fragments
 from newsgen.outputs.search import outputs as search_outputs
 from newsgen.outputs.templates import make_environment, template_problem, templates_fingerprint
 from newsgen.plan import archive
@@ -76,6 +78,16 @@ def _run(
         previous = None
     inventory.verify(inventory.outputs(site, config))
     env = make_environment(config)
+    render_many = parallel.renderer(options.jobs)
+    fragments = _teasers(
+        store,
+        env,
+        site.entries,
+        context=page_key,
+        root=config.root,
+        render_many=render_many,
+        reuse=not options.full,
+    )
     units = itertools.chain(
         pages.units(site, env, config, page_key), feeds.units(site, config, feed_key)
     )
@@ -91,7 +103,7 @@ def _run(
             output,
             force=options.force,
             keep=sorted_units.kept,
-            render_many=parallel.renderer(options.jobs),
+            render_many=render_many,
             verify=options.full,
         )
     except jinja2.TemplateError as exc:
@@ -107,6 +119,7 @@ def _run(
         ),
         previous,
     )
+    fragments.save(store, site.entries)
     if loaded.changed:
         # Without reuse (--full) every shard is written again, dropping stale ones.
         sources = loaded.changed if not options.full else None
@@ -131,6 +144,31 @@ def _run(
         *svg_warnings(r.article for r in selection.published),
     )
     return Outcome(counts, written, warnings, loaded.cache_hits, valid_until)
+
+
+def _teasers(
+    store: sqlite3.Connection,
+    env: jinja2.Environment,
+    entries: tuple[RenderedArticle, ...],
+    *,
+    context: str,
+    root: Path,
+    render_many: RenderMany | None,
+    reuse: bool,
+) -> Fragments:
+    """Every published article's teaser, from the store or rendered now on all cores, lent to
+    the templates before any page renders (forked workers then share them)."""
+    fragments = Fragments(env, context)
+    if reuse:  # --full renders every teaser again
+        fragments.load(store)
+    missing = fragments.missing(entries)
+    try:
+        rendered = render_many(missing) if render_many else [r.render() for r in missing]
+    except jinja2.TemplateError as exc:
+        raise BuildFailed([template_problem(exc, root)]) from exc
+    fragments.add(missing, rendered)
+    env.globals["teaser"] = fragments.teaser
+    return fragments
 
 
 def _outputs(

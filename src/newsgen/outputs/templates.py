@@ -26,6 +26,7 @@ from newsgen.content.config import Config
 from newsgen.content.contained import files_inside
 from newsgen.errors import BuildFailed, Problem
 from newsgen.outputs.cards import card_image
+from newsgen.outputs.fragments import Fragments
 from newsgen.outputs.pager import page_links
 from newsgen.plan.periods import MONTHS
 
@@ -121,6 +122,8 @@ def make_environment(config: Config) -> jinja2.Environment:
     env.globals["card_image"] = lambda article: card_image(article, config)
     env.globals["page_links"] = page_links
     env.globals["term_url"] = urls.term_url
+    # Teasers kept for this environment alone; a build lends them from the store instead.
+    env.globals["teaser"] = Fragments(env, "").teaser
     return env
 
 

@@ -1,0 +1,103 @@
+"""Teasers rendered once per article and reused by every listing that shows it.
+
+A listing page joins fragments: `teaser(entry, **options)` in a template returns the article's
+teaser.html, rendered once per (article digest, options) and kept in the store's `fragments`
+table under the templates' and settings' key, so a later build renders only the teasers of new
+and edited articles. A teaser shows its article and the options alone (teaser.html sees
+`entry`, its options and the environment's globals, not the page around it), which is what
+makes it reusable.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from newsgen.model import PlannedFile, RenderedArticle
+from newsgen.store import db
+
+TEMPLATE = "teaser.html"
+
+Key = tuple[str, str]  # article digest, options as JSON
+
+
+class Fragments:
+    """The teasers of one build: those read from the store, and those rendered since."""
+
+    def __init__(self, env: jinja2.Environment, context: str) -> None:
+        self.env = env
+        self.context = context  # settings and templates: fragments made under others are stale
+        self.known: dict[Key, Markup] = {}
+        self.fresh: dict[Key, Markup] = {}
+
+    def teaser(self, entry: RenderedArticle, **options: Any) -> Markup:
+        key = (entry.digest, json.dumps(options, sort_keys=True))
+        html = self.known.get(key)
+        if html is None:
+            html = Markup(self.env.get_template(TEMPLATE).render(entry=entry, **options))
+            self.known[key] = self.fresh[key] = html
+        return html
+
+    def load(self, store: sqlite3.Connection) -> None:
+        """Every fragment the store keeps for this context."""
+        try:
+            rows = store.execute(
+                "SELECT key, html FROM fragments WHERE key LIKE ? || '%'", (self.context,)
+            )
+            for key, html in rows:
+                digest, _, options = str(key)[len(self.context) + 1 :].partition(" ")
+                self.known[digest, options] = Markup(str(html))
+        except sqlite3.Error:
+            self.known.clear()  # only ever an optimisation
+
+    def missing(self, entries: Iterable[RenderedArticle]) -> list[PlannedFile]:
+        """The default teasers of `entries` that are not known yet, as renderings that the
+        writer's renderer can share out to all cores (see `add`)."""
+        wanted = (entry for entry in entries if (entry.digest, "{}") not in self.known)
+        return [PlannedFile("", entry.digest, _Render(self.env, entry)) for entry in wanted]
+
+    def add(self, rendered: Sequence[PlannedFile], contents: Sequence[bytes]) -> None:
+        for planned, content in zip(rendered, contents, strict=True):
+            key = (planned.key, "{}")
+            self.known[key] = self.fresh[key] = Markup(content.decode("utf-8"))
+
+    def save(self, store: sqlite3.Connection, published: Iterable[RenderedArticle]) -> None:
+        """Keep the fragments rendered in this build; drop those of other contexts and of
+        articles no longer published."""
+        live = {entry.digest for entry in published}
+        prefix = self.context + " "
+        try:
+            with db.transaction(store):
+                stale = [
+                    key
+                    for (key,) in store.execute("SELECT key FROM fragments")
+                    if not str(key).startswith(prefix)
+                    or str(key)[len(prefix) :].partition(" ")[0] not in live
+                ]
+                store.executemany("DELETE FROM fragments WHERE key = ?", ((k,) for k in stale))
+                store.executemany(
+                    "INSERT OR REPLACE INTO fragments VALUES (?, ?)",
+                    (
+                        (f"{prefix}{digest} {options}", str(html))
+                        for (digest, options), html in self.fresh.items()
+                        if digest in live
+                    ),
+                )
+        except sqlite3.Error:
+            return
+
+
+class _Render:
+    """A default teaser as bytes: picklable work for the renderer's workers."""
+
+    def __init__(self, env: jinja2.Environment, entry: RenderedArticle) -> None:
+        self.env = env
+        self.entry = entry
+
+    def __call__(self) -> bytes:
+        return self.env.get_template(TEMPLATE).render(entry=self.entry).encode("utf-8")
