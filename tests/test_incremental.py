@@ -3,8 +3,10 @@ an incremental build is byte-identical to a clean build of the same sources."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import sqlite3
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -14,6 +16,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from newsgen.build.resident import Resident
 from newsgen.build.run import BuildOptions, build
 
 import golden
@@ -37,6 +40,8 @@ operation = st.one_of(
     st.tuples(st.just("template"), st.integers(0, 2)),
     st.tuples(st.just("config"), st.integers(2, 3), st.sampled_from(["newest", "stable"])),
     st.tuples(st.just("nothing")),
+    st.tuples(st.just("store"), st.sampled_from(["delete", "older", "damaged"])),
+    st.tuples(st.just("preview")),
 )
 
 
@@ -133,6 +138,24 @@ class Session:
     def nothing(self) -> None:
         pass
 
+    def store(self, how: str) -> None:
+        """The build store deleted, left by an older newsgen, or damaged."""
+        path = self.root / ".newsgen/store.sqlite"
+        if how == "delete":
+            for name in ("store.sqlite", "store.sqlite-wal", "store.sqlite-shm"):
+                (self.root / ".newsgen" / name).unlink(missing_ok=True)
+        elif how == "older" and path.exists():
+            with contextlib.closing(sqlite3.connect(path)) as store:
+                store.execute("PRAGMA user_version = 0")
+        elif path.exists():
+            with path.open("r+b") as file:
+                file.seek(100)
+                file.write(b"\xff" * 4000)
+
+    def preview(self) -> None:
+        """A build into a second output folder, as serve makes, sharing the store."""
+        build(BuildOptions(root=self.root, now=NOW, jobs=1, output=self.root / "preview"))
+
 
 def clean_build(root: Path, workdir: Path) -> Path:
     copy = workdir / "clean"
@@ -147,8 +170,11 @@ def clean_build(root: Path, workdir: Path) -> Path:
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(operation, min_size=1, max_size=6))
-def test_incremental_builds_equal_clean_builds(steps: list[tuple[Any, ...]]) -> None:
+@given(st.lists(operation, min_size=1, max_size=6), st.booleans())
+def test_incremental_builds_equal_clean_builds(
+    steps: list[tuple[Any, ...]], resident_builds: bool
+) -> None:
+    """Cold builds as the command line runs them, or resident ones as serve runs them."""
     with tempfile.TemporaryDirectory() as folder:
         workdir = Path(folder)
         root = workdir / "site-src"
@@ -166,11 +192,12 @@ def test_incremental_builds_equal_clean_builds(steps: list[tuple[Any, ...]]) -> 
                 ),
                 clock,
             )
-        build(BuildOptions(root=root, now=NOW, jobs=1))
+        resident = Resident() if resident_builds else None
+        build(BuildOptions(root=root, now=NOW, jobs=1, resident=resident))
         for step in steps:
             session.apply(step)
             try:
-                build(BuildOptions(root=root, now=NOW, jobs=1))
+                build(BuildOptions(root=root, now=NOW, jobs=1, resident=resident))
             except Exception as incremental_error:
                 try:
                     clean_build(root, workdir)
@@ -178,7 +205,12 @@ def test_incremental_builds_equal_clean_builds(steps: list[tuple[Any, ...]]) -> 
                     assert str(clean_error) == str(incremental_error)
                     continue
                 raise
-            assert golden.tree(root / "site") == golden.tree(clean_build(root, workdir)), step
+            clean = golden.tree(clean_build(root, workdir))
+            assert golden.tree(root / "site") == clean, step
+            if step[0] == "preview":
+                assert golden.tree(root / "preview") == clean, step
+        if resident is not None:
+            resident.close()
 
 
 def test_a_change_within_one_time_stamp_tick_is_not_missed(tmp_path: Path) -> None:

@@ -10,6 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsgen.build.resident import Resident
 
 # The years newsgen handles, for article dates and the build's clock. Wide of the calendar's
 # ends, so that no time zone conversion, offset or news-sitemap window can overflow.
@@ -29,3 +33,5 @@ class BuildOptions:
     progress: Callable[[int, int], None] | None = field(default=None, compare=False)
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)  # processes for Markdown
     wait: bool = False  # wait for another build of the site to finish instead of failing
+    # What a serving process keeps between builds (build/resident.py); None for a cold build.
+    resident: Resident | None = field(default=None, compare=False)

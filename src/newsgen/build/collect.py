@@ -70,11 +70,15 @@ def load(
     fingerprint: str,
     *,
     reuse: bool = True,
+    kept: dict[str, CachedArticle] | None = None,
 ) -> Loaded:
-    """Every article of the site; with `reuse` false the cache is refilled, not read."""
+    """Every article of the site; with `reuse` false the cache is refilled, not read. `kept`
+    (a serving process's articles of its last build) stands in for reading the cache."""
     previous: dict[str, CachedArticle] = {}
     warnings: list[Problem] = []
-    if cache is not None and reuse:
+    if kept is not None and reuse:
+        previous = kept
+    elif cache is not None and reuse:
         previous, damaged = cache.load()
         if damaged:
             warnings.append(Problem(".newsgen/cache", 1, 1, damaged))

@@ -17,6 +17,7 @@ import jinja2
 
 from newsgen import __version__
 from newsgen.build import collect, inventory, parallel, writer
+from newsgen.build.resident import Resident
 from newsgen.build.writer import RenderMany
 from newsgen.content.config import Config
 from newsgen.errors import BuildFailed, Problem, WriteFailed
@@ -44,6 +45,9 @@ class Outcome:
 
 
 def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> Outcome:
+    if options.resident is not None:  # serve: the store stays open between builds
+        store, remade = options.resident.connect(config.state_dir)
+        return _run(config, output, now, options, store=store, remade=remade)
     store, remade = db.connect(config.state_dir)
     try:
         return _run(config, output, now, options, store=store, remade=remade)
@@ -60,30 +64,40 @@ def _run(
     store: sqlite3.Connection,
     remade: str | None,
 ) -> Outcome:
+    resident = options.resident or Resident()  # a cold build keeps nothing in memory
     fingerprint = settings_fingerprint(config)
     cache = ArticleCache(store, config.state_dir / "cache", fingerprint)
-    loaded = collect.load(config, cache, options.jobs, fingerprint, reuse=not options.full)
+    loaded = collect.load(
+        config,
+        cache,
+        options.jobs,
+        fingerprint,
+        reuse=not options.full,
+        kept=resident.cached_articles(fingerprint),
+    )
     if loaded.problems:
         raise BuildFailed(loaded.problems)
     selection = archive.select(
         loaded.articles, drafts=options.drafts, future=options.future, now=now
     )
     memo_key = memo.output_key(output)
-    page_key, feed_key = site_key(config), settings_key(config)
-    previous = None if options.full else memo.load(store, memo_key)
+    feed_key, templates = settings_key(config), templates_fingerprint(config)
+    page_key = input_digest((feed_key, templates))  # as site_key
+    previous = None
+    if not options.full:
+        previous = resident.memos.get(memo_key) or memo.load(store, memo_key)
     site = archive.plan(selection.published, config, previous.related if previous else None)
     nav = tuple((section.title, section.url) for section in site.sections)
     context = memo.context(page_key, nav, options.drafts, options.future)
     if previous is not None and not memo.belongs(previous, context, output / writer.MANIFEST):
         previous = None
     inventory.verify(inventory.outputs(site, config))
-    env = make_environment(config)
+    env = resident.templates(config, templates) or make_environment(config)
     render_many = parallel.renderer(options.jobs)
     fragments = _teasers(
         store,
-        env,
+        resident.teasers(page_key) or Fragments(env, page_key),
         site.entries,
-        context=page_key,
         root=config.root,
         render_many=render_many,
         reuse=not options.full,
@@ -108,22 +122,23 @@ def _run(
         )
     except jinja2.TemplateError as exc:
         raise BuildFailed([template_problem(exc, config.root)]) from exc
-    memo.save(
-        store,
-        memo_key,
-        memo.PlanMemo(
-            context,
-            memo.manifest_stamp(output / writer.MANIFEST),
-            sorted_units.remembered,
-            site.related_memo,
-        ),
-        previous,
+    planned = memo.PlanMemo(
+        context,
+        memo.manifest_stamp(output / writer.MANIFEST),
+        sorted_units.remembered,
+        site.related_memo,
     )
+    memo.save(store, memo_key, planned, previous)
     fragments.save(store, site.entries)
     if loaded.changed:
-        # Without reuse (--full) every shard is written again, dropping stale ones.
+        # Without reuse (--full) every row is written again, dropping stale ones.
         sources = loaded.changed if not options.full else None
         cache.save(loaded.entries, sources, loaded.dropped_bodies)
+    # The site and the store are committed: what they hold may now stand in for them.
+    resident.articles = (fingerprint, loaded.entries)
+    resident.memos[memo_key] = planned
+    resident.environment = ((config, templates), env)
+    resident.fragments = fragments
     if options.output is None:  # a preview (serve) says nothing of the published site
         _write_schedule(config, selection, now)
     counts = state.Counts(
@@ -148,18 +163,18 @@ def _run(
 
 def _teasers(
     store: sqlite3.Connection,
-    env: jinja2.Environment,
+    fragments: Fragments,
     entries: tuple[RenderedArticle, ...],
     *,
-    context: str,
     root: Path,
     render_many: RenderMany | None,
     reuse: bool,
 ) -> Fragments:
     """Every published article's teaser, from the store or rendered now on all cores, lent to
     the templates before any page renders (forked workers then share them)."""
-    fragments = Fragments(env, context)
-    if reuse:  # --full renders every teaser again
+    if not reuse:  # --full renders every teaser again
+        fragments.known.clear()
+    elif not fragments.known:
         fragments.load(store)
     missing = fragments.missing(entries)
     try:
@@ -167,7 +182,7 @@ def _teasers(
     except jinja2.TemplateError as exc:
         raise BuildFailed([template_problem(exc, root)]) from exc
     fragments.add(missing, rendered)
-    env.globals["teaser"] = fragments.teaser
+    fragments.env.globals["teaser"] = fragments.teaser
     return fragments
 
 

@@ -90,6 +90,7 @@ class Fragments:
                 )
         except sqlite3.Error:
             return
+        self.fresh.clear()
 
 
 class _Render:

@@ -23,6 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
+from newsgen.build.resident import Resident
 from newsgen.build.run import BuildOptions, build
 from newsgen.content import urls
 from newsgen.content.config import load_config
@@ -377,6 +378,8 @@ def serve(options: ServeOptions, say: Callable[[str], None]) -> None:
         now=options.build.now,
         output=state.folder,
         wait=True,  # a `newsgen build` of the same site holds the shared cache: wait
+        # Articles, plan, templates and teasers stay in memory between rebuilds.
+        resident=Resident(),
     )
     _rebuild(site_options, state, say)
     server = _start_server(options, state, _prefix(options.build.root))
@@ -398,6 +401,8 @@ def serve(options: ServeOptions, say: Callable[[str], None]) -> None:
     finally:
         stop.set()
         state.stop()
+        if site_options.resident is not None:
+            site_options.resident.close()
         server.shutdown()
         server.server_close()
 

@@ -1,0 +1,65 @@
+"""What a long-running process (`newsgen serve`) keeps in memory from one build to the next.
+
+A build from the command line starts cold: it reads the store, compiles the templates and loads
+the teasers. A resident build starts from the last one's values instead: the decoded articles,
+the plan memo, the compiled templates and the teasers, each used only while what it was made
+for is unchanged (settings fingerprint, output folder and manifest, templates, context). The
+store stays the truth: everything here is also there, and a build without it is the same build.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from newsgen.content.config import Config
+from newsgen.outputs.fragments import Fragments
+from newsgen.store import db
+from newsgen.store.cache import CachedArticle
+from newsgen.store.memo import PlanMemo
+
+
+@dataclass
+class Resident:
+    """Mutable on purpose, owned by one serving process; a build updates it only once the
+    site and the store are committed."""
+
+    state_dir: Path | None = None
+    store: sqlite3.Connection | None = None
+    articles: tuple[str, dict[str, CachedArticle]] | None = None  # (settings fingerprint, …)
+    memos: dict[str, PlanMemo] = field(default_factory=dict)  # by output folder
+    environment: tuple[tuple[Config, str], jinja2.Environment] | None = None
+    fragments: Fragments | None = None
+
+    def connect(self, state_dir: Path) -> tuple[sqlite3.Connection, str | None]:
+        """The store, opened once for the life of the process."""
+        if self.store is None or self.state_dir != state_dir:
+            self.close()
+            self.store, warning = db.connect(state_dir)
+            self.state_dir = state_dir
+            return self.store, warning
+        return self.store, None
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+        self.store = None
+
+    def cached_articles(self, fingerprint: str) -> dict[str, CachedArticle] | None:
+        if self.articles is None or self.articles[0] != fingerprint:
+            return None
+        return self.articles[1]
+
+    def templates(self, config: Config, fingerprint: str) -> jinja2.Environment | None:
+        """The environment compiled for these settings and template files, if it is kept."""
+        if self.environment is None or self.environment[0] != (config, fingerprint):
+            return None
+        return self.environment[1]
+
+    def teasers(self, context: str) -> Fragments | None:
+        if self.fragments is None or self.fragments.context != context:
+            return None
+        return self.fragments
