@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -85,3 +86,35 @@ def test_pages_rendered_on_several_processes_are_the_same_bytes(
     report = build(BuildOptions(root=root, now=NOW, jobs=3, output=tmp_path / "out"))
     assert report.write.rendered > 100
     assert tree(tmp_path / "out") == alone
+
+
+def test_a_body_edit_that_keeps_the_summary_rerenders_the_article_alone_and_says_why(
+    make_site: Callable[..., Path], run_cli: Callable[..., Any]
+) -> None:
+    root = make_site(archive(12), config=CONFIG)
+    assert run_cli("build", "-s", str(root), "--now", NOW.isoformat()).code == 0
+    story = root / "articles/story-3.md"
+    story.write_text(story.read_text("utf-8") + "\nA second paragraph.\n", encoding="utf-8")
+    result = run_cli(
+        "build", "-s", str(root), "--now", NOW.isoformat(), "--explain", "/2026/04/04/story-3/"
+    )
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[:3] == [
+        "plan: the last build's plan is compared output by output",
+        "article articles/story-3.md: rendered: what it shows changed (an article, a "
+        "neighbour, a title or a link)",
+        "2026/04/04/story-3/index.html: written: its bytes changed",
+    ]
+    # Listings show the summary, which the edit kept: they are not even rendered.
+    story.write_text(story.read_text("utf-8") + "\nA third paragraph.\n", encoding="utf-8")
+    front = run_cli(
+        "build", "-s", str(root), "--now", NOW.isoformat(), "--explain", "site/index.html"
+    )
+    assert front.out.splitlines()[1:3] == [
+        "listing /: kept: what it shows is unchanged",
+        "index.html: bytes unchanged: the file on disk was kept",
+    ]
+    nothing = run_cli("build", "-s", str(root), "--now", NOW.isoformat(), "--explain", "/")
+    assert nothing.out.splitlines()[0] == (
+        "/: no source, template, setting or option changed since the last build: kept"
+    )

@@ -79,6 +79,11 @@ def _parser() -> argparse.ArgumentParser:
     build_parser.add_argument(
         "-q", "--quiet", action="store_true", help="print nothing but problems"
     )
+    build_parser.add_argument(
+        "--explain",
+        metavar="PATH",
+        help="say why this output (a path in the output folder, or a URL) was or was not rebuilt",
+    )
     build_parser.set_defaults(run=_run_build)
 
     serve_parser = commands.add_parser(
@@ -241,13 +246,17 @@ class _Progress:
 
 def _run_build(args: argparse.Namespace) -> int:
     progress = _Progress() if sys.stderr.isatty() and not args.quiet else None
-    options = dataclasses.replace(_build_options(args, force=args.force), progress=progress)
+    options = dataclasses.replace(
+        _build_options(args, force=args.force), progress=progress, explain=args.explain
+    )
     try:
         report = build(options)
     finally:
         if progress is not None:
             progress.clear()
     _print_warnings(report.warnings)
+    for line in report.explained:
+        print(line)
     if not args.quiet:
         print(_summary(report))
     return EXIT_OK

@@ -86,6 +86,9 @@ class RenderedArticle:
     words: int
     # Of the source bytes, the settings and newsgen's version: equal digests, equal output.
     digest: str = ""
+    # Of what a listing shows of the article (all but its body): a body edit that keeps the
+    # summary does not change the listings that show the article.
+    view: str = ""
 
     @property
     def html(self) -> str:
@@ -93,9 +96,13 @@ class RenderedArticle:
 
     @property
     def reading_minutes(self) -> int:
-        return max(1, round(self.words / 230))
+        return reading_minutes(self.words)
 
     __reduce__ = pickle_by_fields
+
+
+def reading_minutes(words: int) -> int:
+    return max(1, round(words / 230))
 
 
 @dataclass(frozen=True, slots=True)

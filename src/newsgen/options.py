@@ -33,5 +33,7 @@ class BuildOptions:
     progress: Callable[[int, int], None] | None = field(default=None, compare=False)
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)  # processes for Markdown
     wait: bool = False  # wait for another build of the site to finish instead of failing
+    # An output path or URL whose rebuild decisions the build reports (build --explain).
+    explain: str | None = None
     # What a serving process keeps between builds (build/resident.py); None for a cold build.
     resident: Resident | None = field(default=None, compare=False)

@@ -141,13 +141,8 @@ def _read_one(
             return _Result(source, stat, read_at, rendered, (), found)
         # The Markdown source is not needed once rendered: kept, it would be most of the
         # cache's bytes, and reading the cache would cost more than the rest of a build.
-        rendered = RenderedArticle(
-            dataclasses.replace(rendered.article, body=""),
-            body,
-            rendered.summary_html,
-            rendered.summary_text,
-            rendered.words,
-            digest,
+        rendered = dataclasses.replace(
+            rendered, article=dataclasses.replace(rendered.article, body=""), body=body
         )
     return _Result(source, stat, read_at, rendered, (), found)
 

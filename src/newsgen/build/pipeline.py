@@ -17,6 +17,7 @@ import jinja2
 
 from newsgen import __version__
 from newsgen.build import collect, inventory, parallel, writer
+from newsgen.build.explain import Explainer
 from newsgen.build.resident import Resident
 from newsgen.build.writer import RenderMany
 from newsgen.content.config import Config
@@ -30,7 +31,7 @@ from newsgen.outputs.search import outputs as search_outputs
 from newsgen.outputs.templates import make_environment, template_problem, templates_fingerprint
 from newsgen.plan import archive
 from newsgen.store import db, memo, state
-from newsgen.store.cache import ArticleCache, settings_fingerprint
+from newsgen.store.cache import ArticleCache, CachedArticle, settings_fingerprint
 
 SCHEDULE_FILE = "schedule.json"
 
@@ -42,6 +43,7 @@ class Outcome:
     warnings: tuple[Problem, ...]
     cache_hits: int
     valid_until: datetime | None  # when time alone will change the site
+    explained: tuple[str, ...] = ()  # build --explain: the decisions about one output
 
 
 def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> Outcome:
@@ -67,16 +69,7 @@ def _run(
     resident = options.resident or Resident()  # a cold build keeps nothing in memory
     fingerprint = settings_fingerprint(config)
     cache = ArticleCache(store, config.state_dir / "cache", fingerprint)
-    loaded = collect.load(
-        config,
-        cache,
-        options.jobs,
-        fingerprint,
-        reuse=not options.full,
-        kept=resident.cached_articles(fingerprint),
-    )
-    if loaded.problems:
-        raise BuildFailed(loaded.problems)
+    loaded = _articles(config, options, cache, resident.cached_articles(fingerprint))
     selection = archive.select(
         loaded.articles, drafts=options.drafts, future=options.future, now=now
     )
@@ -89,6 +82,7 @@ def _run(
     site = archive.plan(selection.published, config, previous.related if previous else None)
     nav = tuple((section.title, section.url) for section in site.sections)
     context = memo.context(page_key, nav, options.drafts, options.future)
+    explainer = Explainer.of(options, config, output, previous, context)
     if previous is not None and not memo.belongs(previous, context, output / writer.MANIFEST):
         previous = None
     inventory.verify(inventory.outputs(site, config))
@@ -105,7 +99,7 @@ def _run(
     units = itertools.chain(
         pages.units(site, env, config, page_key), feeds.units(site, config, feed_key)
     )
-    sorted_units = memo.Sorted([], {})
+    sorted_units = memo.Sorted([], {}, explainer.path if explainer else None)
     try:
         intact = writer.intact_check(output)
         changed = memo.changed_files(units, previous, sorted_units, intact)
@@ -141,15 +135,7 @@ def _run(
     resident.fragments = fragments
     if options.output is None:  # a preview (serve) says nothing of the published site
         _write_schedule(config, selection, now)
-    counts = state.Counts(
-        articles=len(site.entries),
-        pages=site.page_count,
-        feeds=site.feed_count,
-        files=written.files,
-        drafts=selection.drafts,
-        scheduled=selection.scheduled,
-        next_due=selection.next_due.isoformat() if selection.next_due else None,
-    )
+    counts = _counts(site, selection, written)
     changes = [selection.next_due, sitemaps.news_window_ends(site.entries, now)]
     valid_until = min((moment for moment in changes if moment), default=None)
     warnings = (
@@ -158,7 +144,36 @@ def _run(
         *written.warnings,
         *svg_warnings(r.article for r in selection.published),
     )
-    return Outcome(counts, written, warnings, loaded.cache_hits, valid_until)
+    explained = explainer.finish(sorted_units.explained) if explainer else ()
+    return Outcome(counts, written, warnings, loaded.cache_hits, valid_until, explained)
+
+
+def _articles(
+    config: Config,
+    options: BuildOptions,
+    cache: ArticleCache,
+    kept: dict[str, CachedArticle] | None,
+) -> collect.Loaded:
+    loaded = collect.load(
+        config, cache, options.jobs, cache.fingerprint, reuse=not options.full, kept=kept
+    )
+    if loaded.problems:
+        raise BuildFailed(loaded.problems)
+    return loaded
+
+
+def _counts(
+    site: archive.SitePlan, selection: archive.Selection, written: writer.WriteReport
+) -> state.Counts:
+    return state.Counts(
+        articles=len(site.entries),
+        pages=site.page_count,
+        feeds=site.feed_count,
+        files=written.files,
+        drafts=selection.drafts,
+        scheduled=selection.scheduled,
+        next_due=selection.next_due.isoformat() if selection.next_due else None,
+    )
 
 
 def _teasers(

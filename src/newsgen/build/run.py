@@ -7,6 +7,7 @@ the output folder once everything rendered.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,6 +35,7 @@ class BuildReport:
     output_dir: str
     seconds: float
     cache_hits: int = 0  # articles taken from the build cache, not read again
+    explained: tuple[str, ...] = ()  # build --explain: why an output was or was not rebuilt
 
 
 def build(options: BuildOptions) -> BuildReport:
@@ -55,7 +57,11 @@ def _build_locked(
     inputs = state.fingerprint(config, (options.drafts, options.future, str(output.resolve())))
     previous = None if options.full or interrupted else state.read(config)
     if previous is not None and previous.still_valid(inputs, output, now):
-        return _unchanged(previous.counts, options, config, started)
+        report = _unchanged(previous.counts, options, config, started)
+        if options.explain:
+            why = "no source, template, setting or option changed since the last build: kept"
+            report = dataclasses.replace(report, explained=(f"{options.explain}: {why}",))
+        return report
     # Imported only now: a build that has nothing to do should not spend a tenth of a
     # second importing Jinja, markdown-it and feedgen.
     from newsgen.build import pipeline  # noqa: PLC0415
@@ -78,6 +84,7 @@ def _build_locked(
         warnings=outcome.warnings,
         written=outcome.written,
         cache_hits=outcome.cache_hits,
+        explained=outcome.explained,
     )
 
 
@@ -99,6 +106,7 @@ def _report(
     warnings: tuple[Problem, ...],
     written: writer.WriteReport,
     cache_hits: int,
+    explained: tuple[str, ...] = (),
 ) -> BuildReport:
     return BuildReport(
         articles=counts.articles,
@@ -112,4 +120,5 @@ def _report(
         output_dir=str(options.output) if options.output else config.output_dir,
         seconds=time.perf_counter() - started,
         cache_hits=cache_hits,
+        explained=explained,
     )

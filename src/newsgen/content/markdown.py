@@ -10,6 +10,7 @@ import functools
 import html
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urljoin
 
@@ -21,7 +22,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from newsgen.content import urls
 from newsgen.errors import Problem
-from newsgen.model import Article, Body, RenderedArticle
+from newsgen.model import Article, Body, RenderedArticle, input_digest, reading_minutes
 
 _MORE = re.compile(r"<!--\s*more\s*-->")
 MORE_TOKEN = "newsgen_more"
@@ -117,13 +118,17 @@ def render_article(
         summary_html = lead
     else:
         summary_html = _render_without_footnotes(md, _first_paragraph(tokens))
+    words = len(_WORD.findall(body)) - (more is not None)  # not the marker's "more"
+    # What a listing can show: the front matter, the summary and the reading time.
+    view = input_digest((replace(article, body=""), summary_html, reading_minutes(words)))
     rendered = RenderedArticle(
         article=article,
         body=Body(text=body_html),
         summary_html=summary_html,
         summary_text=plain_text(summary_html),
-        words=len(_WORD.findall(body)) - (more is not None),  # not the marker's "more"
+        words=words,
         digest=digest,
+        view=view,
     )
     cut = env.get(NESTING_CUT)
     warning = (

@@ -151,7 +151,7 @@ def _group_signature(group: ListingGroup) -> tuple[object, ...]:
         _link(group.older),
         tuple(map(_link, group.parents)),
         group.feed.page_url if group.feed else None,
-        tuple(r.digest for r in group.group.articles),
+        tuple(r.view for r in group.group.articles),
     )
 
 
@@ -192,7 +192,7 @@ def _listing_key(listing: Listing) -> tuple[object, ...]:
         _link(listing.older),
         tuple(map(_link, listing.parents)),
         listing.feed.page_url if listing.feed else None,
-        tuple(r.digest for r in listing.articles),
+        tuple(r.view for r in listing.articles),
     )
 
 

@@ -46,5 +46,5 @@ def front_sections(site: SitePlan, front: Listing | None) -> tuple[FrontSection,
 def front_key(blocks: tuple[FrontSection, ...]) -> tuple[object, ...]:
     """What the blocks show, for the front page's key."""
     return tuple(
-        (b.section.title, b.section.url, tuple(r.digest for r in b.articles)) for b in blocks
+        (b.section.title, b.section.url, tuple(r.view for r in b.articles)) for b in blocks
     )

@@ -26,8 +26,9 @@ from newsgen.model import Body, RenderedArticle
 from newsgen.store import db, records
 
 # 3: articles carry image caption, credit and size;
-# 4: sharded, with the cache's folder, and ctime in stats; 5: rows of the store
-CACHE_FORMAT = 5
+# 4: sharded, with the cache's folder, and ctime in stats; 5: rows of the store;
+# 6: with the listing view's digest
+CACHE_FORMAT = 6
 # File systems stamp modification times in coarse ticks (up to seconds on some): a file saved
 # twice within one tick keeps its stat. As git does, a stat is trusted only for a file that
 # was this much older than the moment it was read.

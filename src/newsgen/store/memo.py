@@ -44,6 +44,8 @@ class Sorted:
 
     kept: list[str]  # files of unchanged units: neither planned nor rendered
     remembered: dict[str, Remembered]  # the next memo's units
+    explain: str | None = None  # an output path whose decision is recorded in `explained`
+    explained: list[str] = field(default_factory=list)
 
 
 def context(*parts: object) -> str:
@@ -138,12 +140,24 @@ def changed_files(
         if old is not None and old.signature == signature and intact(old.paths):
             outcome.kept.extend(old.paths)
             outcome.remembered[unit.name] = old
+            if outcome.explain in old.paths:
+                outcome.explained.append(f"{unit.name}: kept: what it shows is unchanged")
             continue
         paths = []
         for planned in unit.files():
             paths.append(planned.path)
             yield planned
         outcome.remembered[unit.name] = Remembered(signature, tuple(paths))
+        if outcome.explain in paths:
+            outcome.explained.append(f"{unit.name}: rendered: {_why(old, signature)}")
+
+
+def _why(old: Remembered | None, signature: str) -> str:
+    if old is None:
+        return "not in the last build's plan (new, or no plan to compare with)"
+    if old.signature != signature:
+        return "what it shows changed (an article, a neighbour, a title or a link)"
+    return "its files on disk are not as the last build left them"
 
 
 def _paths(text: str) -> tuple[str, ...]:

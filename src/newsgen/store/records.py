@@ -52,6 +52,7 @@ def encode(rendered: RenderedArticle) -> str:
         "summary_text": rendered.summary_text,
         "words": rendered.words,
         "digest": rendered.digest,
+        "view": rendered.view,
     }
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
@@ -87,6 +88,7 @@ def decode(text: str, body: Body) -> RenderedArticle:
             _text(record["summary_text"]),
             _int(record["words"]),
             _text(record["digest"]),
+            _text(record["view"]),
         )
     except (KeyError, IndexError, TypeError, ValueError) as exc:
         raise RecordDamaged(str(exc)) from None
