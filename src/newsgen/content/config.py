@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from babel.core import get_global, parse_locale
-
 from newsgen.content.fields import FieldReader
 from newsgen.content.frontmatter import YamlError, parse_mapping
 from newsgen.errors import BuildFailed, Problem
@@ -261,6 +259,9 @@ def _locale(fields: FieldReader, language: str) -> str:
         return value
     territory = None
     try:
+        # Babel's CLDR tables cost a build that has nothing to do a tenth of a second.
+        from babel.core import get_global, parse_locale  # noqa: PLC0415
+
         language_code, territory, script = parse_locale(language, sep="-")[:3]
         if territory is None:
             likely = get_global("likely_subtags")

@@ -9,8 +9,6 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-import imagesize
-
 from newsgen.content import urls
 from newsgen.model import Article
 
@@ -30,6 +28,8 @@ def image_size(static_dir: Path, name: str) -> tuple[int, int] | None:
     if not path.is_relative_to(root) or not path.is_file():
         return None
     try:
+        import imagesize  # noqa: PLC0415 - only articles read again with a local image need it
+
         width, height = imagesize.get(path)
     except (OSError, ValueError):
         return None

@@ -18,10 +18,8 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-from feedgen.feed import FeedGenerator
 
 from newsgen.content import urls
 from newsgen.content.config import Config, is_svg
@@ -29,6 +27,9 @@ from newsgen.content.markdown import absolutize
 from newsgen.model import PlannedFile, RenderedArticle, Unit, input_digest
 from newsgen.outputs.cards import image_url
 from newsgen.plan.archive import Feed, SitePlan
+
+if TYPE_CHECKING:
+    from feedgen.feed import FeedGenerator
 
 # An empty feed still needs a date; a fixed one keeps the output reproducible.
 EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=UTC)
@@ -146,6 +147,9 @@ def _lead_html(rendered: RenderedArticle, config: Config) -> str:
 
 
 def _generator(feed: Feed, config: Config) -> FeedGenerator:
+    # Imported here: a build that renders no feed does not pay for feedgen and lxml.
+    from feedgen.feed import FeedGenerator  # noqa: PLC0415
+
     generator = FeedGenerator()
     generator.load_extension("dc")
     generator.load_extension("media")
