@@ -529,6 +529,93 @@ def test_14_template_errors_that_are_not_jinjas_name_the_template(
     assert not (root / "site").exists()
 
 
+# --- issue 18, 2. every file is created exclusively, never through a link -------------------
+
+# Names the writer and the build state used, or use, for files of their own.
+FIXED_NAMES = (
+    f"site/{MANIFEST}.tmp",
+    f"site/{JOURNAL}.tmp",
+    ".newsgen/build.lock",
+    ".newsgen/state.json.tmp",
+    ".newsgen/schedule.json.tmp",
+)
+
+
+def test_18_2_links_planted_at_the_writers_fixed_names_are_never_followed(
+    make_site: Callable[..., Path], run_cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    root = make_site(stories(3), config=CONFIG)
+    assert run_cli("build", "-s", str(root), "--now", NOW).code == 0
+    victims = tmp_path / "victims"
+    victims.mkdir()
+    for number, name in enumerate(FIXED_NAMES):
+        victim = victims / f"victim-{number}"
+        victim.write_text("precious\n", encoding="utf-8")
+        (root / name).unlink(missing_ok=True)
+        (root / name).symlink_to(victim)
+    make_site({"articles/a1.md": article(title="Story 1 again", date="2026-02-02")}, None)
+    result = run_cli("build", "-s", str(root), "--now", NOW)
+    assert result.code == 0, result.err
+    for victim in sorted(victims.iterdir()):
+        assert victim.read_text(encoding="utf-8") == "precious\n", victim
+    for record in (root / "site" / MANIFEST, root / ".newsgen/build.lock"):
+        assert not record.is_symlink() and record.is_file(), record
+    assert "Story 1 again" in (root / "site/2026/02/02/story-1-again/index.html").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_18_2_a_link_on_the_way_to_a_page_is_refused_before_anything_moves(
+    make_site: Callable[..., Path], run_cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    root = make_site(stories(3), config=CONFIG)
+    assert run_cli("build", "-s", str(root), "--now", NOW).code == 0
+    outside = tmp_path / "outside"
+    shutil.move(root / "site/2026/02", outside)
+    (root / "site/2026/02").symlink_to(outside)  # even to a folder that holds the old pages
+    before = golden.tree(outside)
+    make_site({"articles/a1.md": article(title="Story 1", date="2026-02-02", body="New.")}, None)
+    result = run_cli("build", "-s", str(root), "--now", NOW)
+    assert result.code == 1
+    assert result.err == (
+        "error: refusing to write through site/2026/02: it is a link; newsgen never writes "
+        "through a link; the previous site is unchanged\n"
+    )
+    assert golden.tree(outside) == before
+    assert not list((root / "site").glob(f"{STAGING_PREFIX}*"))
+    (root / "site/2026/02").unlink()
+    shutil.move(outside, root / "site/2026/02")
+    assert run_cli("build", "-s", str(root), "--now", NOW).code == 0
+    assert golden.tree(root / "site") == clean_build(root, tmp_path)
+
+
+# --- issue 18, 3. a journal is untrusted input ----------------------------------------------
+
+
+def test_18_3_a_journal_whose_staging_folder_is_a_link_is_reported_not_obeyed(
+    make_site: Callable[..., Path], run_cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    root = make_site(stories(3), config=CONFIG)
+    assert run_cli("build", "-s", str(root), "--now", NOW).code == 0
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "0").write_text("a file from outside\n", encoding="utf-8")
+    staging = f"{STAGING_PREFIX}forged"
+    (root / "site" / staging).symlink_to(outside)
+    journal = {"staging": staging, "moves": [["index.html", "0"]], "stale": [], "files": {}}
+    (root / "site" / JOURNAL).write_text(json.dumps(journal), encoding="utf-8")
+    result = run_cli("build", "-s", str(root), "--now", NOW)
+    assert result.code == 0, result.err
+    assert result.err == (
+        f"site/{JOURNAL}:1:1: warning: ignored a journal that cannot be trusted: its staging "
+        f"folder site/{staging} is a link; every file of site/ is checked instead\n"
+    )
+    assert (outside / "0").read_text(encoding="utf-8") == "a file from outside\n"
+    assert not (root / "site" / JOURNAL).exists()
+    assert not (root / "site" / staging).is_symlink()
+    assert golden.tree(root / "site") == clean_build(root, tmp_path)
+
+
 # --- the differential fuzz test ----------------------------------------------------------------
 
 

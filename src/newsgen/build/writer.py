@@ -235,8 +235,9 @@ def recover(output_dir: Path) -> Recovery | None:
         if not output_dir.is_dir():
             return None
         with Folder.open(output_dir) as root:
-            _remove_leftovers(root)
-            return _recover(output_dir, root)
+            recovery = _recover(output_dir, root)
+            _remove_leftovers(root)  # after: the journal may name a staging folder
+            return recovery
     except OSError as exc:
         raise WriteFailed(
             f"cannot finish the interrupted update of {output_dir.name}/: "
