@@ -13,6 +13,7 @@ import resource
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -39,12 +40,12 @@ NOW = "2026-11-24T12:00:00+00:00"
 CONFIG = parse_config(BASIC_CONFIG, Path("/site"))
 
 
-def newsgen(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+def newsgen(*args: str, timeout: float = 300, **kwargs: object) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "newsgen", *args],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
         check=False,
         **kwargs,
     )  # type: ignore[call-overload]
@@ -86,6 +87,65 @@ def test_an_article_linked_from_outside_the_site_is_refused(
         "articles/leak.md:1:1: is a link to a file outside the site folder; newsgen reads "
         "only files inside it"
     ) in result.err
+    assert not (root / "site").exists()
+
+
+@pytest.mark.parametrize(("folder", "inside"), [
+    ("articles", "leak.md"), ("static", "secret.txt"), ("templates", "footer.html"),
+])  # fmt: skip
+def test_18_4_a_source_folder_that_is_a_link_out_of_the_site_is_refused(
+    folder: str, inside: str, make_site: Callable[..., Path], tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / inside).write_text(article(title="Leaked"), encoding="utf-8")
+    root = make_site({"articles/ok.md": article()} if folder != "articles" else {})
+    (root / folder).symlink_to(outside)  # ln -s /etc static
+    for command in ("build", "check"):
+        result = newsgen(command, "-s", str(root), "--now", NOW)
+        assert result.returncode == 1, (command, result.stdout)
+        assert result.stderr.startswith(
+            f"{folder}:1:1: is a link to a folder; newsgen does not follow links to folders\n"
+            f"hint: make {folder}/ a folder of its own inside the site folder\n"
+        ), (command, result.stderr)
+        assert "Leaked" not in result.stdout + result.stderr
+    assert not (root / "site").exists()
+
+
+def _special(path: Path, kind: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:  # /dev/zero's numbers: a read never ends
+        os.mknod(path, 0o600 | stat.S_IFCHR, os.makedev(1, 5))
+
+
+@pytest.mark.parametrize(("name", "kind", "message"), [
+    ("articles/pipe.md", "fifo", "articles/pipe.md:1:1: is a FIFO (named pipe), not a "
+     "regular file; newsgen reads only regular files\nhint: remove it, or put a regular file "
+     "in its place\n"),
+    ("static/pipe.txt", "fifo", "static/pipe.txt:1:1: is a FIFO (named pipe), not a "
+     "regular file; newsgen reads only regular files\n"),
+    ("templates/footer.html", "fifo", "templates/footer.html:1:1: is a FIFO (named pipe), "
+     "not a regular file; newsgen reads only regular files\n"),
+    ("static/zero.bin", "device", "static/zero.bin:1:1: is a character device, not a "
+     "regular file; newsgen reads only regular files\n"),
+    ("newsgen.yaml", "fifo", "newsgen.yaml:1:1: cannot read newsgen.yaml: it is a FIFO "
+     "(named pipe), not a regular file\n"),
+])  # fmt: skip
+def test_18_5_a_fifo_or_device_among_the_sources_is_a_clean_error_never_a_hang(
+    name: str, kind: str, message: str, make_site: Callable[..., Path]
+) -> None:
+    root = make_site({"articles/ok.md": article()})
+    if name == "newsgen.yaml":
+        (root / name).unlink()
+    _special(root / name, kind)  # new: the state's fingerprint reads files this recent
+    for command in ("build", "check"):
+        # A hang fails here, after the timeout, instead of blocking the test run.
+        result = newsgen(command, "-s", str(root), "--now", NOW, timeout=60)
+        assert result.returncode == 1, (command, result.stdout)
+        assert result.stderr.startswith(message), (command, result.stderr)
+        assert "Traceback" not in result.stderr
     assert not (root / "site").exists()
 
 

@@ -14,6 +14,7 @@ import jinja2
 from newsgen.build import collect, inventory
 from newsgen.build.pipeline import settings_key, site_key
 from newsgen.content.config import Config, load_config
+from newsgen.content.contained import files_inside
 from newsgen.content.links import broken_links
 from newsgen.content.markdown import make_markdown
 from newsgen.errors import BuildFailed, Problem
@@ -37,10 +38,19 @@ def check(options: BuildOptions) -> CheckReport:
     config = load_config(options.root)  # its problems end the check: nothing else can run
     # No cache: a check writes nothing, and bodies stay in memory.
     loaded = collect.load(config, None, options.jobs, settings_fingerprint(config))
-    env = make_environment(config)
-    problems = [*loaded.problems, *_template_syntax(env, config)]
-    if not problems:
-        problems.extend(_check_site(config, loaded.articles, options, env))
+    # Links out, links to folders, FIFOs and devices in templates/ and static/, as a build
+    # finds them (articles/ is collect's).
+    folders = [
+        problem
+        for folder in (config.templates_dir, config.static_dir)
+        for problem in files_inside(folder, config.root)[1]
+    ]
+    problems = [*loaded.problems, *folders]
+    if not folders:
+        env = make_environment(config)
+        problems.extend(_template_syntax(env, config))
+        if not problems:
+            problems.extend(_check_site(config, loaded.articles, options, env))
     unique = sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.message))
     warnings = (*loaded.warnings, *svg_warnings(r.article for r in loaded.articles))
     return CheckReport(len(loaded.articles) + len(loaded.problems), tuple(unique), warnings)

@@ -29,6 +29,7 @@ from newsgen.content.loader import (
 from newsgen.content.markdown import render_article, shared_markdown
 from newsgen.errors import Problem
 from newsgen.model import RenderedArticle
+from newsgen.safefile import read_regular
 from newsgen.store.cache import ArticleCache, CachedArticle, StatKey, article_digest, stat_key
 
 # Below this many articles to read, a process pool costs more than it saves.
@@ -108,7 +109,7 @@ def _read_one(
     path, source, stat = item
     read_at = time.time_ns()
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
         text, warning = decode(data, source)
         article = with_image_size(parse_article(text, source, config), config.static_dir)
     except ArticleInvalid as exc:

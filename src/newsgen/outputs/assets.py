@@ -13,13 +13,14 @@ from newsgen.content.config import Config
 from newsgen.content.contained import files_inside
 from newsgen.errors import BuildFailed
 from newsgen.model import OutputFile
+from newsgen.safefile import read_regular
 
 THEME_STATIC = Path(__file__).parent.parent / "theme" / "static"
 
 
 def collect(config: Config) -> Iterator[OutputFile]:
     for name, path in static_files(config).items():
-        yield OutputFile(urls.output_path(urls.STATIC + name), path.read_bytes())
+        yield OutputFile(urls.output_path(urls.STATIC + name), read_regular(path))
 
 
 def static_files(config: Config) -> dict[str, Path]:

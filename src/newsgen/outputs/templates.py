@@ -28,6 +28,7 @@ from newsgen.errors import BuildFailed, Problem
 from newsgen.outputs.cards import card_image
 from newsgen.outputs.pager import page_links
 from newsgen.plan.periods import MONTHS
+from newsgen.safefile import irregular
 
 THEME = Path(__file__).parent.parent / "theme"
 THEME_TEMPLATES = THEME / "templates"
@@ -65,6 +66,12 @@ class _SiteLoader(jinja2.FileSystemLoader):
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
+        for folder in self.searchpath:  # a FIFO would make the read wait forever
+            path = Path(folder, *template.split("/"))
+            kind = irregular(path)
+            if kind is not None and kind != "a folder":
+                message = f"cannot read template: it is {kind}, not a regular file"
+                raise jinja2.TemplateSyntaxError(message, 1, template, str(path))
         try:
             return super().get_source(environment, template)
         except jinja2.TemplateNotFound:  # an OSError too: the next loader looks

@@ -21,6 +21,7 @@ from newsgen import __version__
 from newsgen.build.writer import MANIFEST, write_json
 from newsgen.content.config import CONFIG_FILE, Config
 from newsgen.content.contained import is_utf8
+from newsgen.safefile import read_regular
 from newsgen.store.cache import RACY_NS
 
 STATE_FILE = "state.json"
@@ -125,7 +126,8 @@ def save(
 
 def _content_digest(path: str) -> str:
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        # Never a FIFO or a device: the read would wait forever. The build reports them.
+        return hashlib.sha256(read_regular(path)).hexdigest()
     except OSError:
         return "unreadable"
 
