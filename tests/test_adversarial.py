@@ -336,6 +336,103 @@ def test_interrupting_a_build_while_it_writes_keeps_the_previous_site(
     assert not list((root / "site").glob(".newsgen-staging-*"))
 
 
+def test_18_6_sigterm_to_a_build_is_a_clean_interruption(
+    make_site: Callable[..., Path],
+) -> None:
+    root = built_site(make_site, count=400)
+    before = snapshot(root / "site")
+    (root / "templates").mkdir()
+    (root / "templates/footer.html").write_text(
+        "<footer><p>New footer</p></footer>\n", encoding="utf-8"
+    )  # every page changes
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsgen", "build", "-s", str(root), "--now", NOW],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        staging = list((root / "site").glob(".newsgen-staging-*"))
+        if staging and sum(1 for _ in staging[0].iterdir()) > 50:
+            process.send_signal(signal.SIGTERM)
+            break
+        time.sleep(0.005)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 143, stderr
+    assert stderr == "terminated; the previous site is unchanged\n"
+    assert snapshot(root / "site") == before
+    assert not list((root / "site").glob(".newsgen-staging-*"))
+
+
+def children_of(pid: int) -> set[int]:
+    """The processes whose parent is `pid`, from /proc."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                state, parent = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:2]
+            except (OSError, ValueError):
+                continue
+            if int(parent) == pid and state != "Z":
+                found.add(int(entry.name))
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    """Those of `pids` that still run (not gone, not a zombie waiting to be reaped)."""
+    running = set()
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError):
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                running.add(pid)
+    return running
+
+
+@pytest.mark.parametrize("phase", ["reading", "rendering"])
+@pytest.mark.parametrize("kill", [signal.SIGKILL, signal.SIGTERM])
+def test_18_6_no_worker_outlives_a_killed_build_and_its_pipes_close(
+    phase: str, kill: signal.Signals, make_site: Callable[..., Path]
+) -> None:
+    """As `newsgen build | tee log` sees it: once the build is killed, its output ends."""
+    root = built_site(make_site, count=400)
+    if phase == "reading":  # collect's pool of readers
+        shutil.rmtree(root / ".newsgen")
+    else:  # parallel.py's renderers: every page changes
+        (root / "templates").mkdir()
+        (root / "templates/footer.html").write_text("<footer>New</footer>\n", encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsgen", "build", "-s", str(root), "--now", NOW, "-j", "4"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 120
+        while not workers and process.poll() is None and time.monotonic() < deadline:
+            workers = children_of(process.pid)
+        assert workers, "the build forked no workers"
+        process.send_signal(kill)
+        started = time.monotonic()
+        process.communicate(timeout=10)  # EOF: no process holds the build's stdout or stderr
+        while alive(workers) and time.monotonic() - started < 5:
+            time.sleep(0.05)
+        assert not alive(workers), f"workers outlived the build: {alive(workers)}"
+        assert process.returncode in (-signal.SIGKILL, 143)
+    finally:
+        for pid in alive(workers):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+    result = newsgen("build", "-s", str(root), "--now", NOW)  # and the site is whole again
+    assert result.returncode == 0, result.stderr
+    assert not list((root / "site").glob(".newsgen-staging-*"))
+
+
 # --- environment ------------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from newsgen.build.parallel import forking, worker_started
 from newsgen.content import urls
 from newsgen.content.config import Config
 from newsgen.content.images import with_image_size
@@ -149,5 +150,21 @@ def _map(
     # fork shares the loaded modules with the workers; elsewhere the default is safer.
     context = multiprocessing.get_context("fork" if os.name == "posix" else None)
     chunk = max(1, len(items) // (jobs * 8))
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        return list(pool.map(function, items, chunksize=chunk))
+    pool = ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=context,
+        initializer=worker_started,  # workers die with the build, however it ends
+        initargs=(os.getpid(),),
+    )
+    try:
+        with forking():  # map() forks every worker at once
+            mapped = pool.map(function, items, chunksize=chunk)
+        results = list(mapped)
+    except BaseException:
+        # Ctrl-C or SIGTERM: do not wait for the reads still queued; end the workers now.
+        for process in list(pool._processes.values()):
+            process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return results
