@@ -149,6 +149,44 @@ def test_18_5_a_fifo_or_device_among_the_sources_is_a_clean_error_never_a_hang(
     assert not (root / "site").exists()
 
 
+def test_18_9_well_known_is_published_and_skipped_dotfiles_are_named(
+    make_site: Callable[..., Path], run_cli: Callable[..., Run]
+) -> None:
+    root = make_site({
+        "articles/ok.md": article(),
+        "static/.well-known/security.txt": "Contact: mailto:security@example.org\n",
+        "static/.well-known/acme-challenge/token": "token.key\n",
+        "static/.htaccess": "Deny from all\n",
+        "static/img/.private/notes.txt": "notes\n",
+        "static/.DS_Store": "litter",
+    })  # fmt: skip
+    warnings = (
+        "static/.htaccess:1:1: warning: not published: names that start with '.' are "
+        "skipped, except static/.well-known/, which is published at /.well-known/\n"
+        "static/img/.private:1:1: warning: not published: names that start with '.' are "
+        "skipped, except static/.well-known/, which is published at /.well-known/\n"
+    )
+    result = run_cli("build", "-s", str(root), "--now", NOW)
+    assert result.code == 0, result.err
+    assert result.err == warnings
+    site = root / "site"
+    assert (site / ".well-known/security.txt").read_bytes() == (
+        b"Contact: mailto:security@example.org\n"
+    )
+    assert (site / ".well-known/acme-challenge/token").is_file()
+    assert not (site / "static/.well-known").exists()
+    assert not (site / "static/.htaccess").exists()
+    assert not (site / "static/img").exists()
+    checked = run_cli("check", "-s", str(root), "--now", NOW)
+    assert checked.code == 0
+    assert checked.err == warnings
+    # An alias cannot write into /.well-known/: it belongs to static/.well-known/.
+    make_site({"articles/ok.md": article(aliases="['/.well-known/change-password/']")}, None)
+    result = run_cli("build", "-s", str(root), "--now", NOW)
+    assert result.code == 1
+    assert "alias '/.well-known/change-password/' is not a safe site path" in result.err
+
+
 @pytest.mark.parametrize(("content", "message"), [
     (b"", "article does not start with a front matter block ('---')"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "invalid UTF-8 at byte 0"),

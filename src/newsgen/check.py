@@ -20,7 +20,7 @@ from newsgen.content.markdown import make_markdown
 from newsgen.errors import BuildFailed, Problem
 from newsgen.model import RenderedArticle
 from newsgen.options import BuildOptions
-from newsgen.outputs import feeds, pages, sitemaps
+from newsgen.outputs import assets, feeds, pages, sitemaps
 from newsgen.outputs.cards import svg_warnings
 from newsgen.outputs.templates import make_environment, template_problem
 from newsgen.plan import archive
@@ -52,7 +52,8 @@ def check(options: BuildOptions) -> CheckReport:
         if not problems:
             problems.extend(_check_site(config, loaded.articles, options, env))
     unique = sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.message))
-    warnings = (*loaded.warnings, *svg_warnings(r.article for r in loaded.articles))
+    skipped = () if folders else assets.static_files(config).skipped
+    warnings = (*loaded.warnings, *skipped, *svg_warnings(r.article for r in loaded.articles))
     return CheckReport(len(loaded.articles) + len(loaded.problems), tuple(unique), warnings)
 
 

@@ -108,6 +108,7 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
     valid_until = min((moment for moment in changes if moment), default=None)
     warnings = (
         *loaded.warnings,
+        *assets.static_files(config).skipped,
         *written.warnings,
         *svg_warnings(r.article for r in selection.published),
     )
