@@ -7,6 +7,7 @@ Kills are real SIGKILLs of a real build process; concurrent builds are real proc
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import random
@@ -22,9 +23,13 @@ from pathlib import Path
 
 import pytest
 
+from newsgen.build import pipeline
 from newsgen.build.lock import holding
 from newsgen.build.run import BuildOptions, build
 from newsgen.build.writer import JOURNAL, MANIFEST, STAGING_PREFIX
+from newsgen.content.config import load_config
+from newsgen.model import PlannedFile
+from newsgen.outputs.templates import make_environment
 
 import golden
 from conftest import BASIC_CONFIG, Run, article
@@ -614,6 +619,31 @@ def test_18_3_a_journal_whose_staging_folder_is_a_link_is_reported_not_obeyed(
     assert not (root / "site" / JOURNAL).exists()
     assert not (root / "site" / staging).is_symlink()
     assert golden.tree(root / "site") == clean_build(root, tmp_path)
+
+
+def test_18_13_an_oserror_while_rendering_names_the_page_and_the_file_not_a_theme_line(
+    make_site: Callable[..., Path],
+) -> None:
+    """A file that rendering needs (a cached body, a compiled template) fails to be read or
+    written: the message names the page and that file, never a line of the theme."""
+    root = make_site(stories(1), config=CONFIG)
+    env = make_environment(load_config(root))
+    needed = root / ".newsgen/templates/__jinja2_base.cache"
+
+    def fails() -> str:
+        raise OSError(errno.EFBIG, "File too large", str(needed))
+
+    env.globals["fails"] = fails
+    template = env.from_string("x\n{{ fails() }}")
+    planned = PlannedFile("2026/a/index.html", "key", lambda: template.render().encode())
+    (wrapped,) = pipeline.with_render_errors(iter([planned]), root, shown="site")
+    with pytest.raises(pipeline.RenderFailed) as raised:
+        wrapped.render()
+    assert str(raised.value) == (
+        "cannot render site/2026/a/index.html: File too large "
+        "(.newsgen/templates/__jinja2_base.cache); the previous site is unchanged; "
+        "`newsgen build --full` makes newsgen's cache again"
+    )
 
 
 # --- the differential fuzz test ----------------------------------------------------------------

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import jinja2
 
 from newsgen.build import collect, inventory
-from newsgen.build.pipeline import settings_key, site_key
+from newsgen.build.pipeline import render_failure, settings_key, site_key
 from newsgen.content.config import Config, load_config
 from newsgen.content.contained import files_inside
 from newsgen.content.links import broken_links
@@ -81,7 +81,10 @@ def _check_site(
             pages.render(site, env, config, site_key(config)),
             feeds.render(site, config, settings_key(config)),
         ):
-            planned.render()
+            try:
+                planned.render()
+            except OSError as exc:
+                raise render_failure(exc, planned.path, config.root) from exc
         for _ in sitemaps.render(site, config, now):
             pass
     except jinja2.TemplateError as exc:

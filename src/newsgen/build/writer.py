@@ -457,7 +457,11 @@ class _Stage:
             )
         self.inside.check(target.parent)  # only where something is written: lstat costs
         name = str(len(self.staged))
-        self.staging.create_named(name, content)
+        try:
+            self.staging.create_named(name, content)
+        except OSError as exc:
+            exc.filename = exc.filename or str(target)  # say which page could not be staged
+            raise
         self.staged.append((relative, name))
 
 

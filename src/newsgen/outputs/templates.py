@@ -42,10 +42,15 @@ class _Environment(jinja2.Environment):
     def handle_exception(self, source: str | None = None) -> NoReturn:
         """Jinja calls this for any exception while rendering; it rewrites the traceback so
         that template frames carry the template's file and line. Others than Jinja's own
-        become TemplateFailed with that traceback, so they are reported like Jinja's."""
+        become TemplateFailed with that traceback, so they are reported like Jinja's; an
+        OSError stays what it is (pipeline.render_failure says what failed)."""
         error = sys.exc_info()[1]
         if error is None or isinstance(error, jinja2.TemplateError):
             super().handle_exception(source)
+        if isinstance(error, OSError):
+            # A file that rendering needed (a cached body, the compiled-template cache) could
+            # not be read or written: no mistake of the template's, so not reported at its line.
+            raise error
         try:
             super().handle_exception(source)
         except Exception as rewritten:  # the same error, its traceback rewritten
