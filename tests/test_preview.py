@@ -85,3 +85,17 @@ def test_pages_rendered_on_several_processes_are_the_same_bytes(
     report = build(BuildOptions(root=root, now=NOW, jobs=3, output=tmp_path / "out"))
     assert report.write.rendered > 100
     assert tree(tmp_path / "out") == alone
+
+
+def test_18_2_the_preview_never_copies_a_link_planted_in_the_published_site(
+    make_site: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = make_site({"articles/a.md": article()})
+    build(BuildOptions(root=root))
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret\n", encoding="utf-8")
+    (root / "site/leak.txt").symlink_to(secret)
+    preview.seed(root)
+    folder = preview.preview_folder(root)
+    assert (folder / "index.html").is_file()
+    assert not (folder / "leak.txt").exists()
