@@ -251,6 +251,14 @@ class Folder:
                 raise NotRegularFile(self.path / name, kind_of(mode))
             return file.read()
 
+    def remove_temporaries(self) -> None:
+        """Remove the temporary files that a process killed mid-write left here (the caller
+        holds the lock that makes it the only writer). Links are removed, never followed."""
+        for name in self.names():
+            if name.startswith(TEMPORARY_PREFIX):
+                with contextlib.suppress(OSError):
+                    self.unlink(name)
+
     def names(self) -> list[str]:
         return os.listdir(self.descriptor)  # noqa: PTH208 (a descriptor, not a path)
 

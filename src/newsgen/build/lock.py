@@ -45,6 +45,8 @@ def holding(state_dir: Path, writing: str, *, wait: bool = False) -> Iterator[No
         # Who holds it, for the message of a build that finds it taken.
         os.ftruncate(descriptor, 0)
         os.pwrite(descriptor, f"{os.getpid()}\n{writing}\n".encode(), 0)
+        with contextlib.suppress(OSError), Folder.open(state_dir) as folder:
+            folder.remove_temporaries()  # of a build that was killed: this one writes now
         yield
     finally:
         os.close(descriptor)  # closing releases the lock

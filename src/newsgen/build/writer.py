@@ -39,7 +39,7 @@ from newsgen.build.manifest import (
 from newsgen.content.config import Config
 from newsgen.errors import NewsgenError, OutputRefused, Problem, WriteFailed
 from newsgen.model import OutputFile, PlannedFile
-from newsgen.safefile import TEMPORARY_PREFIX, Folder, LinkRefused, Tree, read_regular
+from newsgen.safefile import Folder, LinkRefused, Tree, read_regular
 
 # Kept importable from here: the records belong to the writer.
 __all__ = [
@@ -637,11 +637,10 @@ def _refusal_warnings(output_dir: Path, refused: list[str]) -> tuple[Problem, ..
 def _remove_leftovers(root: Folder) -> None:
     """Staging folders and temporary files left by a build that was killed before its commit
     began. A link there is removed as a link: rmtree and unlink never follow one."""
+    root.remove_temporaries()
     for name in root.names():
         with contextlib.suppress(OSError):
-            if name.startswith(TEMPORARY_PREFIX):
-                root.unlink(name)
-            elif safe_staging(name):
+            if safe_staging(name):
                 if stat.S_ISDIR(root.lstat(name).st_mode):
                     shutil.rmtree(root.path / name, ignore_errors=True)
                 else:

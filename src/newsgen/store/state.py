@@ -75,7 +75,7 @@ def fingerprint(config: Config, options: tuple[object, ...]) -> Inputs:
     digest = hashlib.blake2b(digest_size=16)
     digest.update(repr((__version__, options)).encode())
     try:
-        digest.update((config.root / CONFIG_FILE).read_bytes())
+        digest.update(read_regular(config.root / CONFIG_FILE))
     except OSError:
         return Inputs("", {})
     racy: dict[str, str] = {}
