@@ -83,6 +83,8 @@ def _check_site(
         ):
             try:
                 planned.render()
+            except jinja2.TemplateError:
+                raise  # a missing template is an OSError too, and the template's problem
             except OSError as exc:
                 raise render_failure(exc, planned.path, config.root) from exc
         for _ in sitemaps.render(site, config, now):
