@@ -13,6 +13,7 @@ import resource
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -39,12 +40,12 @@ NOW = "2026-11-24T12:00:00+00:00"
 CONFIG = parse_config(BASIC_CONFIG, Path("/site"))
 
 
-def newsgen(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+def newsgen(*args: str, timeout: float = 300, **kwargs: object) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "newsgen", *args],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
         check=False,
         **kwargs,
     )  # type: ignore[call-overload]
@@ -87,6 +88,103 @@ def test_an_article_linked_from_outside_the_site_is_refused(
         "only files inside it"
     ) in result.err
     assert not (root / "site").exists()
+
+
+@pytest.mark.parametrize(("folder", "inside"), [
+    ("articles", "leak.md"), ("static", "secret.txt"), ("templates", "footer.html"),
+])  # fmt: skip
+def test_18_4_a_source_folder_that_is_a_link_out_of_the_site_is_refused(
+    folder: str, inside: str, make_site: Callable[..., Path], tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / inside).write_text(article(title="Leaked"), encoding="utf-8")
+    root = make_site({"articles/ok.md": article()} if folder != "articles" else {})
+    (root / folder).symlink_to(outside)  # ln -s /etc static
+    for command in ("build", "check"):
+        result = newsgen(command, "-s", str(root), "--now", NOW)
+        assert result.returncode == 1, (command, result.stdout)
+        assert result.stderr.startswith(
+            f"{folder}:1:1: is a link to a folder; newsgen does not follow links to folders\n"
+            f"hint: make {folder}/ a folder of its own inside the site folder\n"
+        ), (command, result.stderr)
+        assert "Leaked" not in result.stdout + result.stderr
+    assert not (root / "site").exists()
+
+
+def _special(path: Path, kind: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:  # /dev/zero's numbers: a read never ends
+        os.mknod(path, 0o600 | stat.S_IFCHR, os.makedev(1, 5))
+
+
+@pytest.mark.parametrize(("name", "kind", "message"), [
+    ("articles/pipe.md", "fifo", "articles/pipe.md:1:1: is a FIFO (named pipe), not a "
+     "regular file; newsgen reads only regular files\nhint: remove it, or put a regular file "
+     "in its place\n"),
+    ("static/pipe.txt", "fifo", "static/pipe.txt:1:1: is a FIFO (named pipe), not a "
+     "regular file; newsgen reads only regular files\n"),
+    ("templates/footer.html", "fifo", "templates/footer.html:1:1: is a FIFO (named pipe), "
+     "not a regular file; newsgen reads only regular files\n"),
+    ("static/zero.bin", "device", "static/zero.bin:1:1: is a character device, not a "
+     "regular file; newsgen reads only regular files\n"),
+    ("newsgen.yaml", "fifo", "newsgen.yaml:1:1: cannot read newsgen.yaml: it is a FIFO "
+     "(named pipe), not a regular file\n"),
+])  # fmt: skip
+def test_18_5_a_fifo_or_device_among_the_sources_is_a_clean_error_never_a_hang(
+    name: str, kind: str, message: str, make_site: Callable[..., Path]
+) -> None:
+    root = make_site({"articles/ok.md": article()})
+    if name == "newsgen.yaml":
+        (root / name).unlink()
+    _special(root / name, kind)  # new: the state's fingerprint reads files this recent
+    for command in ("build", "check"):
+        # A hang fails here, after the timeout, instead of blocking the test run.
+        result = newsgen(command, "-s", str(root), "--now", NOW, timeout=60)
+        assert result.returncode == 1, (command, result.stdout)
+        assert result.stderr.startswith(message), (command, result.stderr)
+        assert "Traceback" not in result.stderr
+    assert not (root / "site").exists()
+
+
+def test_18_9_well_known_is_published_and_skipped_dotfiles_are_named(
+    make_site: Callable[..., Path], run_cli: Callable[..., Run]
+) -> None:
+    root = make_site({
+        "articles/ok.md": article(),
+        "static/.well-known/security.txt": "Contact: mailto:security@example.org\n",
+        "static/.well-known/acme-challenge/token": "token.key\n",
+        "static/.htaccess": "Deny from all\n",
+        "static/img/.private/notes.txt": "notes\n",
+        "static/.DS_Store": "litter",
+    })  # fmt: skip
+    warnings = (
+        "static/.htaccess:1:1: warning: not published: names that start with '.' are "
+        "skipped, except static/.well-known/, which is published at /.well-known/\n"
+        "static/img/.private:1:1: warning: not published: names that start with '.' are "
+        "skipped, except static/.well-known/, which is published at /.well-known/\n"
+    )
+    result = run_cli("build", "-s", str(root), "--now", NOW)
+    assert result.code == 0, result.err
+    assert result.err == warnings
+    site = root / "site"
+    assert (site / ".well-known/security.txt").read_bytes() == (
+        b"Contact: mailto:security@example.org\n"
+    )
+    assert (site / ".well-known/acme-challenge/token").is_file()
+    assert not (site / "static/.well-known").exists()
+    assert not (site / "static/.htaccess").exists()
+    assert not (site / "static/img").exists()
+    checked = run_cli("check", "-s", str(root), "--now", NOW)
+    assert checked.code == 0
+    assert checked.err == warnings
+    # An alias cannot write into /.well-known/: it belongs to static/.well-known/.
+    make_site({"articles/ok.md": article(aliases="['/.well-known/change-password/']")}, None)
+    result = run_cli("build", "-s", str(root), "--now", NOW)
+    assert result.code == 1
+    assert "alias '/.well-known/change-password/' is not a safe site path" in result.err
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -273,6 +371,103 @@ def test_interrupting_a_build_while_it_writes_keeps_the_previous_site(
     assert "interrupted; the previous site is unchanged" in stderr
     assert "Traceback" not in stderr
     assert snapshot(root / "site") == before
+    assert not list((root / "site").glob(".newsgen-staging-*"))
+
+
+def test_18_6_sigterm_to_a_build_is_a_clean_interruption(
+    make_site: Callable[..., Path],
+) -> None:
+    root = built_site(make_site, count=400)
+    before = snapshot(root / "site")
+    (root / "templates").mkdir()
+    (root / "templates/footer.html").write_text(
+        "<footer><p>New footer</p></footer>\n", encoding="utf-8"
+    )  # every page changes
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsgen", "build", "-s", str(root), "--now", NOW],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        staging = list((root / "site").glob(".newsgen-staging-*"))
+        if staging and sum(1 for _ in staging[0].iterdir()) > 50:
+            process.send_signal(signal.SIGTERM)
+            break
+        time.sleep(0.005)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 143, stderr
+    assert stderr == "terminated; the previous site is unchanged\n"
+    assert snapshot(root / "site") == before
+    assert not list((root / "site").glob(".newsgen-staging-*"))
+
+
+def children_of(pid: int) -> set[int]:
+    """The processes whose parent is `pid`, from /proc."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                state, parent = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:2]
+            except (OSError, ValueError):
+                continue
+            if int(parent) == pid and state != "Z":
+                found.add(int(entry.name))
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    """Those of `pids` that still run (not gone, not a zombie waiting to be reaped)."""
+    running = set()
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError):
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                running.add(pid)
+    return running
+
+
+@pytest.mark.parametrize("phase", ["reading", "rendering"])
+@pytest.mark.parametrize("kill", [signal.SIGKILL, signal.SIGTERM])
+def test_18_6_no_worker_outlives_a_killed_build_and_its_pipes_close(
+    phase: str, kill: signal.Signals, make_site: Callable[..., Path]
+) -> None:
+    """As `newsgen build | tee log` sees it: once the build is killed, its output ends."""
+    root = built_site(make_site, count=400)
+    if phase == "reading":  # collect's pool of readers
+        shutil.rmtree(root / ".newsgen")
+    else:  # parallel.py's renderers: every page changes
+        (root / "templates").mkdir()
+        (root / "templates/footer.html").write_text("<footer>New</footer>\n", encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsgen", "build", "-s", str(root), "--now", NOW, "-j", "4"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 120
+        while not workers and process.poll() is None and time.monotonic() < deadline:
+            workers = children_of(process.pid)
+        assert workers, "the build forked no workers"
+        process.send_signal(kill)
+        started = time.monotonic()
+        process.communicate(timeout=10)  # EOF: no process holds the build's stdout or stderr
+        while alive(workers) and time.monotonic() - started < 5:
+            time.sleep(0.05)
+        assert not alive(workers), f"workers outlived the build: {alive(workers)}"
+        assert process.returncode in (-signal.SIGKILL, 143)
+    finally:
+        for pid in alive(workers):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+    result = newsgen("build", "-s", str(root), "--now", NOW)  # and the site is whole again
+    assert result.returncode == 0, result.stderr
     assert not list((root / "site").glob(".newsgen-staging-*"))
 
 

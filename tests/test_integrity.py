@@ -7,6 +7,7 @@ Kills are real SIGKILLs of a real build process; concurrent builds are real proc
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import random
@@ -22,9 +23,14 @@ from pathlib import Path
 
 import pytest
 
+from newsgen.build import pipeline
 from newsgen.build.lock import holding
 from newsgen.build.run import BuildOptions, build
 from newsgen.build.writer import JOURNAL, MANIFEST, STAGING_PREFIX
+from newsgen.content.config import load_config
+from newsgen.model import PlannedFile
+from newsgen.outputs.templates import make_environment
+from newsgen.safefile import TEMPORARY_PREFIX
 
 import golden
 from conftest import BASIC_CONFIG, Run, article
@@ -264,9 +270,11 @@ def test_5_a_commit_that_failed_halfway_is_finished_by_the_next_build(
 # --- 6. kills during the commit; edits that keep a file's size --------------------------------
 
 
-def kill_when(root: Path, ready: Callable[[], bool], delay: float = 0.0) -> bool:
-    """Start a build and SIGKILL it once `ready()` (then `delay` seconds more); say whether it
-    was killed before it ended."""
+def kill_when(
+    root: Path, ready: Callable[[], bool], delay: float = 0.0, stop: int = signal.SIGKILL
+) -> bool:
+    """Start a build and send it `stop` (SIGKILL) once `ready()` (then `delay` seconds more);
+    say whether the signal ended it before it ended by itself."""
     process = subprocess.Popen(
         [sys.executable, "-m", "newsgen", "build", "-s", str(root), "--now", NOW],
         stdout=subprocess.DEVNULL,
@@ -276,8 +284,8 @@ def kill_when(root: Path, ready: Callable[[], bool], delay: float = 0.0) -> bool
         while process.poll() is None:
             if ready():
                 time.sleep(delay)
-                process.send_signal(signal.SIGKILL)
-                return process.wait() == -signal.SIGKILL
+                process.send_signal(stop)
+                return process.wait() in (-stop, 128 + stop)
             time.sleep(0.0002)
         return False
     finally:
@@ -529,31 +537,172 @@ def test_14_template_errors_that_are_not_jinjas_name_the_template(
     assert not (root / "site").exists()
 
 
+# --- issue 18, 2. every file is created exclusively, never through a link -------------------
+
+# Names the writer and the build state used, or use, for files of their own.
+FIXED_NAMES = (
+    f"site/{MANIFEST}.tmp",
+    f"site/{JOURNAL}.tmp",
+    ".newsgen/build.lock",
+    ".newsgen/state.json.tmp",
+    ".newsgen/schedule.json.tmp",
+)
+
+
+def test_18_2_links_planted_at_the_writers_fixed_names_are_never_followed(
+    make_site: Callable[..., Path], run_cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    root = make_site(stories(3), config=CONFIG)
+    assert run_cli("build", "-s", str(root), "--now", NOW).code == 0
+    victims = tmp_path / "victims"
+    victims.mkdir()
+    for number, name in enumerate(FIXED_NAMES):
+        victim = victims / f"victim-{number}"
+        victim.write_text("precious\n", encoding="utf-8")
+        (root / name).unlink(missing_ok=True)
+        (root / name).symlink_to(victim)
+    make_site({"articles/a1.md": article(title="Story 1 again", date="2026-02-02")}, None)
+    result = run_cli("build", "-s", str(root), "--now", NOW)
+    assert result.code == 0, result.err
+    for victim in sorted(victims.iterdir()):
+        assert victim.read_text(encoding="utf-8") == "precious\n", victim
+    for record in (root / "site" / MANIFEST, root / ".newsgen/build.lock"):
+        assert not record.is_symlink() and record.is_file(), record
+    assert "Story 1 again" in (root / "site/2026/02/02/story-1-again/index.html").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_18_2_a_link_on_the_way_to_a_page_is_refused_before_anything_moves(
+    make_site: Callable[..., Path], run_cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    root = make_site(stories(3), config=CONFIG)
+    assert run_cli("build", "-s", str(root), "--now", NOW).code == 0
+    outside = tmp_path / "outside"
+    shutil.move(root / "site/2026/02", outside)
+    (root / "site/2026/02").symlink_to(outside)  # even to a folder that holds the old pages
+    before = golden.tree(outside)
+    make_site({"articles/a1.md": article(title="Story 1", date="2026-02-02", body="New.")}, None)
+    result = run_cli("build", "-s", str(root), "--now", NOW)
+    assert result.code == 1
+    assert result.err == (
+        "error: refusing to write through site/2026/02: it is a link; newsgen never writes "
+        "through a link; the previous site is unchanged\n"
+    )
+    assert golden.tree(outside) == before
+    assert not list((root / "site").glob(f"{STAGING_PREFIX}*"))
+    (root / "site/2026/02").unlink()
+    shutil.move(outside, root / "site/2026/02")
+    assert run_cli("build", "-s", str(root), "--now", NOW).code == 0
+    assert golden.tree(root / "site") == clean_build(root, tmp_path)
+
+
+# --- issue 18, 3. a journal is untrusted input ----------------------------------------------
+
+
+def test_18_3_a_journal_whose_staging_folder_is_a_link_is_reported_not_obeyed(
+    make_site: Callable[..., Path], run_cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    root = make_site(stories(3), config=CONFIG)
+    assert run_cli("build", "-s", str(root), "--now", NOW).code == 0
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "0").write_text("a file from outside\n", encoding="utf-8")
+    staging = f"{STAGING_PREFIX}forged"
+    (root / "site" / staging).symlink_to(outside)
+    journal = {"staging": staging, "moves": [["index.html", "0"]], "stale": [], "files": {}}
+    (root / "site" / JOURNAL).write_text(json.dumps(journal), encoding="utf-8")
+    result = run_cli("build", "-s", str(root), "--now", NOW)
+    assert result.code == 0, result.err
+    assert result.err == (
+        f"site/{JOURNAL}:1:1: warning: ignored a journal that cannot be trusted: its staging "
+        f"folder site/{staging} is a link; every file of site/ is checked instead\n"
+    )
+    assert (outside / "0").read_text(encoding="utf-8") == "a file from outside\n"
+    assert not (root / "site" / JOURNAL).exists()
+    assert not (root / "site" / staging).is_symlink()
+    assert golden.tree(root / "site") == clean_build(root, tmp_path)
+
+
+def test_18_13_an_oserror_while_rendering_names_the_page_and_the_file_not_a_theme_line(
+    make_site: Callable[..., Path],
+) -> None:
+    """A file that rendering needs (a cached body, a compiled template) fails to be read or
+    written: the message names the page and that file, never a line of the theme."""
+    root = make_site(stories(1), config=CONFIG)
+    env = make_environment(load_config(root))
+    needed = root / ".newsgen/templates/__jinja2_base.cache"
+
+    def fails() -> str:
+        raise OSError(errno.EFBIG, "File too large", str(needed))
+
+    env.globals["fails"] = fails
+    template = env.from_string("x\n{{ fails() }}")
+    planned = PlannedFile("2026/a/index.html", "key", lambda: template.render().encode())
+    (wrapped,) = pipeline.with_render_errors(iter([planned]), root, shown="site")
+    with pytest.raises(pipeline.RenderFailed) as raised:
+        wrapped.render()
+    assert str(raised.value) == (
+        "cannot render site/2026/a/index.html: File too large "
+        "(.newsgen/templates/__jinja2_base.cache); the previous site is unchanged; "
+        "`newsgen build --full` makes newsgen's cache again"
+    )
+
+
 # --- the differential fuzz test ----------------------------------------------------------------
+
+
+FUZZ_KINDS = (
+    "kill in commit", "kill any time", "term in commit", "term any time", "concurrent",
+    "planted link", "forged journal", "plain",
+)  # fmt: skip
 
 
 def test_every_build_fails_cleanly_or_equals_a_clean_build(
     make_site: Callable[..., Path], tmp_path: Path
 ) -> None:
-    """Random edits, kills at random points, two builds at once: after the next build the site
-    equals a clean build of the same sources, byte for byte. NEWSGEN_FUZZ_ROUNDS runs longer."""
-    rounds = int(os.environ.get("NEWSGEN_FUZZ_ROUNDS", "6"))
+    """Random edits, then a round of one kind: SIGKILL or SIGTERM at random points or inside
+    the commit, two builds at once, a link planted at one of the writer's fixed names, a
+    forged journal. The build then fails cleanly, leaving everything outside the site as it
+    was, or succeeds; and after the next build the site equals a clean build of the same
+    sources, byte for byte. Every kind runs in turn; NEWSGEN_FUZZ_ROUNDS runs longer."""
+    rounds = int(os.environ.get("NEWSGEN_FUZZ_ROUNDS", str(2 * len(FUZZ_KINDS))))
     rng = random.Random(int(os.environ.get("NEWSGEN_FUZZ_SEED", "10")))
     root = make_site(stories(40), config=CONFIG)
+    outside = tmp_path / "outside"  # what planted links and forged journals point at
     assert newsgen("build", "-s", str(root), "--now", NOW).returncode == 0
     counts = dict.fromkeys(
-        ("build processes", "kills", "kills inside a commit", "concurrent pairs", "locked out"), 0
-    )
+        (
+            "build processes", "kills", "kills inside a commit", "terms", "terms inside a "
+            "commit", "concurrent pairs", "locked out", "planted links", "refused cleanly",
+            "forged journals",
+        ),
+        0,
+    )  # fmt: skip
     counts["build processes"] = 1
+    kinds = list(FUZZ_KINDS)
     for round_ in range(rounds):
         _random_edits(root, rng, round_)
-        kind = rng.choice(["kill in commit", "kill any time", "concurrent", "plain"])
-        if kind == "kill in commit":
+        if round_ % len(kinds) == 0:
+            rng.shuffle(kinds)
+        kind = kinds[round_ % len(kinds)]
+        shutil.rmtree(outside, ignore_errors=True)
+        outside.mkdir()
+        if kind in ("kill in commit", "term in commit"):
+            stop = signal.SIGKILL if kind.startswith("kill") else signal.SIGTERM
             journal = root / "site" / JOURNAL
-            counts["kills"] += kill_when(root, journal.exists, delay=rng.random() * 0.005)
-            counts["kills inside a commit"] += journal.exists()  # else it finished first
-        elif kind == "kill any time":
-            counts["kills"] += _kill_after(root, rng.random() * 1.5)
+            landed = kill_when(root, journal.exists, rng.random() * 0.005, stop)
+            if stop == signal.SIGKILL:
+                counts["kills"] += landed
+                counts["kills inside a commit"] += journal.exists()  # else it finished first
+            else:  # a terminated build finishes its commit on the way out
+                counts["terms"] += landed
+                counts["terms inside a commit"] += landed
+        elif kind in ("kill any time", "term any time"):
+            stop = signal.SIGKILL if kind.startswith("kill") else signal.SIGTERM
+            counts["kills" if stop == signal.SIGKILL else "terms"] += _kill_after(
+                root, rng.random() * 1.5, stop
+            )
         elif kind == "concurrent":
             for result in _two_at_once(root):
                 assert "Traceback" not in result, result
@@ -561,20 +710,128 @@ def test_every_build_fails_cleanly_or_equals_a_clean_build(
                 counts["locked out"] += result == "lock"
             counts["concurrent pairs"] += 1
             counts["build processes"] += 1
+        elif kind == "planted link":
+            counts["refused cleanly"] += _planted_link(root, rng, outside)
+            counts["planted links"] += 1
+        elif kind == "forged journal":
+            _forged_journal(root, rng, outside)
+            counts["forged journals"] += 1
         counts["build processes"] += 2 if kind != "plain" else 1
         final = newsgen("build", "-s", str(root), "--now", NOW)
-        assert final.returncode == 0, final.stderr
+        assert final.returncode == 0, (round_, kind, final.stderr)
+        assert "Traceback" not in final.stderr
         assert golden.tree(root / "site") == clean_build(root, tmp_path), (round_, kind)
         assert not (root / "site" / JOURNAL).exists()
+        assert not list((root / "site").glob(".newsgen-*tmp*")), (round_, kind)
     print(f"differential fuzz: {rounds} rounds, {counts}, 0 failures")
 
 
+# Every name the writer and the build state use for files of their own, or once used: a link
+# planted at any of them must never be followed.
+PLANTED_FILES = (
+    f"site/{MANIFEST}.tmp",
+    f"site/{JOURNAL}.tmp",
+    f"site/{JOURNAL}",
+    f"site/{TEMPORARY_PREFIX}0123456789abcdef",
+    f"site/{STAGING_PREFIX}planted",
+    ".newsgen/build.lock",
+    ".newsgen/state.json",
+    ".newsgen/state.json.tmp",
+    ".newsgen/schedule.json",
+    ".newsgen/schedule.json.tmp",
+)
+# Links that make the build refuse (the previous site stays): the manifest, a page's folder.
+PLANTED_REFUSED = (f"site/{MANIFEST}", "site/2026")
+
+
+def _planted_link(root: Path, rng: random.Random, outside: Path) -> bool:
+    """Plant a link at one fixed name, to a file or folder outside the site; build; nothing
+    outside changes, and the build succeeds or refuses cleanly. Say whether it refused."""
+    name = rng.choice(PLANTED_FILES + PLANTED_REFUSED)
+    plant = root / name
+    if name in PLANTED_REFUSED:  # the real thing moves outside, a link takes its place
+        victim = outside / plant.name
+        shutil.move(plant, victim)
+    else:
+        victim = outside / "victim"
+        if rng.random() < 0.5:
+            victim.write_text("precious\n", encoding="utf-8")
+        else:
+            victim.mkdir()
+            (victim / "0").write_text("precious\n", encoding="utf-8")
+        if plant.is_dir() and not plant.is_symlink():
+            shutil.rmtree(plant)
+        plant.unlink(missing_ok=True)
+    before = golden.tree(outside)
+    plant.symlink_to(victim, target_is_directory=victim.is_dir())
+    result = newsgen("build", "-s", str(root), "--now", NOW)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert golden.tree(outside) == before, name
+    if name in PLANTED_REFUSED:
+        assert result.returncode in (0, 1), result.stderr
+        if result.returncode == 1:
+            assert result.stderr.startswith("error: refusing to "), result.stderr
+        plant.unlink()
+        shutil.move(victim, plant)
+        return result.returncode == 1
+    assert result.returncode == 0, (name, result.stderr)
+    if plant.is_symlink():
+        plant.unlink()
+    return False
+
+
+def _forged_journal(root: Path, rng: random.Random, outside: Path) -> None:
+    """Forge a journal a hostile user could write; build; nothing outside the site changes."""
+    (outside / "0").write_text("precious\n", encoding="utf-8")
+    site = root / "site"
+    staging = f"{STAGING_PREFIX}forged"
+    forgery = rng.randrange(5)
+    journal: object
+    if forgery == 0:  # a staging folder that is a link out of the site
+        (site / staging).symlink_to(outside)
+        journal = {"staging": staging, "moves": [["index.html", "0"]], "stale": [], "files": {}}
+    elif forgery == 1:  # a real staging folder whose staged file is a link out
+        (site / staging).mkdir()
+        (site / staging / "0").symlink_to(outside / "0")
+        journal = {"staging": staging, "moves": [["feed.xml", "0"]], "stale": [], "files": {}}
+    elif forgery == 2:  # paths out of the site everywhere
+        journal = {
+            "staging": str(outside),
+            "moves": [["../../outside/0", "0"], ["index.html", "../0"]],
+            "stale": ["../outside/0", str(outside / "0"), "index.html"],
+            "files": {"../x": ["0" * 64, 1, ""]},
+        }
+    elif forgery == 3:  # a staging folder that is a file
+        (site / staging).write_text("not a folder\n", encoding="utf-8")
+        journal = {"staging": staging, "moves": [["index.html", "0"]], "stale": [], "files": {}}
+    else:
+        journal = ["not", "a", "journal"]
+    before = golden.tree(outside)
+    (site / JOURNAL).write_text(json.dumps(journal), encoding="utf-8")
+    result = newsgen("build", "-s", str(root), "--now", NOW)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert golden.tree(outside) == before, forgery
+    assert (outside / "0").read_text(encoding="utf-8") == "precious\n"
+    assert not (site / staging).exists() and not (site / staging).is_symlink()
+
+
 def _random_edits(root: Path, rng: random.Random, round_: int) -> None:
-    """One to four edits, each leaving the sources valid (unique titles and aliases)."""
-    for edit in range(rng.randint(1, 4)):
+    """One to four edits, each leaving the sources valid (unique titles and aliases), at least
+    one of them to the sources: a build of unchanged sources trusts the site as it left it
+    (state.py), so edits of output files alone are seen by the next build that has work."""
+    count = rng.randint(1, 4)
+    sources_changed = False
+    for edit in range(count + 1):
         unique = f"{round_}-{edit}"
         articles = sorted((root / "articles").glob("*.md"))
-        choice = rng.randrange(6)
+        if edit == count:
+            if sources_changed:
+                break
+            choice = rng.choice((0, 3))
+        else:
+            choice = rng.randrange(6)
+        sources_changed |= choice in (0, 1, 3) or (choice == 2 and len(articles) > 5)
         if choice == 0:  # rewrite an article
             date = f"2026-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
             rng.choice(articles).write_text(
@@ -606,8 +863,8 @@ def _random_edits(root: Path, rng: random.Random, round_: int) -> None:
                 rng.choice(pages).unlink()
 
 
-def _kill_after(root: Path, seconds: float) -> bool:
-    """Start a build and SIGKILL it after `seconds`; say whether it was still running."""
+def _kill_after(root: Path, seconds: float, stop: int = signal.SIGKILL) -> bool:
+    """Start a build and send it `stop` after `seconds`; say whether that ended it."""
     process = subprocess.Popen(
         [sys.executable, "-m", "newsgen", "build", "-s", str(root), "--now", NOW],
         stdout=subprocess.DEVNULL,
@@ -616,8 +873,8 @@ def _kill_after(root: Path, seconds: float) -> bool:
     try:
         process.wait(timeout=seconds)
     except subprocess.TimeoutExpired:
-        process.send_signal(signal.SIGKILL)
-        return process.wait() == -signal.SIGKILL
+        process.send_signal(stop)
+        return process.wait() in (-stop, 128 + stop)
     return False
 
 

@@ -118,3 +118,17 @@ def test_a_body_edit_that_keeps_the_summary_rerenders_the_article_alone_and_says
     assert nothing.out.splitlines()[0] == (
         "/: no source, template, setting or option changed since the last build: kept"
     )
+
+
+def test_18_2_the_preview_never_copies_a_link_planted_in_the_published_site(
+    make_site: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = make_site({"articles/a.md": article()})
+    build(BuildOptions(root=root))
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret\n", encoding="utf-8")
+    (root / "site/leak.txt").symlink_to(secret)
+    preview.seed(root)
+    folder = preview.preview_folder(root)
+    assert (folder / "index.html").is_file()
+    assert not (folder / "leak.txt").exists()

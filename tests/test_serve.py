@@ -26,6 +26,7 @@ def site(make_site: Callable[..., Path]) -> Path:
             "articles/a.md": article(title="Harbor news", body="Version 0 of the story."),
             "articles/b.md": article(title="Older news", date="2026-01-02", tags="[Harbor]"),
             "static/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
+            "static/.well-known/security.txt": "Contact: mailto:security@example.org\n",
         }
     )
 
@@ -52,6 +53,7 @@ def server(site: Path) -> Iterator[Server]:
     ("/static/newsgen.css", "text/css; charset=utf-8"),
     ("/static/logo.svg", "image/svg+xml"),
     ("/pagefind/segments.json", "application/json; charset=utf-8"),
+    ("/.well-known/security.txt", "text/plain; charset=utf-8"),
 ])  # fmt: skip
 def test_content_types(server: Server, path: str, content_type: str) -> None:
     status, headers, body = server.request(path)
@@ -69,6 +71,16 @@ def test_folders_redirect_to_their_slash_form(server: Server) -> None:
 
 def test_unknown_pages_get_the_sites_404_page(server: Server) -> None:
     status, headers, body = server.request("/no/such/page/")
+    assert status == 404
+    assert headers["content-type"] == "text/html; charset=utf-8"
+    assert b"Page not found" in body
+
+
+@pytest.mark.parametrize("path", [
+    "/feed.xml/", "/static/newsgen.css/", "/robots.txt/", ARTICLE_URL + "index.html/",
+])  # fmt: skip
+def test_18_10_a_file_asked_for_as_a_folder_is_not_found(server: Server, path: str) -> None:
+    status, headers, body = server.request(path)
     assert status == 404
     assert headers["content-type"] == "text/html; charset=utf-8"
     assert b"Page not found" in body

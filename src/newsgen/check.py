@@ -12,14 +12,15 @@ from datetime import UTC, datetime
 import jinja2
 
 from newsgen.build import collect, inventory
-from newsgen.build.pipeline import settings_key, site_key
+from newsgen.build.pipeline import render_failure, settings_key, site_key
 from newsgen.content.config import Config, load_config
+from newsgen.content.contained import files_inside
 from newsgen.content.links import broken_links
 from newsgen.content.markdown import make_markdown
 from newsgen.errors import BuildFailed, Problem
 from newsgen.model import RenderedArticle
 from newsgen.options import BuildOptions
-from newsgen.outputs import feeds, pages, sitemaps
+from newsgen.outputs import assets, feeds, pages, sitemaps
 from newsgen.outputs.cards import svg_warnings
 from newsgen.outputs.templates import make_environment, template_problem
 from newsgen.plan import archive
@@ -37,12 +38,22 @@ def check(options: BuildOptions) -> CheckReport:
     config = load_config(options.root)  # its problems end the check: nothing else can run
     # No cache: a check writes nothing, and bodies stay in memory.
     loaded = collect.load(config, None, options.jobs, settings_fingerprint(config))
-    env = make_environment(config)
-    problems = [*loaded.problems, *_template_syntax(env, config)]
-    if not problems:
-        problems.extend(_check_site(config, loaded.articles, options, env))
+    # Links out, links to folders, FIFOs and devices in templates/ and static/, as a build
+    # finds them (articles/ is collect's).
+    folders = [
+        problem
+        for folder in (config.templates_dir, config.static_dir)
+        for problem in files_inside(folder, config.root)[1]
+    ]
+    problems = [*loaded.problems, *folders]
+    if not folders:
+        env = make_environment(config)
+        problems.extend(_template_syntax(env, config))
+        if not problems:
+            problems.extend(_check_site(config, loaded.articles, options, env))
     unique = sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.message))
-    warnings = (*loaded.warnings, *svg_warnings(r.article for r in loaded.articles))
+    skipped = () if folders else assets.static_files(config).skipped
+    warnings = (*loaded.warnings, *skipped, *svg_warnings(r.article for r in loaded.articles))
     return CheckReport(len(loaded.articles) + len(loaded.problems), tuple(unique), warnings)
 
 
@@ -70,7 +81,12 @@ def _check_site(
             pages.render(site, env, config, site_key(config)),
             feeds.render(site, config, settings_key(config)),
         ):
-            planned.render()
+            try:
+                planned.render()
+            except jinja2.TemplateError:
+                raise  # a missing template is an OSError too, and the template's problem
+            except OSError as exc:
+                raise render_failure(exc, planned.path, config.root) from exc
         for _ in sitemaps.render(site, config, now):
             pass
     except jinja2.TemplateError as exc:

@@ -1,7 +1,7 @@
 """The command line: parse arguments, run a command, print its report or its problems.
 
 This is the one place that prints. Exit codes: 0 ok, 1 content or config problems,
-2 usage errors, 130 interrupted. Tracebacks only with --debug.
+2 usage errors, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM). Tracebacks only with --debug.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import dataclasses
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -24,7 +25,12 @@ from newsgen.options import FIRST_YEAR, LAST_YEAR
 # The other commands' modules are imported when they run, so that `newsgen build` of an
 # unchanged site starts in a few hundredths of a second.
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, stopping a command the way Ctrl-C does: whatever it was writing is finished or
+    undone on the way out (writer.py), and the exit code says which signal it was."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -33,13 +39,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    handler = signal.getsignal(signal.SIGTERM)
+    # Only the main thread may set handlers; main() run in another thread keeps SIGTERM's.
+    handling = threading.current_thread() is threading.main_thread()
+    if handling and args.command in ("build", "check"):
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         return int(args.run(args))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         if args.debug:
             raise
-        print("interrupted; the previous site is unchanged", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        terminated = isinstance(exc, Terminated)
+        what = "terminated" if terminated else "interrupted"
+        print(f"{what}; the previous site is unchanged", file=sys.stderr)
+        return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
     except BuildFailed as exc:
         if args.debug:
             raise
@@ -56,6 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
+    finally:
+        if handling:  # main() may run again in this process
+            signal.signal(signal.SIGTERM, handler)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -279,6 +295,10 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
+
+
+def _terminate(_signum: int, _frame: object) -> None:
+    raise Terminated
 
 
 def _run_check(args: argparse.Namespace) -> int:

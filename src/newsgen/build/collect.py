@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from newsgen.build.parallel import forking, worker_started
 from newsgen.content import urls
 from newsgen.content.config import Config
 from newsgen.content.images import with_image_size
@@ -29,6 +30,7 @@ from newsgen.content.loader import (
 from newsgen.content.markdown import render_article, shared_markdown
 from newsgen.errors import Problem
 from newsgen.model import RenderedArticle
+from newsgen.safefile import read_regular
 from newsgen.store.cache import (
     ArticleCache,
     Bodies,
@@ -120,7 +122,7 @@ def _read_one(
     path, source, stat = item
     read_at = time.time_ns()
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
         text, warning = decode(data, source)
         article = with_image_size(parse_article(text, source, config), config.static_dir)
     except ArticleInvalid as exc:
@@ -155,5 +157,21 @@ def _map(
     # fork shares the loaded modules with the workers; elsewhere the default is safer.
     context = multiprocessing.get_context("fork" if os.name == "posix" else None)
     chunk = max(1, len(items) // (jobs * 8))
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        return list(pool.map(function, items, chunksize=chunk))
+    pool = ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=context,
+        initializer=worker_started,  # workers die with the build, however it ends
+        initargs=(os.getpid(),),
+    )
+    try:
+        with forking():  # map() forks every worker at once
+            mapped = pool.map(function, items, chunksize=chunk)
+        results = list(mapped)
+    except BaseException:
+        # Ctrl-C or SIGTERM: do not wait for the reads still queued; end the workers now.
+        for process in list(pool._processes.values()):
+            process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return results

@@ -127,9 +127,9 @@ def _entries(site: SitePlan, config: Config) -> Iterator[Entry]:
     )
     for url in built_in:
         yield Entry(urls.output_path(url), f"the page {url}", CONFIG_FILE, (1, 1))
-    for name, path in assets.static_files(config).items():
+    for output, path in assets.static_files(config).files.items():
         yield Entry(
-            urls.output_path(urls.STATIC + name),
+            output,
             "this static file",
             _source_of(path, config.root),
             (1, 1),
@@ -167,7 +167,8 @@ def _bad_name(path: str) -> str | None:
         return f"a path cannot hold {character or 'a control character'}"
     if any(part in ("", ".", "..") for part in parts):
         return "a path cannot hold empty, '.' or '..' segments"
-    if any(part.startswith(".") for part in parts):
+    # /.well-known/ is the one hidden folder published (from static/.well-known/).
+    if any(part.startswith(".") for part in parts[parts[0] == urls.WELL_KNOWN :]):
         return (
             "names that start with '.' are hidden, and kept for newsgen's own files "
             "(such as .newsgen-manifest.json and .newsgen-staging-*)"
@@ -181,6 +182,8 @@ def _reserved(entry: Entry) -> str | None:
     path = entry.path
     if path.startswith(STATIC_FOLDER) and entry.what != "this static file":
         return f"/{STATIC_FOLDER} holds the static files only"
+    if path.startswith(urls.WELL_KNOWN + "/") and entry.what != "this static file":
+        return f"/{urls.WELL_KNOWN}/ holds the files of static/{urls.WELL_KNOWN}/ only"
     if path.startswith(SEARCH_FOLDER):
         return f"/{SEARCH_FOLDER} is kept for the search bundle"
     if _SITEMAP_PART.fullmatch(path) and entry.source != CONFIG_FILE:

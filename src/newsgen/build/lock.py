@@ -9,15 +9,18 @@ worker processes a build forks, which could outlive a killed build.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import os
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from newsgen.errors import NewsgenError, WriteFailed
+from newsgen.safefile import Folder
 
 LOCK_FILE = "build.lock"
 
@@ -30,10 +33,9 @@ class BuildLocked(NewsgenError):
 def holding(state_dir: Path, writing: str, *, wait: bool = False) -> Iterator[None]:
     """Hold the site's build lock; `writing` names what this build writes, for the message
     another build shows. Without `wait`, a lock held by another process raises BuildLocked."""
-    path = state_dir / LOCK_FILE
     try:
-        state_dir.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        with Folder.open(state_dir, create=True) as folder:
+            descriptor = _open_lock_file(folder)
     except OSError as exc:
         raise WriteFailed(
             f"cannot take the build lock .newsgen/{LOCK_FILE}: {exc.strerror or exc}"
@@ -43,9 +45,37 @@ def holding(state_dir: Path, writing: str, *, wait: bool = False) -> Iterator[No
         # Who holds it, for the message of a build that finds it taken.
         os.ftruncate(descriptor, 0)
         os.pwrite(descriptor, f"{os.getpid()}\n{writing}\n".encode(), 0)
+        with contextlib.suppress(OSError), Folder.open(state_dir) as folder:
+            folder.remove_temporaries()  # of a build that was killed: this one writes now
         yield
     finally:
         os.close(descriptor)  # closing releases the lock
+
+
+def _open_lock_file(folder: Folder) -> int:
+    """The lock file, opened without following a link and never anything but a regular file:
+    a link or a FIFO planted at its name is removed and a file made in its place (the lock
+    holds nothing but a pid, so nothing is lost), never truncated through."""
+    while True:
+        try:
+            descriptor = os.open(
+                LOCK_FILE,
+                os.O_RDWR | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
+                dir_fd=folder.descriptor,
+            )
+        except FileNotFoundError:
+            with contextlib.suppress(FileExistsError):  # another build made it meanwhile
+                folder.create_named(LOCK_FILE, b"")
+            continue
+        except OSError as exc:
+            if exc.errno != errno.ELOOP:
+                raise
+            folder.unlink(LOCK_FILE, missing_ok=True)  # a link: removed, not followed
+            continue
+        if stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return descriptor
+        os.close(descriptor)
+        folder.unlink(LOCK_FILE, missing_ok=True)
 
 
 def _lock(descriptor: int, wait: bool) -> None:

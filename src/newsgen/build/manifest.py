@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from newsgen.safefile import TEMPORARY_PREFIX, LinkRefused, NotRegularFile, read_regular, write_file
 
 MANIFEST = ".newsgen-manifest.json"
 JOURNAL = ".newsgen-journal.json"
@@ -77,7 +78,7 @@ def safe_relative(path: object) -> str | None:
         or pure.as_posix() != path  # "a//b", "a/./b", "./a" and a trailing slash
         or any(part in ("..", ".") for part in pure.parts)
         or pure.parts[0] in RESERVED
-        or pure.parts[0].startswith(STAGING_PREFIX)
+        or pure.parts[0].startswith((STAGING_PREFIX, TEMPORARY_PREFIX))
     ):
         return None
     return path
@@ -86,7 +87,7 @@ def safe_relative(path: object) -> str | None:
 def read_manifest(output_dir: Path) -> Manifest | None:
     """The manifest, None if there is none; DamagedRecord if it cannot be read as one."""
     try:
-        status = (output_dir / MANIFEST).stat()
+        status = (output_dir / MANIFEST).lstat()
     except OSError:
         status = None
     if status is None:
@@ -194,9 +195,14 @@ def _integer(value: object) -> bool:
 
 def _read_json(path: Path) -> dict[str, object] | None:
     try:
-        text = path.read_text(encoding="utf-8")
+        # Not through a link, and never a FIFO planted at the name: a record is a file.
+        text = read_regular(path, follow=False).decode("utf-8")
     except (FileNotFoundError, NotADirectoryError):
         return None
+    except LinkRefused:
+        raise DamagedRecord("it is a link, not a file newsgen wrote") from None
+    except NotRegularFile as exc:
+        raise DamagedRecord(f"it is {exc.kind}, not a file newsgen wrote") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise DamagedRecord(f"it cannot be read: {exc}") from None
     try:
@@ -209,20 +215,8 @@ def _read_json(path: Path) -> dict[str, object] | None:
 
 
 def write_json(path: Path, data: object, *, durable: bool = False) -> None:
-    """Replace `path` atomically with `data` as JSON (keys sorted, so the bytes are stable);
+    """Replace `path` atomically with `data` as JSON (keys sorted, so the bytes are stable)
+    through the safe file primitive: a new file under a random name, renamed over `path`.
     `durable` also flushes it to the disk, so that it survives a power cut."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f"{path.name}.tmp")
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    with temporary.open("w", encoding="utf-8") as file:
-        file.write(text + "\n")
-        if durable:
-            file.flush()
-            os.fsync(file.fileno())
-    temporary.replace(path)
-    if durable:
-        folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
+    write_file(path, (text + "\n").encode("utf-8"), durable=durable)

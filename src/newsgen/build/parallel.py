@@ -2,15 +2,20 @@
 which see the planned files (and the templates they close over) without pickling them.
 
 The bytes of a file never depend on the process that rendered it, and results keep the
-batch's order, so the output is the same whatever --jobs.
+batch's order, so the output is the same whatever --jobs. Every worker newsgen forks (here and
+in collect.py) dies with the build that forked it, however the build ends (worker_started).
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
 
 from newsgen.build.writer import RenderMany
@@ -19,6 +24,57 @@ from newsgen.model import PlannedFile
 
 # Below this many files in a batch, forking costs more than it saves.
 PARALLEL_THRESHOLD = 48
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+HELD = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextmanager
+def forking() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM while workers are forked: Python ignores an exception that a
+    signal handler raises inside its fork hooks, so a signal arriving then would be lost and
+    the build would go on. Held, it is handled just after."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def worker_started(parent: int) -> None:
+    """Run first in every forked worker: make it die with `parent`, the build.
+
+    A build killed with SIGKILL cannot stop its workers; left alone they would wait forever
+    for work (or for a reader of their results) while holding the build's stdout and stderr,
+    so that `newsgen build | tee log` never ends. Linux kills a worker when its parent dies
+    (PR_SET_PDEATHSIG); elsewhere a thread checks for the parent. The worker lets go of the
+    build's output at once: what it has to say goes back through its pipe."""
+    # Ctrl-C is the build's to handle (a terminal sends it to every worker too), and a
+    # terminate() from the build must end a worker quietly, at once.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD)  # held by forking() in the build
+    if not _parent_death_signal():
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the build died before the signal was set up
+        os._exit(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
+def _parent_death_signal() -> bool:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)) == 0
+    except (OSError, AttributeError):  # not Linux
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def renderer(jobs: int) -> RenderMany | None:
@@ -63,9 +119,10 @@ def _start_workers(batch: Sequence[PlannedFile], jobs: int) -> list[Worker]:
     for start in range(1, jobs):
         share = range(start, len(batch), jobs)
         receiving, sending = context.Pipe(duplex=False)
-        process = context.Process(target=_render_share, args=(batch, share, sending))
+        process = context.Process(target=_render_share, args=(batch, share, sending, os.getpid()))
         try:
-            process.start()
+            with forking():
+                process.start()
         except OSError:  # no memory or processes left: this process renders the share
             receiving.close()
             break
@@ -88,11 +145,10 @@ def _answer(receiving: Connection) -> list[bytes]:
     return list(outcome)
 
 
-def _render_share(batch: Sequence[PlannedFile], share: range, sending: Connection) -> None:
-    # A worker inherits the parent's handlers (serve turns SIGTERM into KeyboardInterrupt):
-    # Ctrl-C is the parent's to handle, and terminate() must end a worker quietly, at once.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+def _render_share(
+    batch: Sequence[PlannedFile], share: range, sending: Connection, parent: int
+) -> None:
+    worker_started(parent)
     try:
         outcome: list[bytes] | BaseException = [batch[index].render() for index in share]
     except Exception as exc:  # raised again in the parent, which reports it

@@ -21,7 +21,7 @@ from newsgen.build.explain import Explainer
 from newsgen.build.resident import Resident
 from newsgen.build.writer import RenderMany
 from newsgen.content.config import Config
-from newsgen.errors import BuildFailed, Problem, WriteFailed
+from newsgen.errors import BuildFailed, NewsgenError, Problem, WriteFailed
 from newsgen.model import OutputFile, PlannedFile, RenderedArticle, input_digest
 from newsgen.options import BuildOptions
 from newsgen.outputs import assets, feeds, pages, sitemaps
@@ -103,7 +103,7 @@ def _run(
     try:
         intact = writer.intact_check(output)
         changed = memo.changed_files(units, previous, sorted_units, intact)
-        outputs = _outputs(changed, site, config, now, options)
+        outputs = _outputs(changed, site, config, now, options, shown=output.name)
         if options.progress is not None:
             outputs = _reporting(outputs, site.page_count + site.feed_count, options.progress)
         written = writer.write(
@@ -141,6 +141,7 @@ def _run(
     warnings = (
         *([Problem(".newsgen/" + db.STORE_FILE, 1, 1, remade)] if remade else []),
         *loaded.warnings,
+        *assets.static_files(config).skipped,
         *written.warnings,
         *svg_warnings(r.article for r in selection.published),
     )
@@ -207,6 +208,8 @@ def _outputs(
     config: Config,
     now: datetime,
     options: BuildOptions,
+    *,
+    shown: str,
 ) -> Iterator[OutputFile | PlannedFile]:
     search = (
         search_outputs(site.entries, config, options.jobs, reuse=not options.full)
@@ -214,28 +217,53 @@ def _outputs(
         else ()
     )
     return itertools.chain(
-        _template_errors(changed, config.root),
+        with_render_errors(changed, config.root, shown),
         sitemaps.render(site, config, now),
         assets.collect(config),
         search,
     )
 
 
-def _template_errors(outputs: Iterator[PlannedFile], root: Path) -> Iterator[PlannedFile]:
-    """Template errors as BuildFailed, raised where the writer renders pages: a missing
-    template is an OSError to Python, which the writer would take for a disk failure."""
+def with_render_errors(
+    outputs: Iterator[PlannedFile], root: Path, shown: str
+) -> Iterator[PlannedFile]:
+    """Template errors as BuildFailed, and files that rendering could not read or write as
+    RenderFailed, raised where the writer renders pages: to the writer an OSError would be a
+    failure to write the site."""
     try:
         for planned in outputs:
-            yield PlannedFile(planned.path, planned.key, partial(_render, planned.render, root))
+            render = partial(_render, planned.render, root, f"{shown}/{planned.path}")
+            yield PlannedFile(planned.path, planned.key, render)
     except jinja2.TemplateError as exc:
         raise BuildFailed([template_problem(exc, root)]) from exc
 
 
-def _render(render: Callable[[], bytes], root: Path) -> bytes:
+def _render(render: Callable[[], bytes], root: Path, shown: str) -> bytes:
     try:
         return render()
     except jinja2.TemplateError as exc:
         raise BuildFailed([template_problem(exc, root)]) from exc
+    except OSError as exc:
+        raise render_failure(exc, shown, root) from exc
+
+
+class RenderFailed(NewsgenError):
+    """A file that rendering a page needed could not be read or written."""
+
+
+def render_failure(exc: OSError, shown: str, root: Path) -> RenderFailed:
+    """What failed and where: the page, the file it needed, and what to do about it."""
+    where = str(exc.filename or "")
+    hint = ""
+    if where and Path(where).is_relative_to(root):
+        where = Path(where).relative_to(root).as_posix()
+        if where.startswith(".newsgen/"):
+            hint = "; `newsgen build --full` makes newsgen's cache again"
+    needed = f" ({where})" if where else ""
+    return RenderFailed(
+        f"cannot render {shown}: {exc.strerror or exc}{needed}; the previous site is "
+        f"unchanged{hint}"
+    )
 
 
 def _reporting(

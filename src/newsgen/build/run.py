@@ -52,10 +52,10 @@ def _build_locked(
     options: BuildOptions, config: Config, output: Path, started: float
 ) -> BuildReport:
     # A commit that a kill or a power cut interrupted is finished before anything else.
-    interrupted = writer.recover(output)
+    recovery = writer.recover(output)
     now = options.now or datetime.now(UTC)
     inputs = state.fingerprint(config, (options.drafts, options.future, str(output.resolve())))
-    previous = None if options.full or interrupted else state.read(config)
+    previous = None if options.full or recovery is not None else state.read(config)
     if previous is not None and previous.still_valid(inputs, output, now):
         report = _unchanged(previous.counts, options, config, started)
         if options.explain:
@@ -81,7 +81,7 @@ def _build_locked(
         options,
         config,
         started,
-        warnings=outcome.warnings,
+        warnings=(*(recovery.warnings if recovery else ()), *outcome.warnings),
         written=outcome.written,
         cache_hits=outcome.cache_hits,
         explained=outcome.explained,

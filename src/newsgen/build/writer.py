@@ -16,7 +16,6 @@ import hashlib
 import os
 import shutil
 import stat
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -38,13 +37,15 @@ from newsgen.build.manifest import (
     write_manifest,
 )
 from newsgen.content.config import Config
-from newsgen.errors import OutputRefused, Problem, WriteFailed
+from newsgen.errors import NewsgenError, OutputRefused, Problem, WriteFailed
 from newsgen.model import OutputFile, PlannedFile
+from newsgen.safefile import Folder, LinkRefused, Tree, read_regular
 
 # Kept importable from here: the records belong to the writer.
 __all__ = [
     "MANIFEST",
     "STAGING_PREFIX",
+    "Recovery",
     "WriteReport",
     "check_output_dir",
     "recover",
@@ -113,16 +114,17 @@ def write(
     created = not output_dir.exists() and not output_dir.is_symlink()
     old, verify, warnings = _previous(output_dir, force, verify, created)
     try:
-        output_dir.mkdir(parents=True, exist_ok=True)
-        _remove_stale_staging(output_dir)
-        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output_dir))
+        root = Folder.open(output_dir, create=True)
     except OSError as exc:
         raise WriteFailed(
             f"cannot write {output_dir.name}/: {exc.strerror or exc} "
             f"({exc.filename or output_dir}); the previous site is unchanged"
         ) from exc
-    succeeded = committing = False
+    staging: Folder | None = None
+    stage: _Stage | None = None
     try:
+        _remove_leftovers(root)
+        staging = root.folder(root.make_folder(STAGING_PREFIX))
         stage = _Stage(
             output_dir,
             staging,
@@ -134,46 +136,60 @@ def write(
         for output in outputs:
             stage.add(output)
         stage.finish(keep)
-        new, staged, unchanged, rendered = stage.new, stage.staged, stage.unchanged, stage.rendered
-        stale = sorted(old.keys() - new.keys())
-        _check_obstacles(output_dir, [relative for relative, _ in staged], new, set(stale))
-        removed = 0
-        if staged or stale:
-            moves = tuple((relative, temporary.name) for relative, temporary in staged)
-            write_journal(output_dir, Journal(staging.name, moves, tuple(stale), new))
-            committing = True
-            removed, refused = _remove_stale(output_dir, stale)
-            warnings = warnings + _refusal_warnings(output_dir, refused)
-            new = _move_in(output_dir, staged, new)
-        if committing or new != old or verify or warnings:
+        removed, refused = stage.commit(root)
+        new, warnings = stage.new, warnings + _refusal_warnings(output_dir, refused)
+        if stage.committing or new != old or verify or warnings:
             write_manifest(output_dir, new)
-        if committing:
-            (output_dir / JOURNAL).unlink()
-        succeeded = True
+        if stage.committing:
+            root.unlink(JOURNAL)
+        stage.succeeded = True
     except OSError as exc:
-        if not committing:
-            raise WriteFailed(
-                f"cannot write {output_dir.name}/: {exc.strerror or exc} "
-                f"({exc.filename or output_dir}); the previous site is unchanged"
-            ) from exc
-        with contextlib.suppress(WriteFailed):
-            recover(output_dir)  # finish what can be finished; the next build checks the rest
-        raise WriteFailed(
-            f"cannot write {output_dir.name}/: {exc.strerror or exc} "
-            f"({exc.filename or output_dir}); some files were already replaced: the next "
-            "build checks every file and finishes the job"
-        ) from exc
+        committing = stage is not None and stage.committing
+        if committing:  # finish what can be finished; the next build checks the rest
+            with contextlib.suppress(WriteFailed):
+                recover(output_dir)
+        raise _write_error(output_dir, exc, committing) from exc
     except BaseException:  # Ctrl-C or SIGTERM halfway through the renames: finish them first
-        if committing:
+        if stage is not None and stage.committing:
             with contextlib.suppress(WriteFailed):
                 recover(output_dir)
         raise
     finally:
-        if succeeded or not committing:  # else the journal still needs the staged files
-            shutil.rmtree(staging, ignore_errors=True)
+        root.close()
+        succeeded = stage is not None and stage.succeeded
+        if staging is not None:
+            staging.close()
+            if succeeded or stage is None or not stage.committing:  # else the journal needs it
+                shutil.rmtree(staging.path, ignore_errors=True)
         if created and not succeeded:
             shutil.rmtree(output_dir, ignore_errors=True)
-    return WriteReport(len(new), len(staged), unchanged, removed, rendered, warnings)
+    written = len(stage.staged)
+    return WriteReport(len(new), written, stage.unchanged, removed, stage.rendered, warnings)
+
+
+def _write_error(output_dir: Path, exc: OSError, committing: bool) -> NewsgenError:
+    """What to say of a write that failed: what, where, and what became of the site."""
+    after = (
+        "some files were already replaced: the next build checks every file and finishes the job"
+        if committing
+        else "the previous site is unchanged"
+    )
+    if isinstance(exc, LinkRefused):
+        return OutputRefused(
+            f"refusing to write through {_shown(output_dir, exc.filename)}: {exc.reason}; {after}"
+        )
+    return WriteFailed(
+        f"cannot write {output_dir.name}/: {exc.strerror or exc} "
+        f"({exc.filename or output_dir}); {after}"
+    )
+
+
+def _shown(output_dir: Path, filename: object) -> str:
+    """A path under the output folder as the user knows it: 'site/2026'."""
+    path = Path(str(filename))
+    if path.is_relative_to(output_dir):
+        return (Path(output_dir.name) / path.relative_to(output_dir)).as_posix()
+    return str(path)
 
 
 def intact_check(output_dir: Path) -> Callable[[Iterable[str]], bool]:
@@ -203,12 +219,25 @@ def intact_check(output_dir: Path) -> Callable[[Iterable[str]], bool]:
     return intact
 
 
-def recover(output_dir: Path) -> bool:
-    """Finish a commit that was interrupted (a kill, a power cut), if there is one; say whether
-    there was. Whatever cannot be finished is left for the next write, which then checks the
-    content of every file."""
+@dataclass(frozen=True, slots=True)
+class Recovery:
+    """An interrupted commit that the next build found (and finished where it could)."""
+
+    warnings: tuple[Problem, ...] = ()  # a journal that could not be trusted
+
+
+def recover(output_dir: Path) -> Recovery | None:
+    """Finish a commit that was interrupted (a kill, a power cut), if there is one; None if
+    there was none. Whatever cannot be finished is left for the next write, which then checks
+    the content of every file. Temporary files and staging folders that a killed build left
+    are removed in any case."""
     try:
-        return _recover(output_dir)
+        if not output_dir.is_dir():
+            return None
+        with Folder.open(output_dir) as root:
+            recovery = _recover(output_dir, root)
+            _remove_leftovers(root)  # after: the journal may name a staging folder
+            return recovery
     except OSError as exc:
         raise WriteFailed(
             f"cannot finish the interrupted update of {output_dir.name}/: "
@@ -216,20 +245,33 @@ def recover(output_dir: Path) -> bool:
         ) from exc
 
 
-def _recover(output_dir: Path) -> bool:
+def _recover(output_dir: Path, root: Folder) -> Recovery | None:
     journal = read_journal(output_dir)
     if journal is None:
-        return False
-    staging = output_dir / journal.staging if journal.staging else None
-    _remove_stale(output_dir, journal.stale)
-    if staging is not None:
-        inside = _Containment(output_dir)
-        for relative, name in journal.moves:
-            source, target = staging / name, output_dir / relative
-            with contextlib.suppress(OSError):  # gone already, or in the way: checked next
-                if source.is_file() and not source.is_symlink() and inside.inside(target.parent):
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    source.replace(target)
+        return None
+    staging, untrusted = _staging_of(root, journal.staging)
+    warnings: tuple[Problem, ...] = ()
+    if untrusted:
+        warnings = (
+            Problem(
+                f"{output_dir.name}/{JOURNAL}",
+                1,
+                1,
+                f"ignored a journal that cannot be trusted: its staging folder "
+                f"{output_dir.name}/{journal.staging} {untrusted}; every file of "
+                f"{output_dir.name}/ is checked instead",
+            ),
+        )
+    folders = Tree(root)
+    try:
+        if not untrusted:
+            _remove_stale(folders, journal.stale)
+        if staging is not None:
+            _finish_moves(folders, staging, journal.moves)
+    finally:
+        folders.close()
+        if staging is not None:
+            staging.close()
     try:
         known = read_manifest(output_dir)
         files = known.files if known else {}
@@ -238,10 +280,36 @@ def _recover(output_dir: Path) -> bool:
     # Both builds' files, none of them trusted by stat: the next write checks each one.
     unknown = {path: replace(w, stamp=NO_STAMP) for path, w in (files | journal.files).items()}
     write_manifest(output_dir, unknown, verify=True)
-    (output_dir / JOURNAL).unlink(missing_ok=True)
+    root.unlink(JOURNAL, missing_ok=True)
     if staging is not None:
-        shutil.rmtree(staging, ignore_errors=True)
-    return True
+        shutil.rmtree(output_dir / journal.staging, ignore_errors=True)
+    return Recovery(warnings)
+
+
+def _staging_of(root: Folder, name: str) -> tuple[Folder | None, str]:
+    """The journal's staging folder, opened, if it is a real folder of newsgen's directly
+    inside the output folder; else None and, if the journal named one, why it is refused."""
+    if not name:
+        return None, ""
+    try:
+        return root.folder(name), ""
+    except LinkRefused:
+        return None, "is a link"
+    except FileNotFoundError:
+        return None, ""  # removed after the renames, before the journal: nothing to finish
+    except OSError:
+        return None, "is not a folder"
+
+
+def _finish_moves(folders: Tree, staging: Folder, moves: Iterable[tuple[str, str]]) -> None:
+    """Rename the staged files that are still there into place; anything else is left for
+    the next write to check."""
+    for relative, name in moves:
+        with contextlib.suppress(OSError):  # gone already, or in the way: checked next
+            if not stat.S_ISREG(staging.lstat(name).st_mode):
+                continue
+            parent, _, base = relative.rpartition("/")
+            staging.rename(name, folders.folder(parent, create=True), base)
 
 
 def _previous(
@@ -298,7 +366,7 @@ class _Stage:
     def __init__(
         self,
         output_dir: Path,
-        staging: Path,
+        staging: Folder,
         old: dict[str, Written],
         *,
         force: bool,
@@ -308,11 +376,32 @@ class _Stage:
         self.output_dir, self.staging, self.old = output_dir, staging, old
         self.force, self.verify, self.render_many = force, verify, render_many
         self.new: dict[str, Written] = {}
-        self.staged: list[tuple[str, Path]] = []
+        self.staged: list[tuple[str, str]] = []  # (path in the site, staged file's name)
         self.unchanged = self.rendered = 0
         self.pending: list[tuple[str, PlannedFile]] = []
         self.seen: set[str] = set()
         self.inside = _Containment(output_dir)
+        self.committing = False  # the journal is written: the renames have begun
+        self.succeeded = False
+
+    def commit(self, root: Folder) -> tuple[int, list[str]]:
+        """Move the staged files into place and remove stale ones, once every path has been
+        checked; return how many were removed, and the stale entries refused."""
+        stale = sorted(self.old.keys() - self.new.keys())
+        staged = [relative for relative, _ in self.staged]
+        _check_obstacles(self.output_dir, staged, self.new, set(stale))
+        if not self.staged and not stale:
+            return 0, []
+        journal = Journal(self.staging.path.name, tuple(self.staged), tuple(stale), self.new)
+        write_journal(self.output_dir, journal)
+        self.committing = True
+        folders = Tree(root)
+        try:
+            removed, refused = _remove_stale(folders, stale)
+            self.new = _move_in(folders, self.staging, self.staged, self.new)
+        finally:
+            folders.close()
+        return removed, refused
 
     def add(self, output: OutputFile | PlannedFile) -> None:
         relative = _checked_path(output.path)
@@ -366,10 +455,14 @@ class _Stage:
                 f"refusing to overwrite {self.output_dir.name}/{relative}: newsgen did "
                 "not write it; move it away, or pass --force"
             )
-        self.inside.check(target.parent)  # only where something is written: resolving costs
-        temporary = self.staging / str(len(self.staged))
-        temporary.write_bytes(content)
-        self.staged.append((relative, temporary))
+        self.inside.check(target.parent)  # only where something is written: lstat costs
+        name = str(len(self.staged))
+        try:
+            self.staging.create_named(name, content)
+        except OSError as exc:
+            exc.filename = exc.filename or str(target)  # say which page could not be staged
+            raise
+        self.staged.append((relative, name))
 
 
 def _intact(path: Path, expected: Written, *, trust_stamp: bool) -> tuple[int, int, int] | None:
@@ -388,14 +481,10 @@ def _intact(path: Path, expected: Written, *, trust_stamp: bool) -> tuple[int, i
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     try:
-        with path.open("rb") as file:
-            while chunk := file.read(1 << 20):
-                digest.update(chunk)
+        return hashlib.sha256(read_regular(path, follow=False)).hexdigest()
     except OSError:
         return ""
-    return digest.hexdigest()
 
 
 def _check_obstacles(
@@ -447,18 +536,15 @@ def _only_stale(folder: Path, output_dir: Path, stale: set[str]) -> bool:
 
 
 def _move_in(
-    output_dir: Path, staged: list[tuple[str, Path]], new: dict[str, Written]
+    folders: Tree, staging: Folder, staged: list[tuple[str, str]], new: dict[str, Written]
 ) -> dict[str, Written]:
     """Rename the staged files into place; return `new` with the stamps they have there."""
     stamps: dict[str, Written] = {}
-    folders: set[Path] = set()  # made already: one mkdir per folder, not per file
-    for relative, temporary in staged:
-        target = output_dir / relative
-        if target.parent not in folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(target.parent)
-        temporary.replace(target)
-        status = os.lstat(target)
+    for relative, name in staged:
+        parent, _, base = relative.rpartition("/")
+        folder = folders.folder(parent, create=True)  # never through a link
+        staging.rename(name, folder, base)
+        status = folder.lstat(base)
         stamps[relative] = replace(
             new[relative], stamp=(status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
         )
@@ -466,25 +552,31 @@ def _move_in(
 
 
 class _Containment:
-    """Refuses folders that resolve outside the output folder (a link planted inside it);
-    each folder is resolved once."""
+    """Refuses to write below a link planted inside the output folder, wherever it leads:
+    a clean refusal before the commit starts (the renames refuse links too). Each folder is
+    looked at once."""
 
     def __init__(self, output_dir: Path) -> None:
-        self.root = output_dir.resolve()
-        self.checked: set[Path] = set()
+        self.root = output_dir
+        self.checked: set[Path] = {output_dir}
 
-    def inside(self, folder: Path) -> bool:
-        if folder not in self.checked:
-            if folder.exists() and not folder.resolve().is_relative_to(self.root):
-                return False
+    def link_on_the_way(self, folder: Path) -> Path | None:
+        """The first link between the output folder and `folder` (included), if any."""
+        if folder in self.checked:
+            return None
+        found = self.link_on_the_way(folder.parent) if folder.parent != folder else None
+        if found is None and folder.is_symlink():
+            found = folder
+        if found is None:
             self.checked.add(folder)
-        return True
+        return found
 
     def check(self, folder: Path) -> None:
-        if not self.inside(folder):
+        link = self.link_on_the_way(folder)
+        if link is not None:
             raise OutputRefused(
-                f"refusing to write through {folder}: it is a link that leads "
-                "out of the output folder"
+                f"refusing to write through {_shown(self.root, link)}: it is a link; newsgen "
+                "never writes through a link; the previous site is unchanged"
             )
 
 
@@ -496,36 +588,36 @@ def _checked_path(path: str) -> str:
     return relative
 
 
-def _remove_stale(output_dir: Path, stale: Iterable[str]) -> tuple[int, list[str]]:
-    """Remove files of the previous build; only files, only inside the output folder. Return
-    how many were removed, and the entries refused (a folder, a path through a link)."""
+def _remove_stale(folders: Tree, stale: Iterable[str]) -> tuple[int, list[str]]:
+    """Remove files of the previous build; only files, only inside the output folder, never
+    below a link. Return how many were removed, and the entries refused (a folder, a path
+    through a link)."""
     removed = 0
     refused: list[str] = []
-    inside = _Containment(output_dir)
     for relative in sorted(stale):
-        path = output_dir / relative
-        if not inside.inside(path.parent):
-            refused.append(relative)
-            continue
+        parent, _, name = relative.rpartition("/")
         try:
-            if stat.S_ISDIR(os.lstat(path).st_mode):
+            folder = folders.folder(parent)
+            if stat.S_ISDIR(folder.lstat(name).st_mode):
                 refused.append(relative)
                 continue
-            path.unlink()
+            folder.unlink(name)
             removed += 1
-        except FileNotFoundError:
-            pass
-        except NotADirectoryError:  # a file where one of its folders was: nothing to remove
+        except LinkRefused:
+            refused.append(relative)
+            continue
+        except (FileNotFoundError, NotADirectoryError):  # gone, or a file where a folder was
             continue
         # Prune folders the removal left empty, up to the output folder itself; rmdir
-        # refuses a folder that is not empty, and a link.
-        for parent in path.parents:
-            if parent == output_dir:
-                break
+        # refuses a folder that is not empty.
+        while parent:
+            above, _, base = parent.rpartition("/")
+            folders.forget(parent)
             try:
-                parent.rmdir()
+                folders.folder(above).rmdir(base)
             except OSError:
                 break
+            parent = above
     return removed, refused
 
 
@@ -542,8 +634,14 @@ def _refusal_warnings(output_dir: Path, refused: list[str]) -> tuple[Problem, ..
     )
 
 
-def _remove_stale_staging(output_dir: Path) -> None:
-    """Staging folders left by a build that was killed before its commit began."""
-    for leftover in output_dir.glob(f"{STAGING_PREFIX}*"):
-        if safe_staging(leftover.name) and leftover.is_dir() and not leftover.is_symlink():
-            shutil.rmtree(leftover, ignore_errors=True)
+def _remove_leftovers(root: Folder) -> None:
+    """Staging folders and temporary files left by a build that was killed before its commit
+    began. A link there is removed as a link: rmtree and unlink never follow one."""
+    root.remove_temporaries()
+    for name in root.names():
+        with contextlib.suppress(OSError):
+            if safe_staging(name):
+                if stat.S_ISDIR(root.lstat(name).st_mode):
+                    shutil.rmtree(root.path / name, ignore_errors=True)
+                else:
+                    root.unlink(name)

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from newsgen.content.fields import FieldReader
 from newsgen.content.frontmatter import YamlError, parse_mapping
 from newsgen.errors import BuildFailed, Problem
+from newsgen.safefile import NotRegularFile, read_regular
 
 CONFIG_FILE = "newsgen.yaml"
 PERMALINK_FIELDS = ("year", "month", "day", "slug", "section")
@@ -107,7 +108,7 @@ def load_config(root: Path) -> Config:
     """Read `root/newsgen.yaml`; raise BuildFailed naming every problem in it."""
     path = root / CONFIG_FILE
     try:
-        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+        text = read_regular(path).decode("utf-8-sig").replace("\r\n", "\n")
     except FileNotFoundError:
         raise BuildFailed(
             [
@@ -119,6 +120,10 @@ def load_config(root: Path) -> Config:
                     "run newsgen in the site's folder, or pass --source",
                 )
             ]
+        ) from None
+    except NotRegularFile as exc:
+        raise BuildFailed(
+            [Problem(CONFIG_FILE, 1, 1, f"cannot read newsgen.yaml: {exc.strerror}")]
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise BuildFailed(

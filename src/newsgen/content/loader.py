@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from newsgen.content import urls
 from newsgen.content.config import Config
-from newsgen.content.contained import is_utf8
+from newsgen.content.contained import is_utf8, linked_folder, not_regular
 from newsgen.content.fields import FieldReader
 from newsgen.content.frontmatter import FORBIDDEN_CHARS as _FORBIDDEN_CHARS
 from newsgen.content.frontmatter import YamlError, parse_mapping, split
@@ -67,6 +67,9 @@ def find_article_files(articles_dir: Path, root: Path) -> tuple[list[Path], list
     Links are never a way out of the site folder: a link to a file is read only if it points
     inside `root`, and links to folders are reported rather than followed.
     """
+    linked = linked_folder(articles_dir, root)
+    if linked is not None:
+        return [], [linked]
     if not articles_dir.is_dir():
         return [], []
     real_root = root.resolve()
@@ -105,6 +108,8 @@ def find_article_files(articles_dir: Path, root: Path) -> tuple[list[Path], list
                         "copy the file here",
                     )
                 )
+            elif (kind := not_regular(path, root)) is not None:
+                problems.append(kind)
             elif path.is_file():
                 files.append(path)
     # By parts, as Path orders them, but without Path's slow comparison of 100,000 pairs.

@@ -27,6 +27,7 @@ TERM_INDEXES = {"section": "/sections/", "tag": "/tags/", "author": "/authors/"}
 RSS_FEED = "feed.xml"
 ATOM_FEED = "atom.xml"
 STATIC = "/static/"
+WELL_KNOWN = ".well-known"  # static/.well-known/ is published at the site's root (RFC 8615)
 _SAFE_SEGMENT = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
 

@@ -29,6 +29,7 @@ from newsgen.outputs.cards import card_image
 from newsgen.outputs.fragments import Fragments
 from newsgen.outputs.pager import page_links
 from newsgen.plan.periods import MONTHS
+from newsgen.safefile import irregular
 
 THEME = Path(__file__).parent.parent / "theme"
 THEME_TEMPLATES = THEME / "templates"
@@ -42,10 +43,15 @@ class _Environment(jinja2.Environment):
     def handle_exception(self, source: str | None = None) -> NoReturn:
         """Jinja calls this for any exception while rendering; it rewrites the traceback so
         that template frames carry the template's file and line. Others than Jinja's own
-        become TemplateFailed with that traceback, so they are reported like Jinja's."""
+        become TemplateFailed with that traceback, so they are reported like Jinja's; an
+        OSError stays what it is (pipeline.render_failure says what failed)."""
         error = sys.exc_info()[1]
         if error is None or isinstance(error, jinja2.TemplateError):
             super().handle_exception(source)
+        if isinstance(error, OSError):
+            # A file that rendering needed (a cached body, the compiled-template cache) could
+            # not be read or written: no mistake of the template's, so not reported at its line.
+            raise error
         try:
             super().handle_exception(source)
         except Exception as rewritten:  # the same error, its traceback rewritten
@@ -66,6 +72,12 @@ class _SiteLoader(jinja2.FileSystemLoader):
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
+        for folder in self.searchpath:  # a FIFO would make the read wait forever
+            path = Path(folder, *template.split("/"))
+            kind = irregular(path)
+            if kind is not None and kind != "a folder":
+                message = f"cannot read template: it is {kind}, not a regular file"
+                raise jinja2.TemplateSyntaxError(message, 1, template, str(path))
         try:
             return super().get_source(environment, template)
         except jinja2.TemplateNotFound:  # an OSError too: the next loader looks

@@ -9,11 +9,13 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
+import stat
 from pathlib import Path
 
 from newsgen.build.writer import MANIFEST, STAGING_PREFIX
 from newsgen.content.config import STATE_DIR, load_config
 from newsgen.errors import NewsgenError
+from newsgen.safefile import TEMPORARY_PREFIX
 from newsgen.store import db, memo
 
 PREVIEW = "preview"
@@ -48,12 +50,15 @@ def _copy_tree(source: Path, target: Path) -> None:
         here = target / Path(folder).relative_to(source)
         here.mkdir(parents=True, exist_ok=True)
         for name in names:
+            path = Path(folder) / name
+            if not stat.S_ISREG(path.lstat().st_mode) or name.startswith(TEMPORARY_PREFIX):
+                continue  # a link or FIFO planted in the site is no file newsgen wrote
             # The writer replaces files by renaming new ones into place, never in place, so
             # a hard link can never carry a change from one folder to the other.
             try:
-                os.link(Path(folder) / name, here / name)
+                os.link(path, here / name, follow_symlinks=False)
             except OSError:
-                shutil.copy2(Path(folder) / name, here / name)
+                shutil.copy2(path, here / name, follow_symlinks=False)
 
 
 def _carry_memo(state_dir: Path, published: Path, preview: Path) -> None:

@@ -27,6 +27,7 @@ from newsgen.build.resident import Resident
 from newsgen.build.run import BuildOptions, build
 from newsgen.content import urls
 from newsgen.content.config import load_config
+from newsgen.content.urls import WELL_KNOWN
 from newsgen.errors import BuildFailed, NewsgenError
 from newsgen.serve import preview
 from newsgen.serve.watch import watch_sources
@@ -243,6 +244,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 )
             else:
                 self._not_found(send_body)  # a folder without a page: no listings
+        elif parts.path.endswith("/"):
+            self._not_found(send_body)  # a file is not a folder: /feed.xml/ is no feed
         else:
             self._file(target, send_body)
 
@@ -258,7 +261,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def _resolve(self, path: str) -> Path | None:
         """The file or folder for a URL path, never anything outside the build folder."""
         segments = [segment for segment in path.split("/") if segment]
-        if any(segment in (".", "..") or segment.startswith(".") for segment in segments):
+        hidden = [segment for segment in segments if segment.startswith(".")]
+        # Hidden names are newsgen's own records, except /.well-known/ (published from static/).
+        if hidden and (hidden != [WELL_KNOWN] or segments[0] != WELL_KNOWN):
             return None
         if len(path.encode()) > MAX_PATH_BYTES or any(
             len(segment.encode()) > MAX_NAME_BYTES for segment in segments

@@ -21,6 +21,7 @@ from newsgen import __version__
 from newsgen.build.writer import MANIFEST, write_json
 from newsgen.content.config import CONFIG_FILE, Config
 from newsgen.content.contained import is_utf8
+from newsgen.safefile import read_regular
 from newsgen.store.cache import RACY_NS
 
 STATE_FILE = "state.json"
@@ -74,7 +75,7 @@ def fingerprint(config: Config, options: tuple[object, ...]) -> Inputs:
     digest = hashlib.blake2b(digest_size=16)
     digest.update(repr((__version__, options)).encode())
     try:
-        digest.update((config.root / CONFIG_FILE).read_bytes())
+        digest.update(read_regular(config.root / CONFIG_FILE))
     except OSError:
         return Inputs("", {})
     racy: dict[str, str] = {}
@@ -125,7 +126,8 @@ def save(
 
 def _content_digest(path: str) -> str:
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        # Never a FIFO or a device: the read would wait forever. The build reports them.
+        return hashlib.sha256(read_regular(path)).hexdigest()
     except OSError:
         return "unreadable"
 
