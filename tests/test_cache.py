@@ -205,3 +205,22 @@ def test_listings_join_the_stored_teasers_and_a_full_build_renders_them_again(
     assert ">Beta</a>" in front_page
     assert run_cli("build", "-s", str(root), "--now", NOW, "--full").code == 0
     assert "kept teaser" not in (root / "site/tags/harbor/index.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("name", ["store.sqlite", "store.sqlite-wal", "store.sqlite-journal"])
+def test_a_link_planted_at_the_stores_files_is_never_written_through(
+    make_site: Callable[..., Path], run_cli: Callable[..., Run], tmp_path: Path, name: str
+) -> None:
+    root = make_site({"articles/a.md": article()})
+    assert run_cli("build", "-s", str(root), "--now", NOW).code == 0
+    outside = tmp_path / "outside.txt"
+    outside.write_text("precious\n", encoding="utf-8")
+    for leftover in (root / ".newsgen").glob("store.sqlite*"):
+        leftover.unlink()
+    (root / ".newsgen" / name).symlink_to(outside)
+    (root / ".newsgen/state.json").unlink()
+    (root / "articles/b.md").write_text(article(title="B"), encoding="utf-8")
+    result = run_cli("build", "-s", str(root), "--now", NOW)
+    assert result.code == 0, result.err
+    assert outside.read_text(encoding="utf-8") == "precious\n"
+    assert not (root / ".newsgen" / name).is_symlink()

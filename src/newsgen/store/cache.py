@@ -23,6 +23,7 @@ from pathlib import Path
 from newsgen import __version__
 from newsgen.content.config import Config
 from newsgen.model import Body, RenderedArticle
+from newsgen.safefile import write_file
 from newsgen.store import db, records
 
 # 3: articles carry image caption, credit and size;
@@ -152,10 +153,8 @@ class Bodies:
         """Keep a rendered body on disk and return a Body that reads it back when needed."""
         path = Path(self.path(digest))
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            temporary.write_text(html, encoding="utf-8")
-            temporary.replace(path)
+            # Created exclusively and renamed into place, never through a planted link.
+            write_file(path, html.encode("utf-8"), root=Path(self.folder).parent)
         return Body(path=str(path))
 
     def path(self, digest: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -62,6 +63,18 @@ def connect(state_dir: Path) -> tuple[sqlite3.Connection, str | None]:
         return memory, f"cannot use the build store ({exc}); this build keeps nothing for the next"
 
 
+def _unlink_planted(path: Path) -> None:
+    """SQLite opens its files by name and would write through a link planted at any of them:
+    a link or anything but a regular file there is removed (the link, never its target)."""
+    for name in (path.name, *(path.name + suffix for suffix in ("-wal", "-shm", "-journal"))):
+        try:
+            mode = path.with_name(name).lstat().st_mode
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISREG(mode):
+            path.with_name(name).unlink()
+
+
 def _remove(path: Path) -> None:
     for name in (path.name, *(path.name + suffix for suffix in ("-wal", "-shm", "-journal"))):
         with contextlib.suppress(OSError):
@@ -70,6 +83,7 @@ def _remove(path: Path) -> None:
 
 def _open(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
+    _unlink_planted(path)
     connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     try:
         # Nothing stored may run code: no functions or views from the file's own schema.
