@@ -2,8 +2,9 @@
 
 Sites build with `markdown.allow_html: false` by default, so raw HTML would show as text: an
 iframe, video or embed becomes a link to what it showed, a figure an image with its caption in
-italics, and each such change is reported. Remote images are reported too (they still load from
-the old site).
+italics, superscripts and subscripts Unicode characters where they exist, and each such change
+is reported. Remote images are reported too (they still load from the old site). `<pre>` becomes
+a fenced code block with its lines exactly as they were.
 """
 
 from __future__ import annotations
@@ -12,9 +13,17 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from bs4.element import Comment, NavigableString
 from markdownify import MarkdownConverter
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
+# A code block stands in the Markdown as this word until the text around it is tidied, so that
+# the tidying (trailing spaces, runs of blank lines) never reaches the code.
+_CODE_MARK = "xnewsgencodeblock{}x"
+_CODE_MARK_LINE = re.compile(r"^xnewsgencodeblock(\d+)x$", re.MULTILINE)
+_LANGUAGE_CLASS = re.compile(r"(?:^|\s)(?:language|lang)-([\w+#.-]+)|brush:\s*([\w+#.-]+)")
+_SUPERSCRIPT = {ord(a): b for a, b in zip("0123456789+-=()in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁱⁿ", strict=True)}
+_SUBSCRIPT = {ord(a): b for a, b in zip("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎", strict=True)}
 
 
 class _Converter(MarkdownConverter):
@@ -23,6 +32,52 @@ class _Converter(MarkdownConverter):
     def __init__(self, notes: list[str], **options: Any) -> None:
         super().__init__(**options)
         self.notes = notes
+        self.code_blocks: list[str] = []
+
+    def convert_pre(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        code = _pre_text(el)
+        if code.startswith("\n"):  # as in a browser, a newline just after <pre> is not shown
+            code = code[1:]
+        code = code.removesuffix("\n")
+        if not code.strip():
+            return ""
+        longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+        fence = "`" * max(3, longest + 1)
+        self.code_blocks.append(f"{fence}{_language(el)}\n{code}\n{fence}")
+        return f"\n\n{_CODE_MARK.format(len(self.code_blocks) - 1)}\n\n"
+
+    def _no_repeat(self, el: Any, text: str, parent_tags: set[str], kind: set[str]) -> str:
+        """Emphasis inside the same emphasis adds nothing, and its marks would show."""
+        if kind & parent_tags:
+            return text
+        name = "convert_b" if "b" in kind else "convert_em"
+        return str(getattr(super(), name)(el, text, parent_tags))
+
+    def convert_b(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        return self._no_repeat(el, text, parent_tags, {"b", "strong"})
+
+    convert_strong = convert_b
+
+    def convert_em(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        return self._no_repeat(el, text, parent_tags, {"em", "i"})
+
+    convert_i = convert_em
+
+    def convert_sup(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        return self._script(el, text, _SUPERSCRIPT, "^", "superscript")
+
+    def convert_sub(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        return self._script(el, text, _SUBSCRIPT, "\\_", "subscript")
+
+    def _script(self, el: Any, text: str, table: dict[int, str], mark: str, kind: str) -> str:
+        """x², H₂O; where Unicode has no such characters, ^(text) or _(text), reported."""
+        plain = str(el.get_text()).strip()
+        if not plain:
+            return ""
+        if all(ord(c) in table for c in plain):
+            return plain.translate(table)
+        self.notes.append(f"a {kind} ({plain}) was written as {mark}(…)")
+        return f"{mark}({text.strip()})"
 
     def _media_link(self, el: Any, kind: str) -> str:
         src = el.get("src") or el.get("data") or ""
@@ -79,4 +134,33 @@ def to_markdown(html: str) -> tuple[str, tuple[str, ...]]:
     )
     markdown = converter.convert(html)
     markdown = "\n".join(line.rstrip() if line.strip() else "" for line in markdown.split("\n"))
-    return _BLANK_RUNS.sub("\n\n", markdown).strip() + "\n", tuple(dict.fromkeys(notes))
+    markdown = _BLANK_RUNS.sub("\n\n", markdown).strip() + "\n"
+    markdown = _CODE_MARK_LINE.sub(lambda m: converter.code_blocks[int(m[1])], markdown)
+    return markdown, tuple(dict.fromkeys(notes))
+
+
+def _pre_text(el: Any) -> str:
+    """The text of a <pre> as it shows: every character kept, <br> a newline."""
+    parts: list[str] = []
+    for node in el.descendants:
+        if getattr(node, "name", None) == "br":
+            parts.append("\n")
+        elif isinstance(node, NavigableString) and not isinstance(node, Comment):
+            parts.append(str(node))
+    return "".join(parts)
+
+
+def _language(el: Any) -> str:
+    """The language a code block names: class="language-x", SyntaxHighlighter's "brush: x",
+    or lang="x", on the <pre> or the <code> inside it."""
+    for node in (el, el.find("code")):
+        if node is None:
+            continue
+        lang = node.get("lang") or node.get("data-lang")
+        if lang:
+            return str(lang).strip().lower()
+        classes = node.get("class") or []
+        found = _LANGUAGE_CLASS.search(" ".join(classes) if isinstance(classes, list) else classes)
+        if found:
+            return (found[1] or found[2]).lower()
+    return ""
