@@ -3,10 +3,17 @@
 It reads the articles already in the site first, so that a second import of the same source
 writes nothing (same import id, same old URL, or same title and slug on the same day), and so
 that a slug taken by another article gets a deterministic suffix (-2, -3, …), not a clash.
+Each file is read back through the loader's rules before it is written (what the build would
+refuse is reported, never written), and written whole or not at all: to a hidden temporary
+name, then linked into place, never through a link out of the site folder.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import errno
+import os
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -19,8 +26,10 @@ import yaml
 from newsgen import urls
 from newsgen.config import Config
 from newsgen.errors import Problem
+from newsgen.frontmatter import FORBIDDEN_CHARS
 from newsgen.importers.record import ArticleRecord, Skipped
 from newsgen.loader import ArticleInvalid, decode, find_article_files, parse_article
+from newsgen.options import FIRST_YEAR, LAST_YEAR
 
 try:  # libyaml's emitter when present: the same output, faster
     from yaml import CSafeDumper as _Dumper
@@ -28,6 +37,12 @@ except ImportError:  # pragma: no cover
     from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
 
 IMPORT_ID_KEY = "imported_from"  # under `extra`: the source's own id of the article
+# Temporary files of an import: hidden (the loader skips names starting with '.'), and removed
+# by the next import if a kill left one behind.
+_TEMPORARY_PREFIX = ".newsgen-import-"
+
+
+_Day = date  # a name for the type inside Written, whose `date` field hides it
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +53,7 @@ class Written:
     slug: str
     date: datetime | date
     aliases: tuple[str, ...]  # the record's old URLs that can have a redirect page
+    day: _Day  # the date in the site's time zone: with the slug, how a copy is recognised
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,30 +85,143 @@ def write_records(
 ) -> WriteOutcome:
     """Write each record as articles/YYYY/<slug>.md, in order; report what was not written."""
     taken = _existing(config)
+    if not dry_run:
+        _remove_temporaries(config.articles_dir)
     written: list[Written] = []
     skipped: list[Skipped] = []
     warnings: list[Problem] = []
-    for number, record in enumerate(records, 1):
+    for number, given in enumerate(records, 1):
         if progress is not None:
             progress(number, len(records))
+        record, cleaning = _cleaned(given)
         outcome = _place(config, record, taken, default_date)
         if isinstance(outcome, Skipped):
             skipped.append(outcome)
             continue
         item, notes = outcome
+        text = article_text(item)
+        shown = item.path.relative_to(config.root).as_posix()
+        refused = _refused_by_the_build(text, shown, config)
+        if refused is not None:
+            skipped.append(Skipped(_at(record.source, f"skipped: {refused}"), "invalid"))
+            continue
+        _claim(taken, item, shown)
         if not dry_run:
-            item.path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                with item.path.open("x", encoding="utf-8") as file:  # never over a file
-                    file.write(article_text(item))
-            except FileExistsError:  # created by someone else since we looked
-                shown = item.path.relative_to(config.root).as_posix()
-                message = f"skipped: {shown} appeared while importing; it was left alone"
-                skipped.append(Skipped(_at(record.source, message), "already"))
+            failure = create_new(item.path, text.encode("utf-8"), config.root)
+            if failure is not None:
+                skipped.append(
+                    Skipped(_at(record.source, f"skipped: {shown} {failure}"), "not written")
+                )
                 continue
-        warnings.extend(_at(record.source, note) for note in (*record.warnings, *notes))
+        warnings.extend(_at(record.source, note) for note in (*record.warnings, *cleaning, *notes))
         written.append(item)
     return WriteOutcome(tuple(written), tuple(skipped), tuple(warnings))
+
+
+def create_new(path: Path, data: bytes, root: Path) -> str | None:
+    """Write a new file whole or not at all; None, or why it was not written.
+
+    The bytes go to a hidden temporary file beside it, flushed to disk, then hard-linked to
+    the name: the link fails if the name exists, so nothing is ever overwritten, and a kill
+    or a full disk leaves at most a temporary file (removed by the next import), never a
+    truncated article that a re-run would take for imported.
+    """
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not folder.resolve().is_relative_to(root.resolve()):
+            return "was not written: its folder is a link to outside the site folder"
+        temporary = folder / f"{_TEMPORARY_PREFIX}{os.getpid()}-{path.name}"
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        return f"could not be written: {exc.strerror or exc}"
+    try:
+        try:
+            with os.fdopen(descriptor, "wb") as file:
+                file.write(data)
+                file.flush()
+                os.fsync(file.fileno())
+            _link_new(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
+    except FileExistsError:  # created by someone else since we looked
+        return "appeared while importing; it was left alone"
+    except OSError as exc:
+        return f"could not be written: {exc.strerror or exc}"
+    return None
+
+
+def _link_new(temporary: Path, path: Path) -> None:
+    try:
+        os.link(temporary, path)
+    except OSError as exc:
+        # File systems without hard links: rename, after looking (the import holds the lock).
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+            raise
+        if path.exists() or path.is_symlink():
+            raise FileExistsError(errno.EEXIST, "exists", str(path)) from None
+        temporary.rename(path)
+
+
+def _remove_temporaries(articles_dir: Path) -> None:
+    """Temporary files a killed import left behind (the caller holds the site's lock)."""
+    if not articles_dir.is_dir():
+        return
+    for here, subfolders, names in os.walk(articles_dir):
+        subfolders[:] = [n for n in subfolders if not n.startswith(".")]
+        for name in names:
+            if name.startswith(_TEMPORARY_PREFIX):
+                (Path(here) / name).unlink(missing_ok=True)
+
+
+def _refused_by_the_build(text: str, shown: str, config: Config) -> str | None:
+    """Read the file as the build will; what it would refuse, if anything."""
+    try:
+        checked, _warning = decode(text.encode("utf-8"), shown)
+        parse_article(checked, shown, config)
+    except ArticleInvalid as exc:
+        return "; ".join(p.message for p in exc.problems) or "the build would refuse it"
+    return None
+
+
+def _cleaned(record: ArticleRecord) -> tuple[ArticleRecord, list[str]]:
+    """What a source may hold but an article may not, taken out, each change noted:
+    control characters (HTML, feeds and YAML cannot carry them), an image that is not an
+    http(s) URL or a site path (javascript:, file:), an `updated` outside the supported years."""
+    notes: list[str] = []
+    removed = 0
+
+    def clean(text: str) -> str:
+        nonlocal removed
+        removed += len(FORBIDDEN_CHARS.findall(text))
+        return FORBIDDEN_CHARS.sub("", text)
+
+    changes: dict[str, object] = {
+        "title": clean(record.title),
+        "body": clean(record.body),
+        "source_id": record.source_id.encode("utf-8", "surrogateescape").decode(
+            "utf-8", "backslashreplace"
+        ),
+        "authors": tuple(clean(a) for a in record.authors),
+        "tags": tuple(clean(t) for t in record.tags),
+        "aliases": tuple(clean(a) for a in record.aliases),
+    }
+    for key in ("section", "summary", "slug", "dateline", "image"):
+        value = getattr(record, key)
+        changes[key] = clean(value) if value is not None else None
+    if removed:
+        notes.append(f"removed {removed} control character(s) that HTML and feeds cannot carry")
+    image = changes["image"]
+    if isinstance(image, str) and urlsplit(image).scheme.lower() not in ("", "http", "https"):
+        notes.append(f"dropped the image {image!r}: only http(s) URLs and site paths are kept")
+        changes["image"] = None
+    if record.updated is not None and not FIRST_YEAR <= record.updated.year <= LAST_YEAR:
+        notes.append(
+            f"dropped 'updated' {record.updated.isoformat()}: outside the years "
+            f"{FIRST_YEAR} to {LAST_YEAR}"
+        )
+        changes["updated"] = None
+    return dataclasses.replace(record, **changes), notes  # type: ignore[arg-type]
 
 
 def article_text(item: Written) -> str:
@@ -127,6 +256,13 @@ def _place(
         return Skipped(_at(record.source, "skipped: no date (give one with --date)"), "no date")
     if record.date is None:
         notes.append(f"no date in the source; dated {moment.isoformat()} (--date)")
+    if not FIRST_YEAR + 1 <= moment.year <= LAST_YEAR - 1:
+        # A year's margin: a date near the ends can fall outside them in another time zone.
+        message = (
+            f"skipped: its date {moment.isoformat()} is outside the years newsgen supports "
+            f"({FIRST_YEAR + 1} to {LAST_YEAR - 1})"
+        )
+        return Skipped(_at(record.source, message), "date out of range")
     moment = _settled(moment, config, notes)
     if record.source_id in taken.ids:
         already = taken.ids[record.source_id]
@@ -154,16 +290,45 @@ def _place(
             if alias != url:
                 notes.append(f"old URL {alias} is already a page of the site; no redirect")
             continue
+        if own_page(alias):
+            notes.append(
+                f"old URL {alias} is a page newsgen makes itself (a listing, feed or built-in "
+                "page); no redirect"
+            )
+            continue
         kept.append(alias)
-    shown = path.relative_to(config.root).as_posix()
-    taken.ids[record.source_id] = shown
-    taken.days[(slug, local.date())] = (shown, _folded(record.title))
-    taken.urls.add(url)
-    taken.paths.add(str(path))
-    for alias in kept:
+    return Written(record, path, url, slug, moment, tuple(kept), local.date()), notes
+
+
+_OWN_FILES = {
+    urls.ARCHIVE, urls.SEARCH, urls.NOT_FOUND, urls.SITEMAP, urls.NEWS_SITEMAP, urls.ROBOTS,
+    f"/{urls.RSS_FEED}", f"/{urls.ATOM_FEED}", f"/{urls.JSON_FEED}",
+}  # fmt: skip
+_OWN_FOLDERS = (*urls.TERM_INDEXES.values(), urls.STATIC, urls.SEARCH_BUNDLE)
+# The front page's pages, the date archives (and their pages), the parts of a split sitemap.
+_OWN_PATTERNS = re.compile(
+    r"/(?:page/\d+/|\d{4}/(?:\d{2}/(?:\d{2}/)?)?(?:page/\d+/)?|sitemap-\d+\.xml)"
+)
+
+
+def own_page(alias: str) -> bool:
+    """Whether a site path is one newsgen makes (or will make, as articles come) itself: a
+    redirect page there would clash with it in the next build."""
+    key = urls.collision_key(alias)
+    if key in _OWN_FILES or _OWN_PATTERNS.fullmatch(key):
+        return True
+    return any(key.startswith(folder) for folder in _OWN_FOLDERS)
+
+
+def _claim(taken: _Taken, item: Written, shown: str) -> None:
+    """What a planned file takes: its id, URL, file, day and aliases."""
+    taken.ids[item.record.source_id] = shown
+    taken.days[(item.slug, item.day)] = (shown, _folded(item.record.title))
+    taken.urls.add(item.url)
+    taken.paths.add(str(item.path))
+    for alias in item.aliases:
         taken.aliases[alias] = shown
         taken.urls.add(alias)
-    return Written(record, path, url, slug, moment, tuple(kept)), notes
 
 
 def _free_slug(
