@@ -118,7 +118,7 @@ def test_the_command_prints_warnings_skips_and_the_summary(
     )
 
 
-def test_unreadable_sources_are_all_reported_and_nothing_is_written(
+def test_unreadable_sources_are_all_reported_the_import_failed_and_nothing_is_written(
     tmp_path: Path, run_cli: Callable[..., Run]
 ) -> None:
     root = new_site(tmp_path / "site")

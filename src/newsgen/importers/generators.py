@@ -2,25 +2,32 @@
 
 Their keys are mapped to newsgen's (see KEY_MAP); keys with no newsgen meaning are reported,
 never dropped silently. The old URL each generator gave an article by default becomes an alias.
-Pelican's reStructuredText articles are out of scope and reported as skipped.
+Dates without an offset are in the old site's time zone (Pelican `TIMEZONE`, Jekyll `timezone`,
+Hugo `timeZone`). Links between posts (`{filename}`, `{% post_url %}`, `ref`…) are kept as
+links to the posts they name, which the writer turns into their new URLs. Front matter that
+does not parse is an error at its line. Pelican's reStructuredText articles are skipped.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
 import tomllib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
 
 from newsgen import urls
-from newsgen.errors import Problem
+from newsgen.errors import BuildFailed, Problem
 from newsgen.frontmatter import YamlError, parse_mapping, split
+from newsgen.importers.files import decode, files_below
 from newsgen.importers.markup import to_markdown
-from newsgen.importers.record import ArticleRecord, Skipped, SourceResult
+from newsgen.importers.record import ArticleRecord, Link, Skipped, SourceResult
 
 # Other generators' keys (lowercased) -> the newsgen key they become.
 KEY_MAP = {
@@ -60,6 +67,20 @@ _SUFFIXES = (".md", ".markdown", ".mdown", ".html", ".rst")
 _JEKYLL_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 _PELICAN_LINE = re.compile(r"^([A-Za-z_][\w-]*):[ \t]*(.*)$")
 _TEMPLATE_TAG = re.compile(r"\{\{[<%].*?[%>]\}\}|\{%.*?%\}", re.DOTALL)
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+# Jekyll's and Hugo's code blocks, and Jekyll's {% raw %} (its content is text, not Liquid).
+_HIGHLIGHT = re.compile(
+    r"\{%-?\s*highlight\s+([\w+#.-]+)[^%]*?-?%\}\n?(.*?)\n?\{%-?\s*endhighlight\s*-?%\}"
+    r"|\{\{<\s*highlight\s+([\w+#.-]+)[^>]*>\}\}\n?(.*?)\n?\{\{<\s*/highlight\s*>\}\}",
+    re.DOTALL,
+)
+_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.DOTALL)
+# Links to other posts: Pelican {filename}/|filename| (and {static}, {attach} to files),
+# Jekyll {% post_url name %} and {% link path %}, Hugo {{< ref "path" >}} and relref.
+_PELICAN_LINK = re.compile(r"(?:\{|\|)(filename|static|attach)(?:\}|\|)([^\s)\"'>]+)")
+_JEKYLL_LINK = re.compile(r"\{%-?\s*(post_url|link)\s+([^\s%]+)\s*-?%\}")
+_HUGO_LINK = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s+\"?([^\"\s>%]+)\"?\s*[%>]\}\}")
+_LINK_MARK = "xnewsgenlink{}x"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,24 +91,106 @@ class _Source:
     relative: str  # below the content folder: gives the old URL
     key: str  # below the site folder: the import id
     draft: bool = False  # Jekyll's _drafts/
+    content: Path | None = None  # the content folder (_posts, content/), for links
+    site: Path | None = None  # the old site's folder, for links
 
 
 def read_tree(folder: Path, flavour: str) -> SourceResult:
     records: list[ArticleRecord] = []
     skipped: list[Skipped] = []
-    for source in _tree_files(folder, flavour):
-        result = _read(source.path.read_bytes(), source)
+    broken: list[Problem] = []
+    settings = _settings(folder, flavour)
+    warnings: list[Problem] = list(settings.problems)
+    sources, refused = _tree_files(folder, flavour)
+    skipped.extend(refused)
+    for source in sources:
+        try:
+            result = _read(source.path.read_bytes(), source, settings.zone)
+        except BuildFailed as exc:
+            broken.extend(exc.problems)
+            continue
         records.extend(result.records)
         skipped.extend(result.skipped)
+        warnings.extend(result.warnings)
+    if broken:
+        raise BuildFailed(broken)
     custom = _custom_permalinks(folder, flavour)
-    warnings: tuple[Problem, ...] = ()
     if custom is not None and records:
         message = (
             f"sets its own permalinks ('{custom[1]}'); the aliases assume {flavour.title()}'s "
             "defaults, so check that they match the old URLs"
         )
-        warnings = (Problem(str(custom[0]), 1, 1, message),)
-    return SourceResult(records=tuple(records), skipped=tuple(skipped), warnings=warnings)
+        warnings.append(Problem(str(custom[0]), 1, 1, message))
+    return SourceResult(records=tuple(records), skipped=tuple(skipped), warnings=tuple(warnings))
+
+
+@dataclass(frozen=True, slots=True)
+class _Settings:
+    zone: ZoneInfo | None  # the old site's time zone, for dates written without an offset
+    problems: tuple[Problem, ...] = ()
+
+
+# Where each generator keeps its site's time zone: (file, how to read the value).
+_PELICAN_CONFIGS = ("pelicanconf.py", "pelican.conf.py", "publishconf.py")
+_PELICAN_TIMEZONE = re.compile(r"^TIMEZONE\s*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
+
+
+def _settings(folder: Path, flavour: str) -> _Settings:
+    """The old site's time zone, read from its configuration without running any of it."""
+    name, where = _time_zone_setting(folder, flavour)
+    if name is None:
+        return _Settings(None)
+    try:
+        return _Settings(ZoneInfo(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        message = f"time zone {name!r} is not an IANA name; dates without an offset are read in "
+        message += "the site's time zone"
+        return _Settings(None, (Problem(str(where), 1, 1, message),))
+
+
+def _time_zone_setting(folder: Path, flavour: str) -> tuple[str | None, Path | None]:
+    if flavour == "pelican":
+        for name in _PELICAN_CONFIGS:
+            path = folder / name
+            if path.is_file():
+                found = _PELICAN_TIMEZONE.search(path.read_text("utf-8", errors="replace"))
+                if found:
+                    return found[1], path
+        return None, None
+    names = ("_config.yml", "_config.yaml") if flavour == "jekyll" else _HUGO_SETTINGS
+    for name in names:
+        path = folder / name
+        if not path.is_file():
+            continue
+        try:
+            data = _config_data(path)
+        except ValueError:
+            continue
+        for key, value in data.items():
+            if str(key).lower() == "timezone" and isinstance(value, str) and value.strip():
+                return value.strip(), path
+    return None, None
+
+
+_HUGO_SETTINGS = (
+    "hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
+    "config.toml", "config.yaml", "config.yml", "config.json",
+)  # fmt: skip
+
+
+def _config_data(path: Path) -> dict[str, object]:
+    """A TOML, YAML or JSON settings file as a mapping; ValueError if it does not parse."""
+    text = path.read_text("utf-8", errors="replace")
+    try:
+        if path.suffix == ".toml":
+            data: object = tomllib.loads(text)
+        elif path.suffix == ".json":
+            data = json.loads(text)
+        else:
+            data = yaml.safe_load(text)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise ValueError(str(exc)) from None
+    return data if isinstance(data, dict) else {}
 
 
 # Where each generator's site settings can change its article URLs: (file, setting).
@@ -99,7 +202,11 @@ _PERMALINK_SETTINGS = {
         ("hugo.yaml", "permalinks"),
         ("hugo.yml", "permalinks"),
     ),
-    "pelican": (("pelicanconf.py", "ARTICLE_URL"), ("pelicanconf.py", "ARTICLE_SAVE_AS")),
+    "pelican": tuple(
+        (name, setting)
+        for name in _PELICAN_CONFIGS
+        for setting in ("ARTICLE_URL", "ARTICLE_SAVE_AS")
+    ),
 }
 
 
@@ -120,25 +227,28 @@ def _custom_permalinks(folder: Path, flavour: str) -> tuple[Path, str] | None:
 def read_file(data: bytes, path: Path, shown: str, flavour: str | None) -> SourceResult:
     # A loose file has no tree to name it by: its content identifies it.
     key = hashlib.sha256(data).hexdigest()[:32]
-    return _read(data, _Source(path, shown, flavour, path.name, key))
+    return _read(data, _Source(path, shown, flavour, path.name, key), None)
 
 
-def _tree_files(folder: Path, flavour: str) -> Iterator[_Source]:
+def _tree_files(folder: Path, flavour: str) -> tuple[list[_Source], tuple[Skipped, ...]]:
     if flavour == "jekyll":
         roots = [(folder / "_posts", False), (folder / "_drafts", True)]
     else:
         roots = [(folder / "content", False)]
     roots = [(root, draft) for root, draft in roots if root.is_dir()] or [(folder, False)]
+    sources: list[_Source] = []
+    refused: list[Skipped] = []
     for root, draft in roots:  # a folder that is none of those is the content folder itself
-        for path in sorted(root.rglob("*")):
-            hidden = any(part.startswith(".") for part in path.relative_to(root).parts)
-            if path.is_file() and not hidden and path.suffix.lower() in _SUFFIXES:
-                relative = path.relative_to(root).as_posix()
-                key = path.relative_to(folder).as_posix()
-                yield _Source(path, str(path), flavour, relative, f"{folder.name}/{key}", draft)
+        files, unsafe = files_below(root, folder, _SUFFIXES)
+        refused.extend(unsafe)
+        for path in sorted(files):
+            relative = path.relative_to(root).as_posix()
+            key = f"{folder.name}/{path.relative_to(folder).as_posix()}"
+            sources.append(_Source(path, str(path), flavour, relative, key, draft, root, folder))
+    return sources, tuple(refused)
 
 
-def _read(data: bytes, source: _Source) -> SourceResult:
+def _read(data: bytes, source: _Source, zone: ZoneInfo | None) -> SourceResult:
     where = Problem(source.shown, 1, 1, source.relative)
     if source.path.suffix.lower() == ".rst":
         message = "skipped: reStructuredText is not imported (convert it to Markdown first)"
@@ -148,26 +258,122 @@ def _read(data: bytes, source: _Source) -> SourceResult:
         return SourceResult(skipped=(Skipped(_note(where, message), "list page"),))
     if source.flavour == "pelican" and source.relative.startswith("pages/"):
         return SourceResult(skipped=(Skipped(_note(where, "skipped: a Pelican page"), "page"),))
-    text = data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
+    text, undecodable = decode(data, source.shown)
     try:
         front, body = _front_matter(text)
     except _Unreadable as exc:
-        problem = Problem(source.shown, exc.line, exc.column, f"skipped: {exc.message}")
-        return SourceResult(skipped=(Skipped(problem, "unreadable front matter"),))
+        problem = Problem(source.shown, exc.line, exc.column, exc.message)
+        if exc.broken:  # front matter that does not parse: an error, as in the build
+            raise BuildFailed([problem]) from None
+        skip = Problem(source.shown, exc.line, exc.column, f"skipped: {exc.message}")
+        return SourceResult(skipped=(Skipped(skip, "no front matter"),))
+    body, code_notes = _code_and_raw(body)
+    body, links, link_notes = _links(body, source)
     if source.path.suffix.lower() == ".html":
-        body, notes = to_markdown(body)
+        body, html_notes = to_markdown(body)
     else:
-        notes = ()
-    record = _record(front, body, source, where, notes)
+        html_notes = ()
+    notes = (*code_notes, *link_notes, *html_notes)
+    record = _record(front, body, source, where, notes, zone=zone)
+    warnings = (undecodable,) if undecodable is not None else ()
     if isinstance(record, Skipped):
-        return SourceResult(skipped=(record,))
-    return SourceResult(records=(record,))
+        return SourceResult(skipped=(record,), warnings=warnings)
+    record = dataclasses.replace(record, links=links)
+    return SourceResult(records=(record,), warnings=warnings)
+
+
+def _code_and_raw(body: str) -> tuple[str, tuple[str, ...]]:
+    """{% highlight lang %} (and Hugo's highlight) as fenced blocks; {% raw %} as its text."""
+
+    def fence(match: re.Match[str]) -> str:
+        language = match[1] or match[3]
+        code = match[2] if match[1] else match[4]
+        longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+        ticks = "`" * max(3, longest + 1)
+        return f"{ticks}{language}\n{code}\n{ticks}"
+
+    body = _HIGHLIGHT.sub(fence, body)
+    return _RAW.sub(lambda m: m[1], body), ()
+
+
+def _links(body: str, source: _Source) -> tuple[str, tuple[Link, ...], tuple[str, ...]]:
+    """Links to other posts as marks that the writer turns into their new URLs."""
+    links: list[Link] = []
+    notes: list[str] = []
+    if source.content is None or source.site is None:
+        return body, (), ()
+    content, site = source.content, source.site
+
+    def mark(target: Path | None, original: str) -> str:
+        links.append(Link(_LINK_MARK.format(len(links)), _target_id(target, source), original))
+        return links[-1].mark
+
+    def pelican(match: re.Match[str]) -> str:
+        kind, given = match[1], match[2]
+        path = _resolve(given, content, source.path.parent)
+        if kind == "filename" and path is not None and path.suffix.lower() in _SUFFIXES:
+            return mark(path, match[0])
+        shown = path.relative_to(site).as_posix() if path is not None else given
+        relative = path.relative_to(content).as_posix() if path is not None else given.lstrip("/")
+        notes.append(f"link to {shown}: copy the file to static/{relative}")
+        return f"/static/{relative}"
+
+    def jekyll(match: re.Match[str]) -> str:
+        if match[1] == "post_url":
+            name = match[2].strip("'\"")
+            found = sorted(
+                p for p in content.rglob("*") if p.stem == Path(name).name and p.is_file()
+            )
+            return mark(found[0] if found else None, match[0])
+        path = _resolve("/" + match[2].strip("'\"").lstrip("/"), site, site)
+        return mark(path, match[0])
+
+    def hugo(match: re.Match[str]) -> str:
+        given = match[1].split("#", 1)[0]
+        path = _resolve(given, content, source.path.parent)
+        if path is None and "/" not in given:  # Hugo finds a bare name anywhere
+            found = sorted(
+                p for p in content.rglob("*") if p.name in (given, f"{given}.md") and p.is_file()
+            )
+            path = found[0] if found else None
+        return mark(path, match[0])
+
+    if source.flavour == "pelican":
+        body = _PELICAN_LINK.sub(pelican, body)
+    elif source.flavour == "jekyll":
+        body = _JEKYLL_LINK.sub(jekyll, body)
+    elif source.flavour == "hugo":
+        body = _HUGO_LINK.sub(hugo, body)
+    return body, tuple(links), tuple(notes)
+
+
+def _resolve(given: str, content: Path, here: Path) -> Path | None:
+    """The file a link names: from the content folder if it starts with '/', else from the
+    linking file's folder; a page bundle's index.md for a folder; None if there is none."""
+    base = content if given.startswith("/") else here
+    path = (base / given.lstrip("/")).resolve()
+    for candidate in (path, path.with_suffix(".md"), path / "index.md", path / "index.markdown"):
+        if candidate.is_file() and candidate.is_relative_to(content.resolve().parent):
+            return candidate
+    return None
+
+
+def _target_id(target: Path | None, source: _Source) -> str:
+    """The import id the linked post has (or had, in an earlier import)."""
+    if target is None or source.site is None:
+        return ""
+    site = source.site.resolve()
+    if not target.is_relative_to(site):
+        return ""
+    return f"{source.flavour}:{source.site.name}/{target.relative_to(site).as_posix()}"
 
 
 class _Unreadable(Exception):
-    def __init__(self, line: int, column: int, message: str) -> None:
+    """Front matter that is absent (`broken` False: not an article) or does not parse."""
+
+    def __init__(self, line: int, column: int, message: str, broken: bool = True) -> None:
         super().__init__(message)
-        self.line, self.column, self.message = line, column, message
+        self.line, self.column, self.message, self.broken = line, column, message, broken
 
 
 def _front_matter(text: str) -> tuple[dict[str, object], str]:
@@ -179,7 +385,9 @@ def _front_matter(text: str) -> tuple[dict[str, object], str]:
         try:
             data: dict[str, object] = tomllib.loads(text[3:end])
         except tomllib.TOMLDecodeError as exc:
-            raise _Unreadable(1, 1, f"invalid TOML front matter: {exc}") from None
+            line, column = _toml_position(exc, text[3:end])
+            message = _TOML_POSITION.sub("", str(exc)).strip()
+            raise _Unreadable(line, column, f"invalid TOML front matter: {message}") from None
         return _lower(data), text[end + 4 :].lstrip("\n")
     if text.startswith("{"):
         try:
@@ -200,6 +408,19 @@ def _front_matter(text: str) -> tuple[dict[str, object], str]:
     return _pelican(text)
 
 
+def _toml_position(exc: tomllib.TOMLDecodeError, toml: str) -> tuple[int, int]:
+    """Where in the file a TOML error is: TOML's own line counts from the line of '+++'."""
+    line = getattr(exc, "lineno", None)
+    column = getattr(exc, "colno", None)
+    if line is None:  # before Python 3.14, the position is only in the message
+        found = _TOML_POSITION.search(str(exc))
+        if found:
+            line, column = int(found[1]), int(found[2])
+        else:  # "at end of document"
+            line, column = toml.count("\n") + 1, 1
+    return int(line), int(column or 1)
+
+
 def _pelican(text: str) -> tuple[dict[str, object], str]:
     """Pelican's Markdown metadata: 'Key: value' lines up to the first blank line."""
     front: dict[str, object] = {}
@@ -210,7 +431,7 @@ def _pelican(text: str) -> tuple[dict[str, object], str]:
         match = _PELICAN_LINE.match(line)
         if match is None:
             if not front:
-                raise _Unreadable(1, 1, "no front matter and no 'Title:' line")
+                raise _Unreadable(1, 1, "no front matter and no 'Title:' line", broken=False)
             return front, "\n".join(lines[number:])
         front[match[1].lower()] = match[2].strip()
     return front, ""
@@ -226,6 +447,8 @@ def _record(
     source: _Source,
     where: Problem,
     notes: tuple[str, ...],
+    *,
+    zone: ZoneInfo | None,
 ) -> ArticleRecord | Skipped:
     mapped: dict[str, object] = {}
     unmapped = []
@@ -242,7 +465,7 @@ def _record(
     categories = _list(mapped.get("categories"), comma_lists)
     tags = _list(mapped.get("tags"), comma_lists, space_separated=source.flavour == "jekyll")
     name_date, name_slug = _from_name(source)
-    moment = _moment(mapped.get("date")) or name_date
+    moment = _in_zone(_moment(mapped.get("date")), zone) or name_date
     slug = _one(mapped.get("slug")) or name_slug
     warnings = list(notes)
     if unmapped:
@@ -270,7 +493,7 @@ def _record(
         source=_note(where, f"{source.flavour or 'article'} file {source.relative}"),
         source_id=f"{source.flavour or 'markdown'}:{source.key}",
         date=moment,
-        updated=_moment(mapped.get("updated")),
+        updated=_in_zone(_moment(mapped.get("updated")), zone),
         authors=_list(mapped.get("authors"), comma_lists),
         section=categories[0] if categories else None,
         tags=tuple(dict.fromkeys((*categories[1:], *tags))),
@@ -316,12 +539,21 @@ def _default_url(
     return None
 
 
+def _in_zone(moment: datetime | date | None, zone: ZoneInfo | None) -> datetime | date | None:
+    """A time written without an offset is in the old site's time zone, when it named one."""
+    if isinstance(moment, datetime) and moment.tzinfo is None and zone is not None:
+        return moment.replace(tzinfo=zone)
+    return moment
+
+
 def _moment(value: object) -> datetime | date | None:
     if isinstance(value, datetime | date):
         return value
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip().replace("Z", "+00:00")
+    # Jekyll's "2023-11-02 10:00:00 +0100": an offset after a space, maybe without a colon.
+    text = re.sub(r"\s+([+-]\d{2}):?(\d{2})$", r"\1:\2", text)
     try:
         return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
     except ValueError:

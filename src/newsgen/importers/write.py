@@ -68,6 +68,7 @@ class _Taken:
     """What the site already holds, grown as this run plans files (local to one run)."""
 
     ids: dict[str, str]  # import id -> article file
+    id_urls: dict[str, str]  # import id -> article URL, for links between imported articles
     aliases: dict[str, str]  # alias URL -> article file
     days: dict[tuple[str, date], tuple[str, str]]  # (slug, day) -> (article file, title)
     urls: set[str]
@@ -87,9 +88,8 @@ def write_records(
     taken = _existing(config)
     if not dry_run:
         _remove_temporaries(config.articles_dir)
-    written: list[Written] = []
+    planned: list[tuple[Written, list[str]]] = []
     skipped: list[Skipped] = []
-    warnings: list[Problem] = []
     for number, given in enumerate(records, 1):
         if progress is not None:
             progress(number, len(records))
@@ -99,23 +99,45 @@ def write_records(
             skipped.append(outcome)
             continue
         item, notes = outcome
-        text = article_text(item)
         shown = item.path.relative_to(config.root).as_posix()
-        refused = _refused_by_the_build(text, shown, config)
+        refused = _refused_by_the_build(article_text(item), shown, config)
         if refused is not None:
             skipped.append(Skipped(_at(record.source, f"skipped: {refused}"), "invalid"))
             continue
         _claim(taken, item, shown)
+        planned.append((item, [*cleaning, *notes]))
+    # Every article has its URL now, so links between them can be written.
+    written: list[Written] = []
+    warnings: list[Problem] = []
+    for planned_item, notes in planned:
+        item = _with_links(planned_item, taken, notes)
+        record = item.record
         if not dry_run:
-            failure = create_new(item.path, text.encode("utf-8"), config.root)
+            shown = item.path.relative_to(config.root).as_posix()
+            failure = create_new(item.path, article_text(item).encode("utf-8"), config.root)
             if failure is not None:
-                skipped.append(
-                    Skipped(_at(record.source, f"skipped: {shown} {failure}"), "not written")
-                )
+                message = f"skipped: {shown} {failure}"
+                skipped.append(Skipped(_at(record.source, message), "not written"))
                 continue
-        warnings.extend(_at(record.source, note) for note in (*record.warnings, *cleaning, *notes))
+        warnings.extend(_at(record.source, note) for note in (*record.warnings, *notes))
         written.append(item)
     return WriteOutcome(tuple(written), tuple(skipped), tuple(warnings))
+
+
+def _with_links(item: Written, taken: _Taken, notes: list[str]) -> Written:
+    """The body with each link to another article pointing at its new URL."""
+    record = item.record
+    if not record.links:
+        return item
+    body = record.body
+    for link in record.links:
+        url = taken.id_urls.get(link.target) if link.target else None
+        if url is None:
+            notes.append(f"{link.original} names no article of this import; left as it was")
+            body = body.replace(link.mark, link.original)
+        else:
+            body = body.replace(link.mark, url)
+    return dataclasses.replace(item, record=dataclasses.replace(record, body=body, links=()))
 
 
 def create_new(path: Path, data: bytes, root: Path) -> str | None:
@@ -323,6 +345,7 @@ def own_page(alias: str) -> bool:
 def _claim(taken: _Taken, item: Written, shown: str) -> None:
     """What a planned file takes: its id, URL, file, day and aliases."""
     taken.ids[item.record.source_id] = shown
+    taken.id_urls[item.record.source_id] = item.url
     taken.days[(item.slug, item.day)] = (shown, _folded(item.record.title))
     taken.urls.add(item.url)
     taken.paths.add(str(item.path))
@@ -403,7 +426,7 @@ def _local(moment: datetime | date, config: Config) -> datetime:
 
 def _existing(config: Config) -> _Taken:
     """Read the site's articles; files that do not parse are the build's business, not ours."""
-    taken = _Taken({}, {}, {}, set(), set(), {})
+    taken = _Taken({}, {}, {}, {}, set(), set(), {})
     files, _ = find_article_files(config.articles_dir, config.root)
     for path in files:
         shown = path.relative_to(config.root).as_posix()
@@ -421,6 +444,7 @@ def _existing(config: Config) -> _Taken:
         import_id = article.extra.get(IMPORT_ID_KEY)
         if isinstance(import_id, str):
             taken.ids[import_id] = shown
+            taken.id_urls[import_id] = article.url
     return taken
 
 
