@@ -133,7 +133,7 @@ def test_unreadable_sources_are_all_reported_the_import_failed_and_nothing_is_wr
     assert result.err == (
         f"{broken}:1:59: not a readable JSON Feed: Expecting value: line 1 column 59 (char 58)\n"
         f"{missing}:1:1: no such file or folder\n"
-        "error: build failed with 2 problems; nothing was written\n"
+        "error: import failed with 2 problems; nothing was written\n"
     )
     assert not (root / "articles").exists()
 

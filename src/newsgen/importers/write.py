@@ -25,7 +25,7 @@ import yaml
 
 from newsgen import urls
 from newsgen.config import Config
-from newsgen.errors import Problem
+from newsgen.errors import Problem, WriteFailed
 from newsgen.frontmatter import FORBIDDEN_CHARS
 from newsgen.importers.record import ArticleRecord, Skipped
 from newsgen.loader import ArticleInvalid, decode, find_article_files, parse_article
@@ -115,10 +115,15 @@ def write_records(
         if not dry_run:
             shown = item.path.relative_to(config.root).as_posix()
             failure = create_new(item.path, article_text(item).encode("utf-8"), config.root)
-            if failure is not None:
+            if failure == _APPEARED:
                 message = f"skipped: {shown} {failure}"
-                skipped.append(Skipped(_at(record.source, message), "not written"))
+                skipped.append(Skipped(_at(record.source, message), "already"))
                 continue
+            if failure is not None:  # a full disk fails every file after it: stop here
+                raise WriteFailed(
+                    f"{shown} {failure}; {_count(len(written), 'article')} of this import "
+                    "were written before it (each whole): run the import again to complete it"
+                )
         warnings.extend(_at(record.source, note) for note in (*record.warnings, *notes))
         written.append(item)
     return WriteOutcome(tuple(written), tuple(skipped), tuple(warnings))
@@ -167,10 +172,17 @@ def create_new(path: Path, data: bytes, root: Path) -> str | None:
         finally:
             temporary.unlink(missing_ok=True)
     except FileExistsError:  # created by someone else since we looked
-        return "appeared while importing; it was left alone"
+        return _APPEARED
     except OSError as exc:
         return f"could not be written: {exc.strerror or exc}"
     return None
+
+
+_APPEARED = "appeared while importing; it was left alone"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _link_new(temporary: Path, path: Path) -> None:
