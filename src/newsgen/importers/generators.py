@@ -311,10 +311,16 @@ def _links(body: str, source: _Source) -> tuple[str, tuple[Link, ...], tuple[str
     def pelican(match: re.Match[str]) -> str:
         kind, given = match[1], match[2]
         path = _resolve(given, content, source.path.parent)
-        if kind == "filename" and path is not None and path.suffix.lower() in _SUFFIXES:
+        if kind == "filename":
             return mark(path, match[0])
-        shown = path.relative_to(site).as_posix() if path is not None else given
-        relative = path.relative_to(content).as_posix() if path is not None else given.lstrip("/")
+        # A static file: newsgen serves the site's static/ folder at /static/.
+        base = content if given.startswith("/") else source.path.parent
+        file = (base / given.lstrip("/")).resolve()
+        if not file.is_relative_to(content.resolve()):
+            notes.append(f"{match[0]} leads out of the content folder; left as it was")
+            return match[0]
+        relative = file.relative_to(content.resolve()).as_posix()
+        shown = file.relative_to(site.resolve()).as_posix()
         notes.append(f"link to {shown}: copy the file to static/{relative}")
         return f"/static/{relative}"
 
