@@ -259,3 +259,9 @@ def test_an_impossible_wordpress_date_is_skipped_with_the_reason_not_a_traceback
         "x.xml:4:1: skipped: its post_date_gmt '2020-02-30 10:00:00' is not a date "
         "(give it a date in WordPress and export again)"
     ]
+
+
+def test_code_with_line_breaks_outside_pre_becomes_a_code_block() -> None:
+    content = "Styles:\n<code>.title {\n  margin: 0;\n}</code>\nThat is all."
+    (record,) = read_export(export(post(content)), "x.xml").records
+    assert record.body == "Styles:\n\n```\n.title {\n  margin: 0;\n}\n```\n\nThat is all.\n"

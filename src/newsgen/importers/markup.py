@@ -17,6 +17,8 @@ from bs4.element import Comment, NavigableString
 from markdownify import MarkdownConverter
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
+_TRAILING_BREAK = re.compile(r"(?<!\\)\\\n(?=\n|\Z)")
+_LEADING_BREAK = re.compile(r"(\n\n|\A)\\\n")
 # A code block stands in the Markdown as this word until the text around it is tidied, so that
 # the tidying (trailing spaces, runs of blank lines) never reaches the code.
 _CODE_MARK = "xnewsgencodeblock{}x"
@@ -34,8 +36,17 @@ class _Converter(MarkdownConverter):
         self.notes = notes
         self.code_blocks: list[str] = []
 
+    def convert_code(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        # Code with line breaks outside a <pre> (classic-editor HTML, where the paragraph
+        # rules turned its newlines into <br>) showed as lines: a code block keeps them.
+        if "pre" not in parent_tags and el.find("br") is not None:
+            return self._code_block(el, _pre_text(el, breaks_end_lines=True))
+        return str(super().convert_code(el, text, parent_tags))  # type: ignore[misc]
+
     def convert_pre(self, el: Any, text: str, parent_tags: set[str]) -> str:
-        code = _pre_text(el)
+        return self._code_block(el, _pre_text(el))
+
+    def _code_block(self, el: Any, code: str) -> str:
         if code.startswith("\n"):  # as in a browser, a newline just after <pre> is not shown
             code = code[1:]
         code = code.removesuffix("\n")
@@ -135,18 +146,30 @@ def to_markdown(html: str) -> tuple[str, tuple[str, ...]]:
     markdown = converter.convert(html)
     markdown = "\n".join(line.rstrip() if line.strip() else "" for line in markdown.split("\n"))
     markdown = _BLANK_RUNS.sub("\n\n", markdown).strip() + "\n"
+    # A line break at the end or start of a paragraph (beside a block such as a code block)
+    # breaks nothing, and Markdown would show its '\'.
+    markdown = _TRAILING_BREAK.sub("\n", markdown)
+    markdown = _LEADING_BREAK.sub(r"\1", markdown)
     markdown = _CODE_MARK_LINE.sub(lambda m: converter.code_blocks[int(m[1])], markdown)
     return markdown, tuple(dict.fromkeys(notes))
 
 
-def _pre_text(el: Any) -> str:
-    """The text of a <pre> as it shows: every character kept, <br> a newline."""
+def _pre_text(el: Any, breaks_end_lines: bool = False) -> str:
+    """The text of a <pre> as it shows: every character kept, <br> a newline. With
+    `breaks_end_lines` (code outside <pre>, where the paragraph rules wrote each newline as
+    <br> and a newline), the newline just after a <br> is that same line's end."""
     parts: list[str] = []
+    after_break = False
     for node in el.descendants:
         if getattr(node, "name", None) == "br":
             parts.append("\n")
+            after_break = True
         elif isinstance(node, NavigableString) and not isinstance(node, Comment):
-            parts.append(str(node))
+            text = str(node)
+            if after_break and breaks_end_lines:
+                text = text.removeprefix("\n")
+            parts.append(text)
+            after_break = False
     return "".join(parts)
 
 
