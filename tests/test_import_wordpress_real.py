@@ -265,3 +265,14 @@ def test_code_with_line_breaks_outside_pre_becomes_a_code_block() -> None:
     content = "Styles:\n<code>.title {\n  margin: 0;\n}</code>\nThat is all."
     (record,) = read_export(export(post(content)), "x.xml").records
     assert record.body == "Styles:\n\n```\n.title {\n  margin: 0;\n}\n```\n\nThat is all.\n"
+
+
+def test_an_untitled_post_is_titled_with_its_first_words_and_audio_becomes_a_link() -> None:
+    content = 'Back from the <em>island</em> at last.\n\n[audio mp3="https://blog.example/a.mp3"]'
+    (record,) = read_export(export(post(content, title="")), "x.xml").records
+    assert record.title == "Back from the island at last."
+    assert record.body == ("Back from the *island* at last.\n\n<https://blog.example/a.mp3>\n")
+    assert record.warnings == (
+        "has no title; titled with its first words: 'Back from the island at last.'",
+        "an embedded audio became a link to https://blog.example/a.mp3",
+    )

@@ -23,7 +23,7 @@ from typing import Any
 import feedparser
 
 from newsgen.errors import BuildFailed, Problem
-from newsgen.importers.markup import to_markdown
+from newsgen.importers.markup import first_words, to_markdown
 from newsgen.importers.record import ArticleRecord, Skipped, SourceResult
 
 # WordPress (and Yoast) end each feed entry with "The post <a>X</a> appeared first on <a>Y</a>."
@@ -34,7 +34,6 @@ _APPEARED_FIRST = re.compile(
 _EXCERPT_END = re.compile(
     r"(?:\[(?:…|&#8230;|&hellip;|\.\.\.)\]|continue reading|read more)\W*$", re.IGNORECASE
 )
-_TITLE_WORDS = 10
 
 
 def read_feed(data: bytes, shown: str) -> SourceResult:
@@ -66,7 +65,7 @@ def _xml_entry(entry: Any, where: Problem) -> ArticleRecord | Skipped:
     link = entry.get("link", "")
     content_html = _without_appeared_first(content_html, bool(contents), link, notes)
     body, body_notes = to_markdown(content_html)
-    title = _plain(entry.get("title", "")) or _first_words(body, notes)
+    title = _plain(entry.get("title", "")) or first_words(body, notes)
     if not title:
         return Skipped(_note(where, "skipped: an entry with no title and no text"), "empty")
     summary = _plain(summary_html) if contents and summary_html else None
@@ -106,16 +105,6 @@ def _without_appeared_first(content: str, full: bool, link: str, notes: list[str
         where = f"; the full text is at {link}" if link else ""
         notes.append(f"the feed holds only an excerpt of this entry{where}")
     return content
-
-
-def _first_words(body: str, notes: list[str]) -> str:
-    """A title for an entry that has none (a status update, an aside): its first words."""
-    words = _plain(re.sub(r"[*_`#>\[\]\\]|\]\([^)]*\)|!\[[^\]]*\]", " ", body)).split()
-    if not words:
-        return ""
-    title = " ".join(words[:_TITLE_WORDS]) + ("…" if len(words) > _TITLE_WORDS else "")
-    notes.append(f"has no title; titled with its first words: {title!r}")
-    return title
 
 
 def _with_enclosures(
@@ -187,7 +176,7 @@ def _read_json_feed(data: bytes, shown: str) -> SourceResult:
         content = _without_appeared_first(str(content), True, link, notes)
         body, body_notes = to_markdown(content)
         notes.extend(body_notes)
-        title = _plain(str(item.get("title") or "")) or _first_words(body, notes)
+        title = _plain(str(item.get("title") or "")) or first_words(body, notes)
         if not title:
             message = "skipped: an item with no title and no text"
             skipped.append(Skipped(_note(where, message), "empty"))

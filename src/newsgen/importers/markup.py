@@ -187,3 +187,19 @@ def _language(el: Any) -> str:
         if found:
             return (found[1] or found[2]).lower()
     return ""
+
+
+_TITLE_WORDS = 10
+_MARKDOWN_SYNTAX = re.compile(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|[*_`#>\[\]\\|]")
+
+
+def first_words(body: str, notes: list[str]) -> str:
+    """A title for an entry that has none (a status update, an aside): the first words of its
+    first paragraph."""
+    first = next((p for p in body.split("\n\n") if p.strip()), "")
+    words = _MARKDOWN_SYNTAX.sub(" ", first).split()
+    if not words:
+        return ""
+    title = " ".join(words[:_TITLE_WORDS]) + ("…" if len(words) > _TITLE_WORDS else "")
+    notes.append(f"has no title; titled with its first words: {title!r}")
+    return title

@@ -20,7 +20,7 @@ from lxml import etree
 
 from newsgen.errors import BuildFailed, Problem
 from newsgen.importers.autop import autop, placeholder
-from newsgen.importers.markup import to_markdown
+from newsgen.importers.markup import first_words, to_markdown
 from newsgen.importers.record import ArticleRecord, Skipped, SourceResult
 
 # WordPress's own namespace, whatever the scheme and version: http://wordpress.org/export/1.2/
@@ -60,6 +60,7 @@ _CODE_SHORTCODE = re.compile(
 # WordPress.com's LaTeX: $latex e^{i\pi}+1=0$, with optional &bg=…&fg=…&s=… at the end.
 _LATEX = re.compile(r"\$latex[ =](?P<formula>.*?[^\\])\$", re.DOTALL)
 _LATEX_OPTIONS = re.compile(r"(?:&(?:amp;)?(?:bg|fg|s)=[^&$]*)+\s*$")
+_MEDIA_FORMATS = ("mp3", "m4a", "ogg", "oga", "wav", "flac", "mp4", "m4v", "webm", "ogv", "mov")
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg|bmp|tiff?)(?:\?.*)?$", re.IGNORECASE)
 
 
@@ -114,8 +115,6 @@ def read_export(data: bytes, shown: str) -> SourceResult:
         elif status in _SKIPPED_STATUSES:
             message = f"skipped: a post in the {status} ('{title}')"
             skipped.append(Skipped(_note(where, message), f"{status} post"))
-        elif not title.strip():
-            skipped.append(Skipped(_note(where, "skipped: a post with no title"), "untitled"))
         elif _date(item)[1]:
             message = f"skipped: {_date(item)[1]} (give it a date in WordPress and export again)"
             skipped.append(Skipped(_note(where, message), "impossible date"))
@@ -183,8 +182,10 @@ def _post(item: etree._Element, where: Problem, export: _Export, status: str) ->
     # that, the link) tells them apart, and stays the same from one export to the next.
     identity = "#".join(part for part in (guid or link, post_id) if part)
     section = categories[0] if categories else None
+    # A post without a title (an aside, a status) is titled with its first words.
+    title = html.unescape(_text(item, "title")).strip() or first_words(body, notes)
     return ArticleRecord(
-        title=html.unescape(_text(item, "title")).strip(),
+        title=title or f"Post {post_id}",
         body=body,
         source=where,
         source_id=f"wordpress:{identity}",
@@ -260,6 +261,11 @@ def _shortcodes(text: str, export: _Export, post_id: str, notes: list[str]) -> s
             return f"<figure>{image}><figcaption>{caption}</figcaption></figure>"
         if name == "gallery":
             return _gallery(attrs, export, post_id, notes)
+        if name in ("audio", "video"):  # [audio mp3="…"], [video src="…"]: markup.py links it
+            source = attrs.get("src") or next(
+                (v for k, v in attrs.items() if k in _MEDIA_FORMATS and v), inner.strip()
+            )
+            return f'<{name} src="{html.escape(source)}"></{name}>'
         if name == "embed":  # markup.py makes it a link, and reports it
             return f'<embed src="{html.escape(inner.strip())}">'
         notes.append(f"shortcode [{name}] is not supported; left as text")
