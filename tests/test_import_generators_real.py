@@ -233,3 +233,84 @@ def test_an_old_url_that_is_a_page_of_the_new_site_gets_no_redirect(tmp_path: Pa
     ]
     assert build_all(root).warnings == ()
     assert redirect_target(root / "site", "/old/feed/") == "/stories/2024/feed/"
+
+
+# 15 --------------------------------------------------------------------------------------
+
+
+def test_pelicans_own_sample_layout_and_rst_articles_are_imported(tmp_path: Path) -> None:
+    old = tree(
+        tmp_path / "old",
+        {
+            "pelican.conf.py": "SITENAME = 'x'\nTIMEZONE = 'Europe/Paris'\n",
+            "content/cat1/story.rst": "Big story\n#########\n\n:date: 2010-12-02 10:14\n"
+            ":tags: foo, bar\n:author: Alexis\n\nSome *content* here.\n\n"
+            ".. code-block:: python\n   :linenos: table\n\n   x = 1\n\n\n   y = 2\n\n"
+            ".. include:: /etc/hostname\n",
+        },
+    )
+    root = new_site(tmp_path / "site")
+    report = import_into(root, old)
+    assert articles(root)["2010/big-story.md"] == (
+        "---\ntitle: Big story\ndate: 2010-12-02 10:14:00+01:00\nslug: big-story\n"
+        "authors:\n- Alexis\nsection: cat1\ntags:\n- foo\n- bar\n"
+        "aliases:\n- /big-story.html\n"
+        "extra:\n  imported_from: pelican:old/content/cat1/story.rst\n---\n\n"
+        "Some *content* here.\n\n```python\nx = 1\n\n\ny = 2\n```\n"
+    )
+    assert [w.message for w in report.warnings] == [
+        'reStructuredText: (WARNING/2) "include" directive disabled.'
+    ]
+    assert build_all(root).warnings == ()
+
+
+# 12 --------------------------------------------------------------------------------------
+
+
+def test_old_urls_follow_collections_translations_and_relative_aliases(tmp_path: Path) -> None:
+    jekyll = tree(
+        tmp_path / "jekyll",
+        {
+            "_config.yml": "permalink: date\ncollections:\n  posts:\n    permalink: /news/:slug/\n",
+            "_posts/2024-01-01-vote.md": "---\ntitle: Vote\ncategories: [local]\n---\nText.\n",
+        },
+    )
+    hugo = tree(
+        tmp_path / "hugo",
+        {
+            "hugo.toml": 'defaultContentLanguage = "en"\n[permalinks]\n[permalinks.page]\n'
+            'posts = "/:year/:month/:slug/"\n',
+            "content/posts/bridge.md": '+++\ntitle = "Bridge"\ndate = 2024-02-03T10:00:00Z\n'
+            'aliases = ["old-bridge/", "/very/old/bridge/"]\n+++\nText.\n',
+            "content/posts/bridge.fr.md": '+++\ntitle = "Pont"\ndate = 2024-02-03T10:00:00Z\n'
+            "+++\nTexte.\n",
+            "content/notes/tide.md": '+++\ntitle = "Tide"\ndate = 2024-02-04T10:00:00Z\n+++\nT.\n',
+        },
+    )
+    pelican = tree(
+        tmp_path / "pelican",
+        {
+            "pelicanconf.py": "ARTICLE_URL = '{date:%Y}/{slug}.html'\n"
+            "ARTICLE_LANG_URL = '{lang}/{slug}.html'\n",
+            "content/fire.md": "Title: Fire\nDate: 2024-03-01\nSlug: fire\n\nText.\n",
+            "content/fire-de.md": "Title: Feuer\nDate: 2024-03-01\nSlug: fire\nLang: de\n\nT.\n",
+        },
+    )
+    root = new_site(tmp_path / "site")
+    import_into(root, jekyll, hugo, pelican)
+
+    def aliases(name: str) -> list[str]:
+        text = articles(root)[name].split("aliases:\n", 1)[1].split("extra:", 1)[0]
+        return [line[2:] for line in text.splitlines()]
+
+    assert aliases("2024/vote.md") == ["/news/vote/"]
+    assert aliases("2024/bridge.md") == [
+        "/posts/old-bridge/",
+        "/very/old/bridge/",
+        "/2024/02/bridge/",
+    ]
+    assert aliases("2024/bridge-fr.md") == ["/fr/2024/02/bridge/"]
+    assert aliases("2024/tide.md") == ["/notes/tide/"]
+    assert aliases("2024/fire.md") == ["/2024/fire.html"]
+    assert aliases("2024/fire-de.md") == ["/de/fire.html"]
+    assert build_all(root).warnings == ()

@@ -1,11 +1,12 @@
-"""Other generators' article files: Hugo (YAML, TOML, JSON front matter), Jekyll, Pelican.
+"""Other generators' article files: Hugo (YAML, TOML, JSON front matter), Jekyll, Pelican
+(Markdown, and reStructuredText through docutils).
 
 Their keys are mapped to newsgen's (see KEY_MAP); keys with no newsgen meaning are reported,
 never dropped silently. The old URL each generator gave an article by default becomes an alias.
 Dates without an offset are in the old site's time zone (Pelican `TIMEZONE`, Jekyll `timezone`,
 Hugo `timeZone`). Links between posts (`{filename}`, `{% post_url %}`, `ref`…) are kept as
 links to the posts they name, which the writer turns into their new URLs. Front matter that
-does not parse is an error at its line. Pelican's reStructuredText articles are skipped.
+does not parse is an error at its line.
 """
 
 from __future__ import annotations
@@ -18,9 +19,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import yaml
+from zoneinfo import ZoneInfo
 
 from newsgen import urls
 from newsgen.errors import BuildFailed, Problem
@@ -28,6 +27,7 @@ from newsgen.frontmatter import YamlError, parse_mapping, split
 from newsgen.importers.files import decode, files_below
 from newsgen.importers.markup import to_markdown
 from newsgen.importers.record import ArticleRecord, Link, Skipped, SourceResult
+from newsgen.importers.sites import OldArticle, SiteSettings, old_url, read_settings
 
 # Other generators' keys (lowercased) -> the newsgen key they become.
 KEY_MAP = {
@@ -65,6 +65,8 @@ KEY_MAP = {
 }
 _SUFFIXES = (".md", ".markdown", ".mdown", ".html", ".rst")
 _JEKYLL_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+_PELICAN_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[-_ ]?(.*)$")
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[a-z]{2,4})?", re.IGNORECASE)
 _PELICAN_LINE = re.compile(r"^([A-Za-z_][\w-]*):[ \t]*(.*)$")
 _TEMPLATE_TAG = re.compile(r"\{\{[<%].*?[%>]\}\}|\{%.*?%\}", re.DOTALL)
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -99,13 +101,13 @@ def read_tree(folder: Path, flavour: str) -> SourceResult:
     records: list[ArticleRecord] = []
     skipped: list[Skipped] = []
     broken: list[Problem] = []
-    settings = _settings(folder, flavour)
+    settings = read_settings(folder, flavour)
     warnings: list[Problem] = list(settings.problems)
     sources, refused = _tree_files(folder, flavour)
     skipped.extend(refused)
     for source in sources:
         try:
-            result = _read(source.path.read_bytes(), source, settings.zone)
+            result = _read(source.path.read_bytes(), source, settings)
         except BuildFailed as exc:
             broken.extend(exc.problems)
             continue
@@ -114,120 +116,13 @@ def read_tree(folder: Path, flavour: str) -> SourceResult:
         warnings.extend(result.warnings)
     if broken:
         raise BuildFailed(broken)
-    custom = _custom_permalinks(folder, flavour)
-    if custom is not None and records:
-        message = (
-            f"sets its own permalinks ('{custom[1]}'); the aliases assume {flavour.title()}'s "
-            "defaults, so check that they match the old URLs"
-        )
-        warnings.append(Problem(str(custom[0]), 1, 1, message))
     return SourceResult(records=tuple(records), skipped=tuple(skipped), warnings=tuple(warnings))
-
-
-@dataclass(frozen=True, slots=True)
-class _Settings:
-    zone: ZoneInfo | None  # the old site's time zone, for dates written without an offset
-    problems: tuple[Problem, ...] = ()
-
-
-# Where each generator keeps its site's time zone: (file, how to read the value).
-_PELICAN_CONFIGS = ("pelicanconf.py", "pelican.conf.py", "publishconf.py")
-_PELICAN_TIMEZONE = re.compile(r"^TIMEZONE\s*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
-
-
-def _settings(folder: Path, flavour: str) -> _Settings:
-    """The old site's time zone, read from its configuration without running any of it."""
-    name, where = _time_zone_setting(folder, flavour)
-    if name is None:
-        return _Settings(None)
-    try:
-        return _Settings(ZoneInfo(name))
-    except (ZoneInfoNotFoundError, ValueError):
-        message = f"time zone {name!r} is not an IANA name; dates without an offset are read in "
-        message += "the site's time zone"
-        return _Settings(None, (Problem(str(where), 1, 1, message),))
-
-
-def _time_zone_setting(folder: Path, flavour: str) -> tuple[str | None, Path | None]:
-    if flavour == "pelican":
-        for name in _PELICAN_CONFIGS:
-            path = folder / name
-            if path.is_file():
-                found = _PELICAN_TIMEZONE.search(path.read_text("utf-8", errors="replace"))
-                if found:
-                    return found[1], path
-        return None, None
-    names = ("_config.yml", "_config.yaml") if flavour == "jekyll" else _HUGO_SETTINGS
-    for name in names:
-        path = folder / name
-        if not path.is_file():
-            continue
-        try:
-            data = _config_data(path)
-        except ValueError:
-            continue
-        for key, value in data.items():
-            if str(key).lower() == "timezone" and isinstance(value, str) and value.strip():
-                return value.strip(), path
-    return None, None
-
-
-_HUGO_SETTINGS = (
-    "hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
-    "config.toml", "config.yaml", "config.yml", "config.json",
-)  # fmt: skip
-
-
-def _config_data(path: Path) -> dict[str, object]:
-    """A TOML, YAML or JSON settings file as a mapping; ValueError if it does not parse."""
-    text = path.read_text("utf-8", errors="replace")
-    try:
-        if path.suffix == ".toml":
-            data: object = tomllib.loads(text)
-        elif path.suffix == ".json":
-            data = json.loads(text)
-        else:
-            data = yaml.safe_load(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise ValueError(str(exc)) from None
-    return data if isinstance(data, dict) else {}
-
-
-# Where each generator's site settings can change its article URLs: (file, setting).
-_PERMALINK_SETTINGS = {
-    "jekyll": (("_config.yml", "permalink"),),
-    "hugo": (
-        ("hugo.toml", "permalinks"),
-        ("config.toml", "permalinks"),
-        ("hugo.yaml", "permalinks"),
-        ("hugo.yml", "permalinks"),
-    ),
-    "pelican": tuple(
-        (name, setting)
-        for name in _PELICAN_CONFIGS
-        for setting in ("ARTICLE_URL", "ARTICLE_SAVE_AS")
-    ),
-}
-
-
-def _custom_permalinks(folder: Path, flavour: str) -> tuple[Path, str] | None:
-    """The settings file and setting that change the generator's default article URLs."""
-    for name, setting in _PERMALINK_SETTINGS.get(flavour, ()):
-        path = folder / name
-        if not path.is_file():
-            continue
-        text = path.read_text("utf-8", errors="replace")
-        # A line that starts with the setting: enough to warn, without running or parsing
-        # the other generator's configuration language.
-        if re.search(rf"^(?:\[{setting}\]|{setting}\s*[:=])", text, re.MULTILINE):
-            return path, setting
-    return None
 
 
 def read_file(data: bytes, path: Path, shown: str, flavour: str | None) -> SourceResult:
     # A loose file has no tree to name it by: its content identifies it.
     key = hashlib.sha256(data).hexdigest()[:32]
-    return _read(data, _Source(path, shown, flavour, path.name, key), None)
+    return _read(data, _Source(path, shown, flavour, path.name, key), SiteSettings())
 
 
 def _tree_files(folder: Path, flavour: str) -> tuple[list[_Source], tuple[Skipped, ...]]:
@@ -248,19 +143,21 @@ def _tree_files(folder: Path, flavour: str) -> tuple[list[_Source], tuple[Skippe
     return sources, tuple(refused)
 
 
-def _read(data: bytes, source: _Source, zone: ZoneInfo | None) -> SourceResult:
+def _read(data: bytes, source: _Source, settings: SiteSettings) -> SourceResult:
     where = Problem(source.shown, 1, 1, source.relative)
-    if source.path.suffix.lower() == ".rst":
-        message = "skipped: reStructuredText is not imported (convert it to Markdown first)"
-        return SourceResult(skipped=(Skipped(_note(where, message), "reStructuredText file"),))
     if source.path.name in ("_index.md", "_index.markdown"):
         message = "skipped: a Hugo list page (_index.md), not an article"
         return SourceResult(skipped=(Skipped(_note(where, message), "list page"),))
     if source.flavour == "pelican" and source.relative.startswith("pages/"):
         return SourceResult(skipped=(Skipped(_note(where, "skipped: a Pelican page"), "page"),))
     text, undecodable = decode(data, source.shown)
+    is_rst = source.path.suffix.lower() == ".rst"
+    rst_notes: tuple[str, ...] = ()
     try:
-        front, body = _front_matter(text)
+        if is_rst:
+            front, body, rst_notes = _rst(text)
+        else:
+            front, body = _front_matter(text)
     except _Unreadable as exc:
         problem = Problem(source.shown, exc.line, exc.column, exc.message)
         if exc.broken:  # front matter that does not parse: an error, as in the build
@@ -269,12 +166,15 @@ def _read(data: bytes, source: _Source, zone: ZoneInfo | None) -> SourceResult:
         return SourceResult(skipped=(Skipped(skip, "no front matter"),))
     body, code_notes = _code_and_raw(body)
     body, links, link_notes = _links(body, source)
-    if source.path.suffix.lower() == ".html":
+    if source.path.suffix.lower() == ".html" or is_rst:
         body, html_notes = to_markdown(body)
     else:
         html_notes = ()
-    notes = (*code_notes, *link_notes, *html_notes)
-    record = _record(front, body, source, where, notes, zone=zone)
+    if source.flavour == "pelican" and "category" not in front and "/" in source.relative:
+        # Pelican's default (USE_FOLDER_AS_CATEGORY): the folder is the category.
+        front["category"] = source.relative.split("/", 1)[0]
+    notes = (*rst_notes, *code_notes, *link_notes, *html_notes)
+    record = _record(front, body, source, where, notes, settings=settings)
     warnings = (undecodable,) if undecodable is not None else ()
     if isinstance(record, Skipped):
         return SourceResult(skipped=(record,), warnings=warnings)
@@ -414,6 +314,16 @@ def _front_matter(text: str) -> tuple[dict[str, object], str]:
     return _pelican(text)
 
 
+def _rst(text: str) -> tuple[dict[str, object], str, tuple[str, ...]]:
+    """A reStructuredText article: its field list, its body as HTML, docutils' warnings."""
+    from newsgen.importers.rst import RstError, read_rst  # noqa: PLC0415 - docutils is heavy
+
+    try:
+        return read_rst(text)
+    except RstError as exc:
+        raise _Unreadable(1, 1, f"not readable as reStructuredText: {exc}") from None
+
+
 def _toml_position(exc: tomllib.TOMLDecodeError, toml: str) -> tuple[int, int]:
     """Where in the file a TOML error is: TOML's own line counts from the line of '+++'."""
     line = getattr(exc, "lineno", None)
@@ -454,7 +364,7 @@ def _record(
     where: Problem,
     notes: tuple[str, ...],
     *,
-    zone: ZoneInfo | None,
+    settings: SiteSettings,
 ) -> ArticleRecord | Skipped:
     mapped: dict[str, object] = {}
     unmapped = []
@@ -470,9 +380,14 @@ def _record(
     comma_lists = source.flavour == "pelican" or (isinstance(given_tags, str) and "," in given_tags)
     categories = _list(mapped.get("categories"), comma_lists)
     tags = _list(mapped.get("tags"), comma_lists, space_separated=source.flavour == "jekyll")
-    name_date, name_slug = _from_name(source)
+    name_date, name_slug, language = _from_name(source)
+    language = _one(front.get("lang")) or language
+    zone = settings.zone
     moment = _in_zone(_moment(mapped.get("date")), zone) or name_date
-    slug = _one(mapped.get("slug")) or name_slug
+    slug = _one(mapped.get("slug"))
+    if not slug and source.flavour == "pelican" and settings.slug_from_title:
+        slug = urls.slugify_segment(title)  # Pelican's default: the slug comes from the title
+    slug = slug or name_slug or urls.slugify_segment(title)
     warnings = list(notes)
     if unmapped:
         warnings.append(f"keys not carried over: {', '.join(sorted(unmapped))}")
@@ -487,9 +402,16 @@ def _record(
         or source.draft
     )
     old = [*_list(mapped.get("aliases"), False), *_list(mapped.get("url"), False)]
-    default_url = _default_url(source, slug or urls.slugify_segment(title), categories, moment)
+    authors = _list(mapped.get("authors"), comma_lists)
+    if source.flavour == "hugo":  # Hugo's aliases may be relative to the page's folder
+        old = [_hugo_alias(alias, source.relative, language, settings) for alias in old]
+    article = OldArticle(source.relative, slug, title, categories, moment, language, authors)
+    default_url = old_url(settings, source.flavour, article)
     if default_url and not mapped.get("url"):
         old.append(default_url)
+    translated = language not in (None, "", settings.default_language)
+    if translated and source.flavour is not None:
+        slug = f"{slug}-{urls.slugify_segment(language or '')}"  # one article per language
     image = mapped.get("image")
     if isinstance(image, dict):
         image = image.get("image") or image.get("src")
@@ -500,7 +422,7 @@ def _record(
         source_id=f"{source.flavour or 'markdown'}:{source.key}",
         date=moment,
         updated=_in_zone(_moment(mapped.get("updated")), zone),
-        authors=_list(mapped.get("authors"), comma_lists),
+        authors=authors,
         section=categories[0] if categories else None,
         tags=tuple(dict.fromkeys((*categories[1:], *tags))),
         summary=_one(mapped.get("summary")) or None,
@@ -513,36 +435,38 @@ def _record(
     )
 
 
-def _from_name(source: _Source) -> tuple[date | None, str]:
-    """Jekyll's date and slug from _posts/YYYY-MM-DD-slug.md; Hugo bundles' folder name."""
+def _from_name(source: _Source) -> tuple[date | None, str, str | None]:
+    """The date, slug and language a file's name gives: Jekyll's _posts/YYYY-MM-DD-slug.md,
+    Pelican's YYYY-MM-DD prefix (its default FILENAME_METADATA), a Hugo bundle's folder name,
+    Hugo's translations (name.fr.md)."""
     path = Path(source.relative)
-    stem = path.parent.name if path.stem == "index" else path.stem
-    match = _JEKYLL_NAME.match(stem)
+    stem = path.parent.name if path.stem.split(".")[0] == "index" else path.stem
+    language = None
+    if source.flavour == "hugo":
+        parts = path.stem.split(".")
+        if len(parts) == 2 and _LANGUAGE.fullmatch(parts[1]):
+            language = parts[1].lower()
+            stem = path.parent.name if parts[0] == "index" else parts[0]
+    pattern = _PELICAN_NAME if source.flavour == "pelican" else _JEKYLL_NAME
+    match = pattern.match(stem)
     if match is None:
-        return None, urls.slugify_segment(stem)
+        return None, urls.slugify_segment(stem), language
     try:
         day = date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
-        return None, urls.slugify_segment(match[4])
-    return day, urls.slugify_segment(match[4])
+        day = None
+    return day, urls.slugify_segment(match[4] or stem), language
 
 
-def _default_url(
-    source: _Source, slug: str, categories: tuple[str, ...], moment: date | None
-) -> str | None:
-    """The URL the generator gave the article with its default settings."""
-    if source.flavour == "hugo":
-        folder = Path(source.relative).parent
-        if Path(source.relative).stem == "index":
-            folder = folder.parent
-        prefix = f"/{folder.as_posix()}" if folder.as_posix() != "." else ""
-        return f"{prefix}/{slug}/"
-    if source.flavour == "jekyll" and moment is not None:
-        parts = [urls.slugify_segment(c) for c in categories if urls.slugify_segment(c)]
-        return "/" + "/".join([*parts, f"{moment:%Y/%m/%d}", f"{slug}.html"])
-    if source.flavour == "pelican":
-        return f"/{slug}.html"
-    return None
+def _hugo_alias(alias: str, relative: str, language: str | None, settings: SiteSettings) -> str:
+    """Hugo resolves an alias without a leading '/' against the page's own folder (and its
+    language's folder)."""
+    if alias.startswith(("/", "http://", "https://")):
+        return alias
+    folder = Path(relative).parent.as_posix()
+    prefix = f"/{language}" if language and language != settings.default_language else ""
+    base = "" if folder == "." else f"/{folder}"
+    return f"{prefix}{base}/{alias}"
 
 
 def _in_zone(moment: datetime | date | None, zone: ZoneInfo | None) -> datetime | date | None:

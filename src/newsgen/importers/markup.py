@@ -183,9 +183,14 @@ def _language(el: Any) -> str:
         if lang:
             return str(lang).strip().lower()
         classes = node.get("class") or []
-        found = _LANGUAGE_CLASS.search(" ".join(classes) if isinstance(classes, list) else classes)
+        names = classes if isinstance(classes, list) else str(classes).split()
+        found = _LANGUAGE_CLASS.search(" ".join(names))
         if found:
             return (found[1] or found[2]).lower()
+        if "code" in names:  # docutils: class="code python literal-block"
+            others = [n for n in names if n not in ("code", "literal-block")]
+            if others:
+                return others[0].lower()
     return ""
 
 
