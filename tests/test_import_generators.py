@@ -120,34 +120,29 @@ def test_a_pelican_tree_with_comma_lists_and_skipped_pages(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize(
-    ("flavour", "settings", "line", "file", "alias"),
+    ("flavour", "setting", "expected"),
     [
         (
             "jekyll",
-            "_config.yml",
-            "permalink: /:year/:title/\n",
-            "2023/regatta-results.md",
-            "/2023/regatta-results/",
+            ("_config.yml", "permalink: /:year/:title/\n"),
+            ("2023/regatta-results.md", "/2023/regatta-results/"),
         ),
         (
             "hugo",
-            "hugo.toml",
-            '[permalinks]\nposts = "/:year/:slug/"\n',
-            "2024/flood-warning.md",
-            "/2024/flood-warning/",
+            ("hugo.toml", '[permalinks]\nposts = "/:year/:slug/"\n'),
+            ("2024/flood-warning.md", "/2024/flood-warning/"),
         ),
         (
             "pelican",
-            "pelicanconf.py",
-            'ARTICLE_URL = "posts/{date:%Y}/{slug}/"\n',
-            "2024/school-roof.md",
-            "/posts/2024/school-roof/",
+            ("pelicanconf.py", 'ARTICLE_URL = "posts/{date:%Y}/{slug}/"\n'),
+            ("2024/school-roof.md", "/posts/2024/school-roof/"),
         ),
     ],
 )
 def test_aliases_follow_the_old_sites_own_permalinks(
-    tmp_path: Path, flavour: str, settings: str, line: str, file: str, alias: str
+    tmp_path: Path, flavour: str, setting: tuple[str, str], expected: tuple[str, str]
 ) -> None:
+    (settings, line), (file, alias) = setting, expected
     tree = tmp_path / flavour
     shutil.copytree(FIXTURES / flavour, tree)
     with (tree / settings).open("a", encoding="utf-8") as handle:
