@@ -314,3 +314,22 @@ def test_old_urls_follow_collections_translations_and_relative_aliases(tmp_path:
     assert aliases("2024/fire.md") == ["/2024/fire.html"]
     assert aliases("2024/fire-de.md") == ["/de/fire.html"]
     assert build_all(root).warnings == ()
+
+
+def test_template_tags_inside_raw_are_text_not_reported(tmp_path: Path) -> None:
+    old = tree(
+        tmp_path / "old",
+        {
+            "_config.yml": "",
+            "_posts/2024-01-01-tags.md": "---\ntitle: Tags\n---\n"
+            "Use `{% raw %}{% highlight %}{% endraw %}` or {% include x.html %}.\n",
+        },
+    )
+    root = new_site(tmp_path / "site")
+    report = import_into(root, old)
+    assert articles(root)["2024/tags.md"].endswith(
+        "Use `{% highlight %}` or {% include x.html %}.\n"
+    )
+    assert [w.message for w in report.warnings] == [
+        "template tag '{% include x.html %}' left as text"
+    ]

@@ -83,6 +83,8 @@ _PELICAN_LINK = re.compile(r"(?:\{|\|)(filename|static|attach)(?:\}|\|)([^\s)\"'
 _JEKYLL_LINK = re.compile(r"\{%-?\s*(post_url|link)\s+([^\s%]+)\s*-?%\}")
 _HUGO_LINK = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s+\"?([^\"\s>%]+)\"?\s*[%>]\}\}")
 _LINK_MARK = "xnewsgenlink{}x"
+_RAW_MARK = "xnewsgenraw{}x"
+_RAW_MARK_RE = re.compile(r"xnewsgenraw(\d+)x")
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,8 +166,12 @@ def _read(data: bytes, source: _Source, settings: SiteSettings) -> SourceResult:
             raise BuildFailed([problem]) from None
         skip = Problem(source.shown, exc.line, exc.column, f"skipped: {exc.message}")
         return SourceResult(skipped=(Skipped(skip, "no front matter"),))
-    body, code_notes = _code_and_raw(body)
+    body, raw = _code_and_raw(body)
     body, links, link_notes = _links(body, source)
+    tag_notes = tuple(
+        f"template tag {tag[:40]!r} left as text" for tag in _TEMPLATE_TAG.findall(body)[:5]
+    )
+    body = _restore_raw(body, raw)
     if source.path.suffix.lower() == ".html" or is_rst:
         body, html_notes = to_markdown(body)
     else:
@@ -173,17 +179,18 @@ def _read(data: bytes, source: _Source, settings: SiteSettings) -> SourceResult:
     if source.flavour == "pelican" and "category" not in front and "/" in source.relative:
         # Pelican's default (USE_FOLDER_AS_CATEGORY): the folder is the category.
         front["category"] = source.relative.split("/", 1)[0]
-    notes = (*rst_notes, *code_notes, *link_notes, *html_notes)
+    notes = (*rst_notes, *link_notes, *html_notes)
     record = _record(front, body, source, where, notes, settings=settings)
     warnings = (undecodable,) if undecodable is not None else ()
     if isinstance(record, Skipped):
         return SourceResult(skipped=(record,), warnings=warnings)
-    record = dataclasses.replace(record, links=links)
+    record = dataclasses.replace(record, links=links, warnings=(*record.warnings, *tag_notes))
     return SourceResult(records=(record,), warnings=warnings)
 
 
-def _code_and_raw(body: str) -> tuple[str, tuple[str, ...]]:
-    """{% highlight lang %} (and Hugo's highlight) as fenced blocks; {% raw %} as its text."""
+def _code_and_raw(body: str) -> tuple[str, list[str]]:
+    """{% highlight lang %} (and Hugo's highlight) as fenced blocks; each {% raw %} block set
+    aside (see `_restore_raw`), so that nothing in it is taken for a template tag."""
 
     def fence(match: re.Match[str]) -> str:
         language = match[1] or match[3]
@@ -192,8 +199,18 @@ def _code_and_raw(body: str) -> tuple[str, tuple[str, ...]]:
         ticks = "`" * max(3, longest + 1)
         return f"{ticks}{language}\n{code}\n{ticks}"
 
-    body = _HIGHLIGHT.sub(fence, body)
-    return _RAW.sub(lambda m: m[1], body), ()
+    raw: list[str] = []
+
+    def aside(match: re.Match[str]) -> str:
+        raw.append(match[1])
+        return _RAW_MARK.format(len(raw) - 1)
+
+    return _RAW.sub(aside, _HIGHLIGHT.sub(fence, body)), raw
+
+
+def _restore_raw(body: str, raw: list[str]) -> str:
+    """{% raw %}'s content, as the page showed it: text."""
+    return _RAW_MARK_RE.sub(lambda m: raw[int(m[1])], body)
 
 
 def _links(body: str, source: _Source) -> tuple[str, tuple[Link, ...], tuple[str, ...]]:
@@ -391,9 +408,6 @@ def _record(
     warnings = list(notes)
     if unmapped:
         warnings.append(f"keys not carried over: {', '.join(sorted(unmapped))}")
-    warnings.extend(
-        f"template tag {tag[:40]!r} left as text" for tag in _TEMPLATE_TAG.findall(body)[:5]
-    )
     status = _one(mapped.get("status")).lower()
     draft = (
         mapped.get("draft") is True
