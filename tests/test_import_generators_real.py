@@ -333,3 +333,21 @@ def test_template_tags_inside_raw_are_text_not_reported(tmp_path: Path) -> None:
     assert [w.message for w in report.warnings] == [
         "template tag '{% include x.html %}' left as text"
     ]
+
+
+def test_links_to_old_pages_that_were_not_imported_are_reported(tmp_path: Path) -> None:
+    old = tree(
+        tmp_path / "old",
+        {
+            "pelicanconf.py": "",
+            "content/a.md": "Title: A\nDate: 2024-01-01\n\nText.\n",
+            "content/b.md": "Title: B\nDate: 2024-01-02\n\n[A](/a.html), [home](/), "
+            "[tags](/tags/), [about](/pages/about.html), [team](/team/#x).\n",
+        },
+    )
+    root = new_site(tmp_path / "site")
+    report = import_into(root, old)
+    assert [w.message for w in report.warnings] == [
+        "links to 2 pages that the new site does not have (pages of the old site not "
+        "imported): /pages/about.html, /team/"
+    ]

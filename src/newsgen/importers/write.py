@@ -111,6 +111,7 @@ def write_records(
     warnings: list[Problem] = []
     for planned_item, notes in planned:
         item = _with_links(planned_item, taken, notes)
+        notes.extend(_dead_links(item.record.body, taken))
         record = item.record
         if not dry_run:
             shown = item.path.relative_to(config.root).as_posix()
@@ -127,6 +128,32 @@ def write_records(
         warnings.extend(_at(record.source, note) for note in (*record.warnings, *notes))
         written.append(item)
     return WriteOutcome(tuple(written), tuple(skipped), tuple(warnings))
+
+
+_SITE_LINK = re.compile(r"\]\((/[^)\s]*)|<(/[^>\s]*)>|href=\"(/[^\"]*)\"")
+
+
+def _dead_links(body: str, taken: _Taken) -> list[str]:
+    """Links to pages of the old site that are not pages of the new one: the import says so,
+    rather than leave them for `newsgen check` to find."""
+    dead = []
+    for match in _SITE_LINK.finditer(body):
+        target = match[1] or match[2] or match[3]
+        if target.startswith("//"):  # another host
+            continue
+        path = unquote(urlsplit(target).path)
+        if not path or path.startswith(urls.STATIC) or own_page(urls.alias_url(path)):
+            continue
+        if path not in taken.urls and urls.alias_url(path) not in taken.urls:
+            dead.append(path)
+    if not dead:
+        return []
+    unique = list(dict.fromkeys(dead))
+    shown = ", ".join(unique[:3]) + (", …" if len(unique) > 3 else "")
+    return [
+        f"links to {_count(len(unique), 'page')} that the new site does not have "
+        f"(pages of the old site not imported): {shown}"
+    ]
 
 
 def _with_links(item: Written, taken: _Taken, notes: list[str]) -> Written:
@@ -335,7 +362,7 @@ def _place(
 
 
 _OWN_FILES = {
-    urls.ARCHIVE, urls.SEARCH, urls.NOT_FOUND, urls.SITEMAP, urls.NEWS_SITEMAP, urls.ROBOTS,
+    urls.HOME, urls.ARCHIVE, urls.SEARCH, urls.NOT_FOUND, urls.SITEMAP, urls.NEWS_SITEMAP, urls.ROBOTS,
     f"/{urls.RSS_FEED}", f"/{urls.ATOM_FEED}", f"/{urls.JSON_FEED}",
 }  # fmt: skip
 _OWN_FOLDERS = (*urls.TERM_INDEXES.values(), urls.STATIC, urls.SEARCH_BUNDLE)
