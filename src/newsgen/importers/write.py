@@ -362,7 +362,8 @@ def _place(
 
 
 _OWN_FILES = {
-    urls.HOME, urls.ARCHIVE, urls.SEARCH, urls.NOT_FOUND, urls.SITEMAP, urls.NEWS_SITEMAP, urls.ROBOTS,
+    urls.HOME, urls.ARCHIVE, urls.SEARCH, urls.NOT_FOUND, urls.SITEMAP, urls.NEWS_SITEMAP,
+    urls.ROBOTS,
     f"/{urls.RSS_FEED}", f"/{urls.ATOM_FEED}", f"/{urls.JSON_FEED}",
 }  # fmt: skip
 _OWN_FOLDERS = (*urls.TERM_INDEXES.values(), urls.STATIC, urls.SEARCH_BUNDLE)
