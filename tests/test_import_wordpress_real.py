@@ -11,6 +11,7 @@ import pytest
 
 from newsgen.build import BuildOptions, build
 from newsgen.errors import BuildFailed
+from newsgen.importers.summary import summary
 from newsgen.importers.wordpress import read_export
 
 from import_helpers import NOW, articles, build_all, import_into, new_site
@@ -275,4 +276,20 @@ def test_an_untitled_post_is_titled_with_its_first_words_and_audio_becomes_a_lin
     assert record.warnings == (
         "has no title; titled with its first words: 'Back from the island at last.'",
         "an embedded audio became a link to https://blog.example/a.mp3",
+    )
+
+
+def test_the_summary_names_the_new_kinds_of_warning(tmp_path: Path) -> None:
+    source = tmp_path / "x.xml"
+    source.write_bytes(
+        export(
+            post("$latex x^2$", post_id="1", guid="g"),
+            post("Two.", post_id="2", guid="g", extra="<wp:post_password>p</wp:post_password>"),
+            post("<p>[Home](/) and <a href='/about/'>about</a></p>", post_id="3", title=""),
+        )
+    )
+    report = import_into(new_site(tmp_path / "site"), source)
+    assert summary(report).splitlines()[-1] == (
+        "5 warnings: 1 LaTeX formula, 1 dead link, 1 password-protected post, 1 shared GUID, "
+        "1 untitled entry"
     )

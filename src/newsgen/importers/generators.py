@@ -165,7 +165,7 @@ def _read(data: bytes, source: _Source, settings: SiteSettings) -> SourceResult:
         if exc.broken:  # front matter that does not parse: an error, as in the build
             raise BuildFailed([problem]) from None
         skip = Problem(source.shown, exc.line, exc.column, f"skipped: {exc.message}")
-        return SourceResult(skipped=(Skipped(skip, "no front matter"),))
+        return SourceResult(skipped=(Skipped(skip, "non-article file"),))
     body, raw = _code_and_raw(body)
     body, links, link_notes = _links(body, source)
     tag_notes = tuple(

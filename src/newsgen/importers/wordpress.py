@@ -34,8 +34,10 @@ _SKIPPED_TYPES = {
 }
 _DRAFT_STATUSES = ("draft", "pending", "private")
 _SKIPPED_STATUSES = ("trash", "auto-draft", "inherit")
+# A shortcode: [name attrs] or [name attrs]…[/name]; "[text](url)" is a Markdown link, not one.
 _SHORTCODE = re.compile(
-    r"\[(?P<name>[a-zA-Z_][\w-]*)(?P<attrs>[^\]]*)\](?:(?P<inner>.*?)\[/(?P=name)\])?", re.DOTALL
+    r"\[(?P<name>[a-zA-Z_][\w-]*)(?P<attrs>[^\]]*)\](?!\()(?:(?P<inner>.*?)\[/(?P=name)\])?",
+    re.DOTALL,
 )
 _ATTRIBUTE = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 # The block editor's embeds: the URL alone in a wrapper <div>.

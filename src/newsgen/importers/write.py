@@ -102,7 +102,7 @@ def write_records(
         shown = item.path.relative_to(config.root).as_posix()
         refused = _refused_by_the_build(article_text(item), shown, config)
         if refused is not None:
-            skipped.append(Skipped(_at(record.source, f"skipped: {refused}"), "invalid"))
+            skipped.append(Skipped(_at(record.source, f"skipped: {refused}"), "refused article"))
             continue
         _claim(taken, item, shown)
         planned.append((item, [*cleaning, *notes]))
@@ -323,7 +323,7 @@ def _place(
             f"skipped: its date {moment.isoformat()} is outside the years newsgen supports "
             f"({FIRST_YEAR + 1} to {LAST_YEAR - 1})"
         )
-        return Skipped(_at(record.source, message), "date out of range")
+        return Skipped(_at(record.source, message), "out-of-range date")
     moment = _settled(moment, config, notes)
     if record.source_id in taken.ids:
         already = taken.ids[record.source_id]
