@@ -351,3 +351,16 @@ def test_links_to_old_pages_that_were_not_imported_are_reported(tmp_path: Path) 
         "links to 2 pages that the new site does not have (pages of the old site not "
         "imported): /pages/about.html, /team/"
     ]
+
+
+def test_closing_html_tags_in_a_body_are_not_links(tmp_path: Path) -> None:
+    old = tree(
+        tmp_path / "old",
+        {
+            "hugo.toml": "",
+            "content/posts/a.md": '+++\ntitle = "A"\ndate = 2024-01-01\n+++\n'
+            "<p>Some <code>code</code> and <span>text</span>.</p>\n",
+        },
+    )
+    root = new_site(tmp_path / "site")
+    assert import_into(root, old).warnings == ()

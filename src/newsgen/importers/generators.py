@@ -392,7 +392,7 @@ def _record(
             unmapped.append(key)
     title = _one(mapped.get("title"))
     if not title:
-        return Skipped(_note(where, "skipped: no title"), "untitled")
+        return Skipped(_note(where, "skipped: no title"), "untitled file")
     given_tags = front.get("tags")
     comma_lists = source.flavour == "pelican" or (isinstance(given_tags, str) and "," in given_tags)
     categories = _list(mapped.get("categories"), comma_lists)

@@ -130,7 +130,8 @@ def write_records(
     return WriteOutcome(tuple(written), tuple(skipped), tuple(warnings))
 
 
-_SITE_LINK = re.compile(r"\]\((/[^)\s]*)|<(/[^>\s]*)>|href=\"(/[^\"]*)\"")
+# Markdown links and images, and HTML links, to a path of the site.
+_SITE_LINK = re.compile(r"\]\((/[^)\s]*)|href=\"(/[^\"]*)\"")
 
 
 def _dead_links(body: str, taken: _Taken) -> list[str]:
@@ -138,7 +139,7 @@ def _dead_links(body: str, taken: _Taken) -> list[str]:
     rather than leave them for `newsgen check` to find."""
     dead = []
     for match in _SITE_LINK.finditer(body):
-        target = match[1] or match[2] or match[3]
+        target = match[1] or match[2]
         if target.startswith("//"):  # another host
             continue
         path = unquote(urlsplit(target).path)
