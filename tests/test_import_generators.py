@@ -42,8 +42,8 @@ def test_a_hugo_tree_in_toml_yaml_and_json(tmp_path: Path) -> None:
     assert [str(w) for w in report.warnings] == [
         f"{hugo}/posts/bridge-bundle/index.md:1:1: keys not carried over: toc",
         f"{hugo}/posts/flood-warning.md:1:1: keys not carried over: weight",
-        f"{hugo}/posts/flood-warning.md:1:1: template tag "
-        "'{{< figure src=\"/images/levee.jpg\" title' left as text",
+        f"{hugo}/posts/flood-warning.md:1:1: links to 1 file of the old site that the new site "
+        "does not have (copy them into static/ and link to /static/…): /images/levee.jpg",
     ]
     assert details(report) == [
         f"{hugo}/posts/_index.md:1:1: skipped: a Hugo list page (_index.md), not an article"

@@ -364,3 +364,31 @@ def test_closing_html_tags_in_a_body_are_not_links(tmp_path: Path) -> None:
     )
     root = new_site(tmp_path / "site")
     assert import_into(root, old).warnings == ()
+
+
+def test_hugo_media_shortcodes_become_images_and_links(tmp_path: Path) -> None:
+    old = tree(
+        tmp_path / "old",
+        {
+            "hugo.toml": "",
+            "content/posts/media.md": '+++\ntitle = "Media"\ndate = 2024-01-01\n+++\n'
+            '{{< figure src="https://img.example/levee.jpg" alt="Levee" caption="The levee" >}}\n\n'
+            "{{< youtube ZJthWmvUzzc >}}\n\n{{< gist spf13 7896402 >}}\n\n"
+            '{{< tweet user="SanDiegoZoo" id="1453110110599868418" >}}\n',
+        },
+    )
+    root = new_site(tmp_path / "site")
+    report = import_into(root, old)
+    assert articles(root)["2024/media.md"].endswith(
+        "\n\n![Levee](https://img.example/levee.jpg)\n\n_The levee_\n\n"
+        "<https://www.youtube.com/watch?v=ZJthWmvUzzc>\n\n"
+        "<https://gist.github.com/spf13/7896402>\n\n"
+        "<https://twitter.com/SanDiegoZoo/status/1453110110599868418>\n"
+    )
+    assert [w.message for w in report.warnings] == [
+        "Hugo shortcode youtube became a link to https://www.youtube.com/watch?v=ZJthWmvUzzc",
+        "Hugo shortcode gist became a link to https://gist.github.com/spf13/7896402",
+        "Hugo shortcode tweet became a link to "
+        "https://twitter.com/SanDiegoZoo/status/1453110110599868418",
+    ]
+    assert build_all(root).warnings == ()

@@ -82,6 +82,13 @@ _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.DOTALL)
 _PELICAN_LINK = re.compile(r"(?:\{|\|)(filename|static|attach)(?:\}|\|)([^\s)\"'>]+)")
 _JEKYLL_LINK = re.compile(r"\{%-?\s*(post_url|link)\s+([^\s%]+)\s*-?%\}")
 _HUGO_LINK = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s+\"?([^\"\s>%]+)\"?\s*[%>]\}\}")
+# Hugo's built-in shortcodes for media: kept as what they showed (an image, a link).
+_HUGO_MEDIA = re.compile(
+    r"\{\{[<%]\s*(figure|youtube|vimeo|vimeo_simple|gist|tweet|twitter|twitter_simple|instagram)"
+    r"\b(.*?)\s*/?[%>]\}\}",
+    re.DOTALL,
+)
+_SHORTCODE_ARGUMENT = re.compile(r'(?:(\w+)=)?(?:"([^"]*)"|(\S+))')
 _LINK_MARK = "xnewsgenlink{}x"
 _RAW_MARK = "xnewsgenraw{}x"
 _RAW_MARK_RE = re.compile(r"xnewsgenraw(\d+)x")
@@ -167,6 +174,9 @@ def _read(data: bytes, source: _Source, settings: SiteSettings) -> SourceResult:
         skip = Problem(source.shown, exc.line, exc.column, f"skipped: {exc.message}")
         return SourceResult(skipped=(Skipped(skip, "non-article file"),))
     body, raw = _code_and_raw(body)
+    media_notes: list[str] = []
+    if source.flavour == "hugo":
+        body = _HUGO_MEDIA.sub(lambda m: _hugo_media(m, media_notes), body)
     body, links, link_notes = _links(body, source)
     tag_notes = tuple(
         f"template tag {tag[:40]!r} left as text" for tag in _TEMPLATE_TAG.findall(body)[:5]
@@ -179,7 +189,7 @@ def _read(data: bytes, source: _Source, settings: SiteSettings) -> SourceResult:
     if source.flavour == "pelican" and "category" not in front and "/" in source.relative:
         # Pelican's default (USE_FOLDER_AS_CATEGORY): the folder is the category.
         front["category"] = source.relative.split("/", 1)[0]
-    notes = (*rst_notes, *link_notes, *html_notes)
+    notes = (*rst_notes, *media_notes, *link_notes, *html_notes)
     record = _record(front, body, source, where, notes, settings=settings)
     warnings = (undecodable,) if undecodable is not None else ()
     if isinstance(record, Skipped):
@@ -206,6 +216,45 @@ def _code_and_raw(body: str) -> tuple[str, list[str]]:
         return _RAW_MARK.format(len(raw) - 1)
 
     return _RAW.sub(aside, _HIGHLIGHT.sub(fence, body)), raw
+
+
+def _hugo_media(match: re.Match[str], notes: list[str]) -> str:
+    """{{< figure src=… caption=… >}} as an image and its caption; {{< youtube ID >}} and the
+    other embeds as a link to what they showed (the build shows no raw HTML)."""
+    name = match[1]
+    named: dict[str, str] = {}
+    positional: list[str] = []
+    for key, quoted, bare in _SHORTCODE_ARGUMENT.findall(match[2]):
+        value = quoted or bare
+        if key:
+            named[key.lower()] = value
+        else:
+            positional.append(value)
+    if name == "figure":
+        src = named.get("src", "")
+        if not src:
+            return match[0]
+        alt = named.get("alt") or named.get("title") or ""
+        caption = named.get("caption") or named.get("title") or ""
+        image = f"![{alt}]({src.replace(' ', '%20')})"
+        return f"{image}\n\n_{caption}_" if caption else image
+    first = named.get("id") or (positional[0] if positional else "")
+    user = named.get("user") or (positional[0] if len(positional) > 1 else "")
+    second = positional[1] if len(positional) > 1 else named.get("id", "")
+    url = {
+        "youtube": f"https://www.youtube.com/watch?v={first}",
+        "vimeo": f"https://vimeo.com/{first}",
+        "vimeo_simple": f"https://vimeo.com/{first}",
+        "gist": f"https://gist.github.com/{user}/{second}",
+        "tweet": f"https://twitter.com/{user}/status/{second or first}",
+        "twitter": f"https://twitter.com/{user}/status/{second or first}",
+        "twitter_simple": f"https://twitter.com/{user}/status/{second or first}",
+        "instagram": f"https://www.instagram.com/p/{first}/",
+    }[name]
+    if not first:
+        return match[0]
+    notes.append(f"Hugo shortcode {name} became a link to {url}")
+    return f"<{url}>"
 
 
 def _restore_raw(body: str, raw: list[str]) -> str:

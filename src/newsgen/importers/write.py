@@ -135,9 +135,10 @@ _SITE_LINK = re.compile(r"\]\((/[^)\s]*)|href=\"(/[^\"]*)\"")
 
 
 def _dead_links(body: str, taken: _Taken) -> list[str]:
-    """Links to pages of the old site that are not pages of the new one: the import says so,
-    rather than leave them for `newsgen check` to find."""
-    dead = []
+    """Links to pages and files of the old site that the new one does not have: the import
+    says so, rather than leave them for `newsgen check` to find."""
+    pages: list[str] = []
+    files: list[str] = []
     for match in _SITE_LINK.finditer(body):
         target = match[1] or match[2]
         if target.startswith("//"):  # another host
@@ -145,16 +146,31 @@ def _dead_links(body: str, taken: _Taken) -> list[str]:
         path = unquote(urlsplit(target).path)
         if not path or path.startswith(urls.STATIC) or own_page(urls.alias_url(path)):
             continue
-        if path not in taken.urls and urls.alias_url(path) not in taken.urls:
-            dead.append(path)
-    if not dead:
-        return []
-    unique = list(dict.fromkeys(dead))
+        if path in taken.urls or urls.alias_url(path) in taken.urls:
+            continue
+        name = path.rstrip("/").rsplit("/", 1)[-1]
+        is_file = "." in name and not name.lower().endswith((".html", ".htm", ".php"))
+        (files if is_file else pages).append(path)
+    notes = []
+    if pages:
+        count, shown = _some(pages, "page")
+        notes.append(
+            f"links to {count} that the new site does not have (pages of the old site not "
+            f"imported): {shown}"
+        )
+    if files:
+        count, shown = _some(files, "file")
+        notes.append(
+            f"links to {count} of the old site that the new site does not have (copy them "
+            f"into static/ and link to /static/…): {shown}"
+        )
+    return notes
+
+
+def _some(paths: list[str], noun: str) -> tuple[str, str]:
+    unique = list(dict.fromkeys(paths))
     shown = ", ".join(unique[:3]) + (", …" if len(unique) > 3 else "")
-    return [
-        f"links to {_count(len(unique), 'page')} that the new site does not have "
-        f"(pages of the old site not imported): {shown}"
-    ]
+    return _count(len(unique), noun), shown
 
 
 def _with_links(item: Written, taken: _Taken, notes: list[str]) -> Written:
