@@ -392,3 +392,21 @@ def test_hugo_media_shortcodes_become_images_and_links(tmp_path: Path) -> None:
         "https://twitter.com/SanDiegoZoo/status/1453110110599868418",
     ]
     assert build_all(root).warnings == ()
+
+
+def test_old_urls_that_differ_only_in_case_get_one_redirect(tmp_path: Path) -> None:
+    old = tree(
+        tmp_path / "old",
+        {
+            "_config.yml": "",
+            "_posts/2024-01-01-a.md": "---\ntitle: A\nredirect_from: [/Old/Story/]\n---\nA.\n",
+            "_posts/2024-01-02-b.md": "---\ntitle: B\nredirect_from: [/old/story/]\n---\nB.\n",
+        },
+    )
+    root = new_site(tmp_path / "site")
+    report = import_into(root, old)
+    assert "/old/story/" not in articles(root)["2024/b.md"]
+    assert [w.message for w in report.warnings] == [
+        "old URL /old/story/ is already a page of the site; no redirect"
+    ]
+    assert build_all(root).warnings == ()

@@ -71,7 +71,7 @@ class _Taken:
     id_urls: dict[str, str]  # import id -> article URL, for links between imported articles
     aliases: dict[str, str]  # alias URL -> article file
     days: dict[tuple[str, date], tuple[str, str]]  # (slug, day) -> (article file, title)
-    urls: set[str]
+    urls: set[str]  # by collision key: paths that differ only in case are one file
     paths: set[str]
     suffixes: dict[str, int]  # slug -> the next number to try after it, for many clashes
 
@@ -146,7 +146,7 @@ def _dead_links(body: str, taken: _Taken) -> list[str]:
         path = unquote(urlsplit(target).path)
         if not path or path.startswith(urls.STATIC) or own_page(urls.alias_url(path)):
             continue
-        if path in taken.urls or urls.alias_url(path) in taken.urls:
+        if _has(taken, path) or _has(taken, urls.alias_url(path)):
             continue
         name = path.rstrip("/").rsplit("/", 1)[-1]
         is_file = "." in name and not name.lower().endswith((".html", ".htm", ".php"))
@@ -364,7 +364,7 @@ def _place(
         notes.append(f"the slug '{base}' is taken; written as '{slug}'")
     kept = []
     for alias in aliases:
-        if alias in taken.urls or alias == url:
+        if _has(taken, alias) or alias == url:
             if alias != url:
                 notes.append(f"old URL {alias} is already a page of the site; no redirect")
             continue
@@ -399,16 +399,20 @@ def own_page(alias: str) -> bool:
     return any(key.startswith(folder) for folder in _OWN_FOLDERS)
 
 
+def _has(taken: _Taken, url: str) -> bool:
+    return urls.collision_key(url) in taken.urls
+
+
 def _claim(taken: _Taken, item: Written, shown: str) -> None:
     """What a planned file takes: its id, URL, file, day and aliases."""
     taken.ids[item.record.source_id] = shown
     taken.id_urls[item.record.source_id] = item.url
     taken.days[(item.slug, item.day)] = (shown, _folded(item.record.title))
-    taken.urls.add(item.url)
+    taken.urls.add(urls.collision_key(item.url))
     taken.paths.add(str(item.path))
     for alias in item.aliases:
         taken.aliases[alias] = shown
-        taken.urls.add(alias)
+        taken.urls.add(urls.collision_key(alias))
 
 
 def _free_slug(
@@ -420,7 +424,7 @@ def _free_slug(
         slug = base if number == 1 else f"{base}-{number}"
         url = urls.article_url(config.permalink, local, slug, section)
         path = config.articles_dir / f"{local.year:04d}" / f"{slug}.md"
-        if url not in taken.urls and str(path) not in taken.paths and not path.exists():
+        if not _has(taken, url) and str(path) not in taken.paths and not path.exists():
             taken.suffixes[base] = number + 1
             return slug, url, path
         # Numbers below the last one given out were taken then and stay taken.
@@ -493,11 +497,11 @@ def _existing(config: Config) -> _Taken:
             article = parse_article(text, shown, config)
         except (ArticleInvalid, OSError):
             continue
-        taken.urls.add(article.url)
+        taken.urls.add(urls.collision_key(article.url))
         taken.days[(article.slug, article.local_date.date())] = (shown, _folded(article.title))
         for alias in article.aliases:
             taken.aliases[urls.alias_url(alias)] = shown
-            taken.urls.add(urls.alias_url(alias))
+            taken.urls.add(urls.collision_key(urls.alias_url(alias)))
         import_id = article.extra.get(IMPORT_ID_KEY)
         if isinstance(import_id, str):
             taken.ids[import_id] = shown
