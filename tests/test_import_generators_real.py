@@ -410,3 +410,18 @@ def test_old_urls_that_differ_only_in_case_get_one_redirect(tmp_path: Path) -> N
         "old URL /old/story/ is already a page of the site; no redirect"
     ]
     assert build_all(root).warnings == ()
+
+
+def test_terms_that_are_neither_text_nor_a_list_are_reported(tmp_path: Path) -> None:
+    old = tree(
+        tmp_path / "old",
+        {
+            "_config.yml": "",
+            "_posts/2024-01-01-a.md": "---\ntitle: A\ntags: {a: 1}\nauthor: 5\n---\nA.\n",
+        },
+    )
+    report = import_into(new_site(tmp_path / "site"), old)
+    assert [w.message for w in report.warnings] == [
+        "authors 5 is neither text nor a list; not carried over",
+        "tags {'a': 1} is neither text nor a list; not carried over",
+    ]

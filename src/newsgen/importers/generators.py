@@ -457,6 +457,10 @@ def _record(
     warnings = list(notes)
     if unmapped:
         warnings.append(f"keys not carried over: {', '.join(sorted(unmapped))}")
+    for key in ("authors", "categories", "tags", "aliases"):
+        value = mapped.get(key)
+        if value is not None and not isinstance(value, str | list):
+            warnings.append(f"{key} {value!r} is neither text nor a list; not carried over")
     status = _one(mapped.get("status")).lower()
     draft = (
         mapped.get("draft") is True
