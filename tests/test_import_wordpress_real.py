@@ -293,3 +293,24 @@ def test_the_summary_names_the_new_kinds_of_warning(tmp_path: Path) -> None:
         "5 warnings: 1 LaTeX formula, 1 dead link, 1 password-protected post, 1 shared GUID, "
         "1 untitled entry"
     )
+
+
+def test_links_between_posts_point_at_their_new_urls(tmp_path: Path) -> None:
+    source = tmp_path / "x.xml"
+    source.write_bytes(
+        export(
+            post(
+                '<a href="https://www.blog.example/2020/01/02/post-2/#comments">Two</a>, '
+                '<a href="http://blog.example/?p=2">two again</a>, '
+                '<a href="https://blog.example/about/">about</a>.',
+                post_id="1",
+            ),
+            post("Second.", post_id="2"),
+        )
+    )
+    root = new_site(tmp_path / "site")
+    import_into(root, source)
+    assert articles(root)["2020/post-1.md"].endswith(
+        "[Two](/stories/2020/post-2/#comments), [two again](/stories/2020/post-2/), "
+        "[about](https://blog.example/about/).\n"
+    )

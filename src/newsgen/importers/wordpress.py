@@ -21,7 +21,7 @@ from lxml import etree
 from newsgen.errors import BuildFailed, Problem
 from newsgen.importers.autop import autop, placeholder
 from newsgen.importers.markup import first_words, to_markdown
-from newsgen.importers.record import ArticleRecord, Skipped, SourceResult
+from newsgen.importers.record import ArticleRecord, Link, Skipped, SourceResult
 
 # WordPress's own namespace, whatever the scheme and version: http://wordpress.org/export/1.2/
 # (self-hosted), https://wordpress.org/export/1.2/ (WordPress.com and recent exports), 1.0, 1.1.
@@ -44,6 +44,7 @@ _ATTRIBUTE = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 _BLOCK_EMBED = re.compile(
     r'<div class="wp-block-embed__wrapper">\s*(https?://[^\s<>"]+)\s*</div>', re.IGNORECASE
 )
+_SITE_HREF = re.compile(r'(href=["\'])(https?://[^"\']+)["\']', re.IGNORECASE)
 _ALONE_URL = re.compile(r"<p>(https?://[^\s<>\"]+)</p>")
 # SyntaxHighlighter (WordPress.com and the plugin): [code], [sourcecode], [source], and the
 # shortcodes named after a language. Their content is code, exactly as typed.
@@ -79,6 +80,7 @@ class _Export:
 
     authors: dict[str, str]  # login -> display name
     attachments: dict[str, _Attachment]  # post id -> attachment
+    posts: dict[str, str]  # a post's old addresses (see _link_key) -> its import id
 
 
 def read_export(data: bytes, shown: str) -> SourceResult:
@@ -99,7 +101,7 @@ def read_export(data: bytes, shown: str) -> SourceResult:
         found = f" (it uses {', '.join(namespaces)})" if namespaces else ""
         message = f"no WordPress elements (wp:…, namespace wordpress.org/export/) found{found}"
         raise BuildFailed([Problem(shown, 1, 1, message, "export again with Tools → Export")])
-    export = _Export(_authors(channel), _attachments(channel))
+    export = _Export(_authors(channel), _attachments(channel), _post_addresses(items))
     records: list[ArticleRecord] = []
     skipped: list[Skipped] = []
     warnings: list[Problem] = []
@@ -154,12 +156,13 @@ def _post(item: etree._Element, where: Problem, export: _Export, status: str) ->
     notes: list[str] = []
     post_id = _wp(item, "post_id")
     content = _text(item, "{http://purl.org/rss/1.0/modules/content/}encoded")
+    links: list[Link] = []
+    content = _SITE_HREF.sub(lambda m: _relink(m, export, _identity(item), links), content)
     body, body_notes = to_markdown(content_html(content, export, post_id, notes))
     categories = _terms(item, "category")
     categories = [c for c in categories if c.casefold() != "uncategorized"]
     tags = _terms(item, "post_tag")
     link = _text(item, "link")
-    guid = _text(item, "guid").strip()
     old = [link] if link and not urlsplit(link).query else []
     login = _text(item, "{http://purl.org/dc/elements/1.1/}creator")
     excerpt = next(
@@ -180,9 +183,7 @@ def _post(item: etree._Element, where: Problem, export: _Export, status: str) ->
             "published (remove 'draft: true' to publish it to everyone)"
         )
     moment, _impossible = _date(item)
-    # Two posts can share a GUID (one copied from another blog): the post id (or, failing
-    # that, the link) tells them apart, and stays the same from one export to the next.
-    identity = "#".join(part for part in (guid or link, post_id) if part)
+    identity = _identity(item)
     section = categories[0] if categories else None
     # A post without a title (an aside, a status) is titled with its first words.
     title = html.unescape(_text(item, "title")).strip() or first_words(body, notes)
@@ -190,7 +191,7 @@ def _post(item: etree._Element, where: Problem, export: _Export, status: str) ->
         title=title or f"Post {post_id}",
         body=body,
         source=where,
-        source_id=f"wordpress:{identity}",
+        source_id=identity,
         date=moment,
         authors=(export.authors.get(login, login),) if login else (),
         section=section,
@@ -201,7 +202,55 @@ def _post(item: etree._Element, where: Problem, export: _Export, status: str) ->
         draft=draft,
         aliases=tuple(urlsplit(u).path for u in old),
         warnings=(*notes, *body_notes),
+        links=tuple(links),
     )
+
+
+def _identity(item: etree._Element) -> str:
+    """The import id. Two posts can share a GUID (one copied from another blog): the post id
+    (or, failing that, the link) tells them apart, and stays the same from one export to the
+    next."""
+    guid, link = _text(item, "guid").strip(), _text(item, "link")
+    return "wordpress:" + "#".join(part for part in (guid or link, _wp(item, "post_id")) if part)
+
+
+def _post_addresses(items: list[etree._Element]) -> dict[str, str]:
+    """Each post's old addresses (its permalink, and ?p=ID on its blog) -> its import id."""
+    found: dict[str, str] = {}
+    for item in items:
+        if (_wp(item, "post_type") or "post") != "post":
+            continue
+        link = _text(item, "link")
+        host = urlsplit(link).netloc or urlsplit(_text(item, "guid")).netloc
+        for address in (link, f"//{host}/?p={_wp(item, 'post_id')}"):
+            key = _link_key(address)
+            if key is not None:
+                found.setdefault(key, _identity(item))
+    return found
+
+
+def _link_key(url: str) -> str | None:
+    """An address as the old blog answered it: host without www., path without its last
+    '/', and only ?p=ID of its query."""
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.")
+    if not host:
+        return None
+    post = re.search(r"(?:^|&)p=(\d+)(?:&|$)", parts.query)
+    return f"{host}{parts.path.rstrip('/')}" + (f"?p={post[1]}" if post else "")
+
+
+def _relink(match: re.Match[str], export: _Export, identity: str, links: list[Link]) -> str:
+    """A link to another post of the export becomes a mark for the writer to point at the
+    post's new URL (its fragment kept)."""
+    url = html.unescape(match[2])
+    key = _link_key(url.split("#", 1)[0])
+    target = export.posts.get(key) if key else None
+    if target is None or target == identity:
+        return match[0]
+    fragment = "#" + url.split("#", 1)[1] if "#" in url else ""
+    links.append(Link(f"xnewsgenwplink{len(links)}x", target, url.split("#", 1)[0]))
+    return f'{match[1]}{links[-1].mark}{html.escape(fragment)}"'
 
 
 def content_html(content: str, export: _Export, post_id: str, notes: list[str]) -> str:
