@@ -197,3 +197,27 @@ def test_a_scraped_page_in_windows_1252_is_read_as_such_and_said(tmp_path: Path)
     assert [str(w) for w in report.warnings] == [
         f"{page}:1:4: invalid UTF-8 at byte 3; the page was read as Windows-1252"
     ]
+
+
+def test_terms_that_would_share_a_page_take_one_spelling_and_the_result_builds(
+    tmp_path: Path,
+) -> None:
+    root = new_site(tmp_path / "site")
+    existing = root / "articles" / "2024" / "mine.md"
+    existing.parent.mkdir(parents=True)
+    existing.write_text(
+        "---\ntitle: Mine\ndate: 2024-01-01\ntags: [Ça va]\n---\nText.\n", encoding="utf-8"
+    )
+    src = tmp_path / "src"
+    pelican_file(src, "a.md", "Title: A\nDate: 2024-05-01\nAuthor: jo\nTags: ca va, !!!")
+    pelican_file(src, "b.md", "Title: B\nDate: 2024-05-02\nAuthor: >jo\nTags: Ca-va")
+    report = import_into(root, src)
+    files = articles(root)
+    assert "authors:\n- jo\ntags:\n- Ça va\n" in files["2024/b.md"]
+    assert [w.message for w in report.warnings] == [
+        "tag 'ca va' written as 'Ça va', the spelling of /tags/ca-va/",
+        "dropped the tag '!!!': it has no letters or digits for a URL",
+        "tag 'Ca-va' written as 'Ça va', the spelling of /tags/ca-va/",
+        "author '>jo' written as 'jo', the spelling of /authors/jo/",
+    ]
+    assert build_all(root).warnings == ()

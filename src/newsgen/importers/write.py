@@ -16,7 +16,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -30,6 +30,7 @@ from newsgen.frontmatter import FORBIDDEN_CHARS
 from newsgen.importers.record import ArticleRecord, Skipped
 from newsgen.loader import ArticleInvalid, decode, find_article_files, parse_article
 from newsgen.options import FIRST_YEAR, LAST_YEAR
+from newsgen.terms import term_key
 
 try:  # libyaml's emitter when present: the same output, faster
     from yaml import CSafeDumper as _Dumper
@@ -74,6 +75,9 @@ class _Taken:
     urls: set[str]  # by collision key: paths that differ only in case are one file
     paths: set[str]
     suffixes: dict[str, int]  # slug -> the next number to try after it, for many clashes
+    # (kind, URL slug) -> the spelling the site has: another spelling with that slug would be
+    # another term on the same page, which the build refuses.
+    terms: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def write_records(
@@ -94,6 +98,7 @@ def write_records(
         if progress is not None:
             progress(number, len(records))
         record, cleaning = _cleaned(given)
+        record = _settled_terms(record, taken, cleaning)
         outcome = _place(config, record, taken, default_date)
         if isinstance(outcome, Skipped):
             skipped.append(outcome)
@@ -262,6 +267,50 @@ def _refused_by_the_build(text: str, shown: str, config: Config) -> str | None:
     return None
 
 
+_TERM_FIELDS = (("section", "section"), ("tag", "tags"), ("author", "authors"))
+
+
+def _settled_terms(record: ArticleRecord, taken: _Taken, notes: list[str]) -> ArticleRecord:
+    """Each section, tag and author as the build will group it: one spelling per term page.
+    A term whose URL another spelling already has (">jo" beside "jo") takes that spelling; a
+    term with no letters or digits for its URL is dropped; each change is noted."""
+    changes: dict[str, object] = {}
+    for kind, name in _TERM_FIELDS:
+        value = getattr(record, name)
+        given = (value,) if isinstance(value, str) else tuple(value or ())
+        kept: list[str] = []
+        for term in given:
+            slug = urls.slugify_segment(term)
+            if not slug:
+                notes.append(f"dropped the {kind} {term!r}: it has no letters or digits for a URL")
+                continue
+            known = taken.terms.get((kind, slug))
+            if known is not None and term_key(known) != term_key(term):
+                notes.append(
+                    f"{kind} {term!r} written as {known!r}, the spelling of "
+                    f"{urls.term_url(kind, known)}"
+                )
+                term = known  # noqa: PLW2901 - the term, settled
+            if all(term_key(term) != term_key(k) for k in kept):
+                kept.append(term)
+        changes[name] = (kept[0] if kept else None) if name == "section" else tuple(kept)
+    return dataclasses.replace(record, **changes)  # type: ignore[arg-type]
+
+
+def _claim_terms(
+    taken: _Taken, section: str | None, tags: Iterable[str], authors: Iterable[str]
+) -> None:
+    for kind, terms in (
+        ("section", (section,) if section else ()),
+        ("tag", tags),
+        ("author", authors),
+    ):
+        for term in terms:
+            slug = urls.slugify_segment(term)
+            if slug:
+                taken.terms.setdefault((kind, slug), term)
+
+
 def _cleaned(record: ArticleRecord) -> tuple[ArticleRecord, list[str]]:
     """What a source may hold but an article may not, taken out, each change noted:
     control characters (HTML, feeds and YAML cannot carry them), an image that is not an
@@ -407,6 +456,7 @@ def _claim(taken: _Taken, item: Written, shown: str) -> None:
     """What a planned file takes: its id, URL, file, day and aliases."""
     taken.ids[item.record.source_id] = shown
     taken.id_urls[item.record.source_id] = item.url
+    _claim_terms(taken, item.record.section, item.record.tags, item.record.authors)
     taken.days[(item.slug, item.day)] = (shown, _folded(item.record.title))
     taken.urls.add(urls.collision_key(item.url))
     taken.paths.add(str(item.path))
@@ -499,6 +549,7 @@ def _existing(config: Config) -> _Taken:
             continue
         taken.urls.add(urls.collision_key(article.url))
         taken.days[(article.slug, article.local_date.date())] = (shown, _folded(article.title))
+        _claim_terms(taken, article.section, article.tags, article.authors)
         for alias in article.aliases:
             taken.aliases[urls.alias_url(alias)] = shown
             taken.urls.add(urls.collision_key(urls.alias_url(alias)))
