@@ -1,26 +1,33 @@
-"""Other generators' article files: Hugo (YAML, TOML, JSON front matter), Jekyll, Pelican.
+"""Other generators' article files: Hugo (YAML, TOML, JSON front matter), Jekyll, Pelican
+(Markdown, and reStructuredText through docutils).
 
 Their keys are mapped to newsgen's (see KEY_MAP); keys with no newsgen meaning are reported,
 never dropped silently. The old URL each generator gave an article by default becomes an alias.
-Pelican's reStructuredText articles are out of scope and reported as skipped.
+Dates without an offset are in the old site's time zone (Pelican `TIMEZONE`, Jekyll `timezone`,
+Hugo `timeZone`). Links between posts (`{filename}`, `{% post_url %}`, `ref`…) are kept as
+links to the posts they name, which the writer turns into their new URLs. Front matter that
+does not parse is an error at its line.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
 import tomllib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from newsgen.content import urls
 from newsgen.content.frontmatter import YamlError, parse_mapping, split
-from newsgen.errors import Problem
+from newsgen.errors import BuildFailed, Problem
+from newsgen.importers.files import decode, files_below
 from newsgen.importers.markup import to_markdown
-from newsgen.importers.record import ArticleRecord, Skipped, SourceResult
+from newsgen.importers.record import ArticleRecord, Link, Skipped, SourceResult
+from newsgen.importers.sites import OldArticle, SiteSettings, old_url, read_settings
 
 # Other generators' keys (lowercased) -> the newsgen key they become.
 KEY_MAP = {
@@ -58,8 +65,33 @@ KEY_MAP = {
 }
 _SUFFIXES = (".md", ".markdown", ".mdown", ".html", ".rst")
 _JEKYLL_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+_PELICAN_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[-_ ]?(.*)$")
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[a-z]{2,4})?", re.IGNORECASE)
 _PELICAN_LINE = re.compile(r"^([A-Za-z_][\w-]*):[ \t]*(.*)$")
 _TEMPLATE_TAG = re.compile(r"\{\{[<%].*?[%>]\}\}|\{%.*?%\}", re.DOTALL)
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+# Jekyll's and Hugo's code blocks, and Jekyll's {% raw %} (its content is text, not Liquid).
+_HIGHLIGHT = re.compile(
+    r"\{%-?\s*highlight\s+([\w+#.-]+)[^%]*?-?%\}\n?(.*?)\n?\{%-?\s*endhighlight\s*-?%\}"
+    r"|\{\{<\s*highlight\s+([\w+#.-]+)[^>]*>\}\}\n?(.*?)\n?\{\{<\s*/highlight\s*>\}\}",
+    re.DOTALL,
+)
+_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.DOTALL)
+# Links to other posts: Pelican {filename}/|filename| (and {static}, {attach} to files),
+# Jekyll {% post_url name %} and {% link path %}, Hugo {{< ref "path" >}} and relref.
+_PELICAN_LINK = re.compile(r"(?:\{|\|)(filename|static|attach)(?:\}|\|)([^\s)\"'>]+)")
+_JEKYLL_LINK = re.compile(r"\{%-?\s*(post_url|link)\s+([^\s%]+)\s*-?%\}")
+_HUGO_LINK = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s+\"?([^\"\s>%]+)\"?\s*[%>]\}\}")
+# Hugo's built-in shortcodes for media: kept as what they showed (an image, a link).
+_HUGO_MEDIA = re.compile(
+    r"\{\{[<%]\s*(figure|youtube|vimeo|vimeo_simple|gist|tweet|twitter|twitter_simple|instagram)"
+    r"\b(.*?)\s*/?[%>]\}\}",
+    re.DOTALL,
+)
+_SHORTCODE_ARGUMENT = re.compile(r'(?:(\w+)=)?(?:"([^"]*)"|(\S+))')
+_LINK_MARK = "xnewsgenlink{}x"
+_RAW_MARK = "xnewsgenraw{}x"
+_RAW_MARK_RE = re.compile(r"xnewsgenraw(\d+)x")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,104 +102,250 @@ class _Source:
     relative: str  # below the content folder: gives the old URL
     key: str  # below the site folder: the import id
     draft: bool = False  # Jekyll's _drafts/
+    content: Path | None = None  # the content folder (_posts, content/), for links
+    site: Path | None = None  # the old site's folder, for links
 
 
 def read_tree(folder: Path, flavour: str) -> SourceResult:
     records: list[ArticleRecord] = []
     skipped: list[Skipped] = []
-    for source in _tree_files(folder, flavour):
-        result = _read(source.path.read_bytes(), source)
+    broken: list[Problem] = []
+    settings = read_settings(folder, flavour)
+    warnings: list[Problem] = list(settings.problems)
+    sources, refused = _tree_files(folder, flavour)
+    skipped.extend(refused)
+    for source in sources:
+        try:
+            result = _read(source.path.read_bytes(), source, settings)
+        except BuildFailed as exc:
+            broken.extend(exc.problems)
+            continue
         records.extend(result.records)
         skipped.extend(result.skipped)
-    custom = _custom_permalinks(folder, flavour)
-    warnings: tuple[Problem, ...] = ()
-    if custom is not None and records:
-        message = (
-            f"sets its own permalinks ('{custom[1]}'); the aliases assume {flavour.title()}'s "
-            "defaults, so check that they match the old URLs"
-        )
-        warnings = (Problem(str(custom[0]), 1, 1, message),)
-    return SourceResult(records=tuple(records), skipped=tuple(skipped), warnings=warnings)
-
-
-# Where each generator's site settings can change its article URLs: (file, setting).
-_PERMALINK_SETTINGS = {
-    "jekyll": (("_config.yml", "permalink"),),
-    "hugo": (
-        ("hugo.toml", "permalinks"),
-        ("config.toml", "permalinks"),
-        ("hugo.yaml", "permalinks"),
-        ("hugo.yml", "permalinks"),
-    ),
-    "pelican": (("pelicanconf.py", "ARTICLE_URL"), ("pelicanconf.py", "ARTICLE_SAVE_AS")),
-}
-
-
-def _custom_permalinks(folder: Path, flavour: str) -> tuple[Path, str] | None:
-    """The settings file and setting that change the generator's default article URLs."""
-    for name, setting in _PERMALINK_SETTINGS.get(flavour, ()):
-        path = folder / name
-        if not path.is_file():
-            continue
-        text = path.read_text("utf-8", errors="replace")
-        # A line that starts with the setting: enough to warn, without running or parsing
-        # the other generator's configuration language.
-        if re.search(rf"^(?:\[{setting}\]|{setting}\s*[:=])", text, re.MULTILINE):
-            return path, setting
-    return None
+        warnings.extend(result.warnings)
+    if broken:
+        raise BuildFailed(broken)
+    return SourceResult(records=tuple(records), skipped=tuple(skipped), warnings=tuple(warnings))
 
 
 def read_file(data: bytes, path: Path, shown: str, flavour: str | None) -> SourceResult:
     # A loose file has no tree to name it by: its content identifies it.
     key = hashlib.sha256(data).hexdigest()[:32]
-    return _read(data, _Source(path, shown, flavour, path.name, key))
+    return _read(data, _Source(path, shown, flavour, path.name, key), SiteSettings())
 
 
-def _tree_files(folder: Path, flavour: str) -> Iterator[_Source]:
+def _tree_files(folder: Path, flavour: str) -> tuple[list[_Source], tuple[Skipped, ...]]:
     if flavour == "jekyll":
         roots = [(folder / "_posts", False), (folder / "_drafts", True)]
     else:
         roots = [(folder / "content", False)]
     roots = [(root, draft) for root, draft in roots if root.is_dir()] or [(folder, False)]
+    sources: list[_Source] = []
+    refused: list[Skipped] = []
     for root, draft in roots:  # a folder that is none of those is the content folder itself
-        for path in sorted(root.rglob("*")):
-            hidden = any(part.startswith(".") for part in path.relative_to(root).parts)
-            if path.is_file() and not hidden and path.suffix.lower() in _SUFFIXES:
-                relative = path.relative_to(root).as_posix()
-                key = path.relative_to(folder).as_posix()
-                yield _Source(path, str(path), flavour, relative, f"{folder.name}/{key}", draft)
+        files, unsafe = files_below(root, folder, _SUFFIXES)
+        refused.extend(unsafe)
+        for path in sorted(files):
+            relative = path.relative_to(root).as_posix()
+            key = f"{folder.name}/{path.relative_to(folder).as_posix()}"
+            sources.append(_Source(path, str(path), flavour, relative, key, draft, root, folder))
+    return sources, tuple(refused)
 
 
-def _read(data: bytes, source: _Source) -> SourceResult:
+def _read(data: bytes, source: _Source, settings: SiteSettings) -> SourceResult:
     where = Problem(source.shown, 1, 1, source.relative)
-    if source.path.suffix.lower() == ".rst":
-        message = "skipped: reStructuredText is not imported (convert it to Markdown first)"
-        return SourceResult(skipped=(Skipped(_note(where, message), "reStructuredText file"),))
     if source.path.name in ("_index.md", "_index.markdown"):
         message = "skipped: a Hugo list page (_index.md), not an article"
         return SourceResult(skipped=(Skipped(_note(where, message), "list page"),))
     if source.flavour == "pelican" and source.relative.startswith("pages/"):
         return SourceResult(skipped=(Skipped(_note(where, "skipped: a Pelican page"), "page"),))
-    text = data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
+    text, undecodable = decode(data, source.shown)
+    is_rst = source.path.suffix.lower() == ".rst"
+    rst_notes: tuple[str, ...] = ()
     try:
-        front, body = _front_matter(text)
+        if is_rst:
+            front, body, rst_notes = _rst(text)
+        else:
+            front, body = _front_matter(text)
     except _Unreadable as exc:
-        problem = Problem(source.shown, exc.line, exc.column, f"skipped: {exc.message}")
-        return SourceResult(skipped=(Skipped(problem, "unreadable front matter"),))
-    if source.path.suffix.lower() == ".html":
-        body, notes = to_markdown(body)
+        problem = Problem(source.shown, exc.line, exc.column, exc.message)
+        if exc.broken:  # front matter that does not parse: an error, as in the build
+            raise BuildFailed([problem]) from None
+        skip = Problem(source.shown, exc.line, exc.column, f"skipped: {exc.message}")
+        return SourceResult(skipped=(Skipped(skip, "non-article file"),))
+    body, raw = _code_and_raw(body)
+    media_notes: list[str] = []
+    if source.flavour == "hugo":
+        body = _HUGO_MEDIA.sub(lambda m: _hugo_media(m, media_notes), body)
+    body, links, link_notes = _links(body, source)
+    tag_notes = tuple(
+        f"template tag {tag[:40]!r} left as text" for tag in _TEMPLATE_TAG.findall(body)[:5]
+    )
+    body = _restore_raw(body, raw)
+    if source.path.suffix.lower() == ".html" or is_rst:
+        body, html_notes = to_markdown(body)
     else:
-        notes = ()
-    record = _record(front, body, source, where, notes)
+        html_notes = ()
+    if source.flavour == "pelican" and "category" not in front and "/" in source.relative:
+        # Pelican's default (USE_FOLDER_AS_CATEGORY): the folder is the category.
+        front["category"] = source.relative.split("/", 1)[0]
+    notes = (*rst_notes, *media_notes, *link_notes, *html_notes)
+    record = _record(front, body, source, where, notes, settings=settings)
+    warnings = (undecodable,) if undecodable is not None else ()
     if isinstance(record, Skipped):
-        return SourceResult(skipped=(record,))
-    return SourceResult(records=(record,))
+        return SourceResult(skipped=(record,), warnings=warnings)
+    record = dataclasses.replace(record, links=links, warnings=(*record.warnings, *tag_notes))
+    return SourceResult(records=(record,), warnings=warnings)
+
+
+def _code_and_raw(body: str) -> tuple[str, list[str]]:
+    """{% highlight lang %} (and Hugo's highlight) as fenced blocks; each {% raw %} block set
+    aside (see `_restore_raw`), so that nothing in it is taken for a template tag."""
+
+    def fence(match: re.Match[str]) -> str:
+        language = match[1] or match[3]
+        code = match[2] if match[1] else match[4]
+        longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+        ticks = "`" * max(3, longest + 1)
+        return f"{ticks}{language}\n{code}\n{ticks}"
+
+    raw: list[str] = []
+
+    def aside(match: re.Match[str]) -> str:
+        raw.append(match[1])
+        return _RAW_MARK.format(len(raw) - 1)
+
+    return _RAW.sub(aside, _HIGHLIGHT.sub(fence, body)), raw
+
+
+def _hugo_media(match: re.Match[str], notes: list[str]) -> str:
+    """{{< figure src=… caption=… >}} as an image and its caption; {{< youtube ID >}} and the
+    other embeds as a link to what they showed (the build shows no raw HTML)."""
+    name = match[1]
+    named: dict[str, str] = {}
+    positional: list[str] = []
+    for key, quoted, bare in _SHORTCODE_ARGUMENT.findall(match[2]):
+        value = quoted or bare
+        if key:
+            named[key.lower()] = value
+        else:
+            positional.append(value)
+    if name == "figure":
+        src = named.get("src", "")
+        if not src:
+            return match[0]
+        alt = named.get("alt") or named.get("title") or ""
+        caption = named.get("caption") or named.get("title") or ""
+        image = f"![{alt}]({src.replace(' ', '%20')})"
+        return f"{image}\n\n_{caption}_" if caption else image
+    first = named.get("id") or (positional[0] if positional else "")
+    user = named.get("user") or (positional[0] if len(positional) > 1 else "")
+    second = positional[1] if len(positional) > 1 else named.get("id", "")
+    url = {
+        "youtube": f"https://www.youtube.com/watch?v={first}",
+        "vimeo": f"https://vimeo.com/{first}",
+        "vimeo_simple": f"https://vimeo.com/{first}",
+        "gist": f"https://gist.github.com/{user}/{second}",
+        "tweet": f"https://twitter.com/{user}/status/{second or first}",
+        "twitter": f"https://twitter.com/{user}/status/{second or first}",
+        "twitter_simple": f"https://twitter.com/{user}/status/{second or first}",
+        "instagram": f"https://www.instagram.com/p/{first}/",
+    }[name]
+    if not first:
+        return match[0]
+    notes.append(f"Hugo shortcode {name} became a link to {url}")
+    return f"<{url}>"
+
+
+def _restore_raw(body: str, raw: list[str]) -> str:
+    """{% raw %}'s content, as the page showed it: text."""
+    return _RAW_MARK_RE.sub(lambda m: raw[int(m[1])], body)
+
+
+def _links(body: str, source: _Source) -> tuple[str, tuple[Link, ...], tuple[str, ...]]:
+    """Links to other posts as marks that the writer turns into their new URLs."""
+    links: list[Link] = []
+    notes: list[str] = []
+    if source.content is None or source.site is None:
+        return body, (), ()
+    content, site = source.content, source.site
+
+    def mark(target: Path | None, original: str) -> str:
+        links.append(Link(_LINK_MARK.format(len(links)), _target_id(target, source), original))
+        return links[-1].mark
+
+    def pelican(match: re.Match[str]) -> str:
+        kind, given = match[1], match[2]
+        path = _resolve(given, content, source.path.parent)
+        if kind == "filename":
+            return mark(path, match[0])
+        # A static file: newsgen serves the site's static/ folder at /static/.
+        base = content if given.startswith("/") else source.path.parent
+        file = (base / given.lstrip("/")).resolve()
+        if not file.is_relative_to(content.resolve()):
+            notes.append(f"{match[0]} leads out of the content folder; left as it was")
+            return match[0]
+        relative = file.relative_to(content.resolve()).as_posix()
+        shown = file.relative_to(site.resolve()).as_posix()
+        notes.append(f"link to {shown}: copy the file to static/{relative}")
+        return f"/static/{relative}"
+
+    def jekyll(match: re.Match[str]) -> str:
+        if match[1] == "post_url":
+            name = match[2].strip("'\"")
+            found = sorted(
+                p for p in content.rglob("*") if p.stem == Path(name).name and p.is_file()
+            )
+            return mark(found[0] if found else None, match[0])
+        path = _resolve("/" + match[2].strip("'\"").lstrip("/"), site, site)
+        return mark(path, match[0])
+
+    def hugo(match: re.Match[str]) -> str:
+        given = match[1].split("#", 1)[0]
+        path = _resolve(given, content, source.path.parent)
+        if path is None and "/" not in given:  # Hugo finds a bare name anywhere
+            found = sorted(
+                p for p in content.rglob("*") if p.name in (given, f"{given}.md") and p.is_file()
+            )
+            path = found[0] if found else None
+        return mark(path, match[0])
+
+    if source.flavour == "pelican":
+        body = _PELICAN_LINK.sub(pelican, body)
+    elif source.flavour == "jekyll":
+        body = _JEKYLL_LINK.sub(jekyll, body)
+    elif source.flavour == "hugo":
+        body = _HUGO_LINK.sub(hugo, body)
+    return body, tuple(links), tuple(notes)
+
+
+def _resolve(given: str, content: Path, here: Path) -> Path | None:
+    """The file a link names: from the content folder if it starts with '/', else from the
+    linking file's folder; a page bundle's index.md for a folder; None if there is none."""
+    base = content if given.startswith("/") else here
+    path = (base / given.lstrip("/")).resolve()
+    for candidate in (path, path.with_suffix(".md"), path / "index.md", path / "index.markdown"):
+        if candidate.is_file() and candidate.is_relative_to(content.resolve().parent):
+            return candidate
+    return None
+
+
+def _target_id(target: Path | None, source: _Source) -> str:
+    """The import id the linked post has (or had, in an earlier import)."""
+    if target is None or source.site is None:
+        return ""
+    site = source.site.resolve()
+    if not target.is_relative_to(site):
+        return ""
+    return f"{source.flavour}:{source.site.name}/{target.relative_to(site).as_posix()}"
 
 
 class _Unreadable(Exception):
-    def __init__(self, line: int, column: int, message: str) -> None:
+    """Front matter that is absent (`broken` False: not an article) or does not parse."""
+
+    def __init__(self, line: int, column: int, message: str, broken: bool = True) -> None:
         super().__init__(message)
-        self.line, self.column, self.message = line, column, message
+        self.line, self.column, self.message, self.broken = line, column, message, broken
 
 
 def _front_matter(text: str) -> tuple[dict[str, object], str]:
@@ -179,7 +357,9 @@ def _front_matter(text: str) -> tuple[dict[str, object], str]:
         try:
             data: dict[str, object] = tomllib.loads(text[3:end])
         except tomllib.TOMLDecodeError as exc:
-            raise _Unreadable(1, 1, f"invalid TOML front matter: {exc}") from None
+            line, column = _toml_position(exc, text[3:end])
+            message = _TOML_POSITION.sub("", str(exc)).strip()
+            raise _Unreadable(line, column, f"invalid TOML front matter: {message}") from None
         return _lower(data), text[end + 4 :].lstrip("\n")
     if text.startswith("{"):
         try:
@@ -200,6 +380,29 @@ def _front_matter(text: str) -> tuple[dict[str, object], str]:
     return _pelican(text)
 
 
+def _rst(text: str) -> tuple[dict[str, object], str, tuple[str, ...]]:
+    """A reStructuredText article: its field list, its body as HTML, docutils' warnings."""
+    from newsgen.importers.rst import RstError, read_rst  # noqa: PLC0415 - docutils is heavy
+
+    try:
+        return read_rst(text)
+    except RstError as exc:
+        raise _Unreadable(1, 1, f"not readable as reStructuredText: {exc}") from None
+
+
+def _toml_position(exc: tomllib.TOMLDecodeError, toml: str) -> tuple[int, int]:
+    """Where in the file a TOML error is: TOML's own line counts from the line of '+++'."""
+    line = getattr(exc, "lineno", None)
+    column = getattr(exc, "colno", None)
+    if line is None:  # before Python 3.14, the position is only in the message
+        found = _TOML_POSITION.search(str(exc))
+        if found:
+            line, column = int(found[1]), int(found[2])
+        else:  # "at end of document"
+            line, column = toml.count("\n") + 1, 1
+    return int(line), int(column or 1)
+
+
 def _pelican(text: str) -> tuple[dict[str, object], str]:
     """Pelican's Markdown metadata: 'Key: value' lines up to the first blank line."""
     front: dict[str, object] = {}
@@ -210,7 +413,7 @@ def _pelican(text: str) -> tuple[dict[str, object], str]:
         match = _PELICAN_LINE.match(line)
         if match is None:
             if not front:
-                raise _Unreadable(1, 1, "no front matter and no 'Title:' line")
+                raise _Unreadable(1, 1, "no front matter and no 'Title:' line", broken=False)
             return front, "\n".join(lines[number:])
         front[match[1].lower()] = match[2].strip()
     return front, ""
@@ -226,6 +429,8 @@ def _record(
     source: _Source,
     where: Problem,
     notes: tuple[str, ...],
+    *,
+    settings: SiteSettings,
 ) -> ArticleRecord | Skipped:
     mapped: dict[str, object] = {}
     unmapped = []
@@ -236,20 +441,26 @@ def _record(
             unmapped.append(key)
     title = _one(mapped.get("title"))
     if not title:
-        return Skipped(_note(where, "skipped: no title"), "untitled")
+        return Skipped(_note(where, "skipped: no title"), "untitled file")
     given_tags = front.get("tags")
     comma_lists = source.flavour == "pelican" or (isinstance(given_tags, str) and "," in given_tags)
     categories = _list(mapped.get("categories"), comma_lists)
     tags = _list(mapped.get("tags"), comma_lists, space_separated=source.flavour == "jekyll")
-    name_date, name_slug = _from_name(source)
-    moment = _moment(mapped.get("date")) or name_date
-    slug = _one(mapped.get("slug")) or name_slug
+    name_date, name_slug, language = _from_name(source)
+    language = _one(front.get("lang")) or language
+    zone = settings.zone
+    moment = _in_zone(_moment(mapped.get("date")), zone) or name_date
+    slug = _one(mapped.get("slug"))
+    if not slug and source.flavour == "pelican" and settings.slug_from_title:
+        slug = urls.slugify_segment(title)  # Pelican's default: the slug comes from the title
+    slug = slug or name_slug or urls.slugify_segment(title)
     warnings = list(notes)
     if unmapped:
         warnings.append(f"keys not carried over: {', '.join(sorted(unmapped))}")
-    warnings.extend(
-        f"template tag {tag[:40]!r} left as text" for tag in _TEMPLATE_TAG.findall(body)[:5]
-    )
+    for key in ("authors", "categories", "tags", "aliases"):
+        value = mapped.get(key)
+        if value is not None and not isinstance(value, str | list):
+            warnings.append(f"{key} {value!r} is neither text nor a list; not carried over")
     status = _one(mapped.get("status")).lower()
     draft = (
         mapped.get("draft") is True
@@ -258,9 +469,16 @@ def _record(
         or source.draft
     )
     old = [*_list(mapped.get("aliases"), False), *_list(mapped.get("url"), False)]
-    default_url = _default_url(source, slug or urls.slugify_segment(title), categories, moment)
+    authors = _list(mapped.get("authors"), comma_lists)
+    if source.flavour == "hugo":  # Hugo's aliases may be relative to the page's folder
+        old = [_hugo_alias(alias, source.relative, language, settings) for alias in old]
+    article = OldArticle(source.relative, slug, title, categories, moment, language, authors)
+    default_url = old_url(settings, source.flavour, article)
     if default_url and not mapped.get("url"):
         old.append(default_url)
+    translated = language not in (None, "", settings.default_language)
+    if translated and source.flavour is not None:
+        slug = f"{slug}-{urls.slugify_segment(language or '')}"  # one article per language
     image = mapped.get("image")
     if isinstance(image, dict):
         image = image.get("image") or image.get("src")
@@ -270,8 +488,8 @@ def _record(
         source=_note(where, f"{source.flavour or 'article'} file {source.relative}"),
         source_id=f"{source.flavour or 'markdown'}:{source.key}",
         date=moment,
-        updated=_moment(mapped.get("updated")),
-        authors=_list(mapped.get("authors"), comma_lists),
+        updated=_in_zone(_moment(mapped.get("updated")), zone),
+        authors=authors,
         section=categories[0] if categories else None,
         tags=tuple(dict.fromkeys((*categories[1:], *tags))),
         summary=_one(mapped.get("summary")) or None,
@@ -284,36 +502,45 @@ def _record(
     )
 
 
-def _from_name(source: _Source) -> tuple[date | None, str]:
-    """Jekyll's date and slug from _posts/YYYY-MM-DD-slug.md; Hugo bundles' folder name."""
+def _from_name(source: _Source) -> tuple[date | None, str, str | None]:
+    """The date, slug and language a file's name gives: Jekyll's _posts/YYYY-MM-DD-slug.md,
+    Pelican's YYYY-MM-DD prefix (its default FILENAME_METADATA), a Hugo bundle's folder name,
+    Hugo's translations (name.fr.md)."""
     path = Path(source.relative)
-    stem = path.parent.name if path.stem == "index" else path.stem
-    match = _JEKYLL_NAME.match(stem)
+    stem = path.parent.name if path.stem.split(".")[0] == "index" else path.stem
+    language = None
+    if source.flavour == "hugo":
+        parts = path.stem.split(".")
+        if len(parts) == 2 and _LANGUAGE.fullmatch(parts[1]):
+            language = parts[1].lower()
+            stem = path.parent.name if parts[0] == "index" else parts[0]
+    pattern = _PELICAN_NAME if source.flavour == "pelican" else _JEKYLL_NAME
+    match = pattern.match(stem)
     if match is None:
-        return None, urls.slugify_segment(stem)
+        return None, urls.slugify_segment(stem), language
     try:
         day = date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
-        return None, urls.slugify_segment(match[4])
-    return day, urls.slugify_segment(match[4])
+        day = None
+    return day, urls.slugify_segment(match[4] or stem), language
 
 
-def _default_url(
-    source: _Source, slug: str, categories: tuple[str, ...], moment: date | None
-) -> str | None:
-    """The URL the generator gave the article with its default settings."""
-    if source.flavour == "hugo":
-        folder = Path(source.relative).parent
-        if Path(source.relative).stem == "index":
-            folder = folder.parent
-        prefix = f"/{folder.as_posix()}" if folder.as_posix() != "." else ""
-        return f"{prefix}/{slug}/"
-    if source.flavour == "jekyll" and moment is not None:
-        parts = [urls.slugify_segment(c) for c in categories if urls.slugify_segment(c)]
-        return "/" + "/".join([*parts, f"{moment:%Y/%m/%d}", f"{slug}.html"])
-    if source.flavour == "pelican":
-        return f"/{slug}.html"
-    return None
+def _hugo_alias(alias: str, relative: str, language: str | None, settings: SiteSettings) -> str:
+    """Hugo resolves an alias without a leading '/' against the page's own folder (and its
+    language's folder)."""
+    if alias.startswith(("/", "http://", "https://")):
+        return alias
+    folder = Path(relative).parent.as_posix()
+    prefix = f"/{language}" if language and language != settings.default_language else ""
+    base = "" if folder == "." else f"/{folder}"
+    return f"{prefix}{base}/{alias}"
+
+
+def _in_zone(moment: datetime | date | None, zone: ZoneInfo | None) -> datetime | date | None:
+    """A time written without an offset is in the old site's time zone, when it named one."""
+    if isinstance(moment, datetime) and moment.tzinfo is None and zone is not None:
+        return moment.replace(tzinfo=zone)
+    return moment
 
 
 def _moment(value: object) -> datetime | date | None:
@@ -322,6 +549,8 @@ def _moment(value: object) -> datetime | date | None:
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip().replace("Z", "+00:00")
+    # Jekyll's "2023-11-02 10:00:00 +0100": an offset after a space, maybe without a colon.
+    text = re.sub(r"\s+([+-]\d{2}):?(\d{2})$", r"\1:\2", text)
     try:
         return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
     except ValueError:

@@ -14,6 +14,15 @@ Moment = datetime | date  # a bare date is a day in the site's time zone
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """A link in a record's body to another imported article, whose new URL is not known yet."""
+
+    mark: str  # the word standing in the body where the URL goes
+    target: str  # the import id (source_id) of the article linked to; "" if none was found
+    original: str  # what the source said, put back if the target is not imported
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleRecord:
     """One article as read from a source, before it has a file of its own."""
 
@@ -33,6 +42,7 @@ class ArticleRecord:
     draft: bool = False
     aliases: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

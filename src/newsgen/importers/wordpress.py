@@ -3,8 +3,9 @@
 Mapping: `post_date_gmt` → date (UTC; `post_date` in the site's time zone when a draft has no
 GMT date), author logins → display names, the first category → section and the other
 categories and tags → tags ("Uncategorized" is dropped), excerpt → summary, `post_name` → slug,
-draft/pending/private → draft, the permalink's path → alias, `_thumbnail_id` → image.
-Content gets WordPress's paragraph rules, then shortcodes, then HTML → Markdown.
+draft/pending/private and password-protected → draft, the permalink's path → alias,
+`_thumbnail_id` → image. Content: code blocks ([code], [sourcecode], <pre>) are set aside,
+then WordPress's paragraph rules (autop.py), then shortcodes, then HTML → Markdown.
 """
 
 from __future__ import annotations
@@ -18,10 +19,13 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from newsgen.errors import BuildFailed, Problem
-from newsgen.importers.markup import to_markdown
-from newsgen.importers.record import ArticleRecord, Skipped, SourceResult
+from newsgen.importers.autop import autop, placeholder
+from newsgen.importers.markup import first_words, to_markdown
+from newsgen.importers.record import ArticleRecord, Link, Skipped, SourceResult
 
-_WP = "{http://wordpress.org/export/"
+# WordPress's own namespace, whatever the scheme and version: http://wordpress.org/export/1.2/
+# (self-hosted), https://wordpress.org/export/1.2/ (WordPress.com and recent exports), 1.0, 1.1.
+_WP = re.compile(r"^\{https?://(?:www\.)?wordpress\.org/export/[^}/]*/?\}")
 _SKIPPED_TYPES = {
     "page": "page",
     "attachment": "attachment",
@@ -30,21 +34,44 @@ _SKIPPED_TYPES = {
 }
 _DRAFT_STATUSES = ("draft", "pending", "private")
 _SKIPPED_STATUSES = ("trash", "auto-draft", "inherit")
-# Tags after which WordPress starts no paragraph of its own: a block that starts with one stays.
-_BLOCK_START = re.compile(
-    r"^\s*<(?:p|div|h[1-6]|ul|ol|li|dl|blockquote|figure|table|pre|hr|iframe|form|section"
-    r"|article|aside|header|footer|address|video|audio|object|embed)\b|^\s*<!--",
-    re.IGNORECASE,
-)
+# A shortcode: [name attrs] or [name attrs]…[/name]; "[text](url)" is a Markdown link, not one.
 _SHORTCODE = re.compile(
-    r"\[(?P<name>[a-zA-Z_][\w-]*)(?P<attrs>[^\]]*)\](?:(?P<inner>.*?)\[/(?P=name)\])?", re.DOTALL
+    r"\[(?P<name>[a-zA-Z_][\w-]*)(?P<attrs>[^\]]*)\](?!\()(?:(?P<inner>.*?)\[/(?P=name)\])?",
+    re.DOTALL,
 )
 _ATTRIBUTE = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 # The block editor's embeds: the URL alone in a wrapper <div>.
 _BLOCK_EMBED = re.compile(
     r'<div class="wp-block-embed__wrapper">\s*(https?://[^\s<>"]+)\s*</div>', re.IGNORECASE
 )
+_SITE_HREF = re.compile(r'(href=["\'])(https?://[^"\']+)["\']', re.IGNORECASE)
 _ALONE_URL = re.compile(r"<p>(https?://[^\s<>\"]+)</p>")
+# SyntaxHighlighter (WordPress.com and the plugin): [code], [sourcecode], [source], and the
+# shortcodes named after a language. Their content is code, exactly as typed.
+_CODE_LANGUAGES = (
+    "actionscript3", "as3", "bash", "shell", "c", "cpp", "csharp", "css", "delphi", "diff",
+    "erlang", "go", "groovy", "haskell", "html", "java", "javascript", "js", "json", "jscript",
+    "latex", "matlab", "objc", "perl", "php", "plain", "powershell", "python", "py", "r", "ruby",
+    "rb", "rust", "scala", "sql", "swift", "text", "vb", "xml", "xhtml", "yaml",
+)  # fmt: skip
+_CODE_SHORTCODE = re.compile(
+    r"\[(?P<name>code|sourcecode|source|"
+    + "|".join(_CODE_LANGUAGES)
+    + r")(?P<attrs>(?:\s[^\]]*)?)\](?P<code>.*?)\[/(?P=name)\]",
+    re.DOTALL | re.IGNORECASE,
+)
+# WordPress.com's LaTeX: $latex e^{i\pi}+1=0$, with optional &bg=…&fg=…&s=… at the end.
+_LATEX = re.compile(r"\$latex[ =](?P<formula>.*?[^\\])\$", re.DOTALL)
+_LATEX_OPTIONS = re.compile(r"(?:&(?:amp;)?(?:bg|fg|s)=[^&$]*)+\s*$")
+_MEDIA_FORMATS = ("mp3", "m4a", "ogg", "oga", "wav", "flac", "mp4", "m4v", "webm", "ogv", "mov")
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg|bmp|tiff?)(?:\?.*)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Attachment:
+    url: str
+    parent: str  # the post it was uploaded to
+    order: int  # menu_order: a gallery's order
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +79,8 @@ class _Export:
     """What the channel says once for every item."""
 
     authors: dict[str, str]  # login -> display name
-    attachments: dict[str, str]  # post id -> file URL
+    attachments: dict[str, _Attachment]  # post id -> attachment
+    posts: dict[str, str]  # a post's old addresses (see _link_key) -> its import id
 
 
 def read_export(data: bytes, shown: str) -> SourceResult:
@@ -67,10 +95,18 @@ def read_export(data: bytes, shown: str) -> SourceResult:
     channel = root.find("channel")
     if channel is None:
         raise BuildFailed([Problem(shown, 1, 1, "not a WordPress export: no <channel>")])
-    export = _Export(_authors(channel), _attachments(channel))
+    items = channel.findall("item")
+    if items and not any(_WP.match(e.tag) for e in root.iter() if isinstance(e.tag, str)):
+        namespaces = sorted({e.tag[1:].split("}")[0] for e in channel.iter() if e.tag[:1] == "{"})
+        found = f" (it uses {', '.join(namespaces)})" if namespaces else ""
+        message = f"no WordPress elements (wp:…, namespace wordpress.org/export/) found{found}"
+        raise BuildFailed([Problem(shown, 1, 1, message, "export again with Tools → Export")])
+    export = _Export(_authors(channel), _attachments(channel), _post_addresses(items))
     records: list[ArticleRecord] = []
     skipped: list[Skipped] = []
-    for item in channel.findall("item"):
+    warnings: list[Problem] = []
+    guids: dict[str, Problem] = {}
+    for item in items:
         where = Problem(shown, item.sourceline or 1, 1, _text(item, "title") or "(untitled)")
         for _comment in _wp_all(item, "comment"):
             skipped.append(Skipped(_note(where, "skipped: a comment"), "comment"))
@@ -83,33 +119,50 @@ def read_export(data: bytes, shown: str) -> SourceResult:
         elif status in _SKIPPED_STATUSES:
             message = f"skipped: a post in the {status} ('{title}')"
             skipped.append(Skipped(_note(where, message), f"{status} post"))
-        elif not title.strip():
-            skipped.append(Skipped(_note(where, "skipped: a post with no title"), "untitled"))
+        elif _date(item)[1]:
+            message = f"skipped: {_date(item)[1]} (give it a date in WordPress and export again)"
+            skipped.append(Skipped(_note(where, message), "impossible date"))
         else:
+            guid = _text(item, "guid").strip()
+            if guid and guid in guids:
+                first = guids[guid]
+                warnings.append(
+                    _note(
+                        where,
+                        f"shares its GUID {guid} with '{first.message}' (line {first.line}); "
+                        "imported as a distinct post",
+                    )
+                )
+            guids.setdefault(guid, where)
             records.append(_post(item, where, export, status))
-    warnings: tuple[Problem, ...] = ()
-    if records:
-        warnings = (
+    # Only posts whose one old URL is /?p=ID lose it; the others keep their pretty permalink.
+    query_only = sum(1 for r in records if not r.aliases)
+    if query_only:
+        warnings.insert(
+            0,
             Problem(
                 shown,
                 1,
                 1,
-                f"the old links of the form /?p=ID ({len(records)} posts) cannot redirect from a "
-                "static site; redirect them on the web server, or keep the permalinks",
+                f"the old links of the form /?p=ID ({query_only} "
+                f"post{'s' * (query_only != 1)} without a pretty permalink) cannot redirect from "
+                "a static site; redirect them on the web server, or keep the permalinks",
             ),
         )
-    return SourceResult(records=tuple(records), skipped=tuple(skipped), warnings=warnings)
+    return SourceResult(records=tuple(records), skipped=tuple(skipped), warnings=tuple(warnings))
 
 
 def _post(item: etree._Element, where: Problem, export: _Export, status: str) -> ArticleRecord:
     notes: list[str] = []
+    post_id = _wp(item, "post_id")
     content = _text(item, "{http://purl.org/rss/1.0/modules/content/}encoded")
-    body, body_notes = to_markdown(_shortcodes(_autop(content), export, notes))
-    categories = [c.text.strip() for c in item.findall("category[@domain='category']") if c.text]
+    links: list[Link] = []
+    content = _SITE_HREF.sub(lambda m: _relink(m, export, _identity(item), links), content)
+    body, body_notes = to_markdown(content_html(content, export, post_id, notes))
+    categories = _terms(item, "category")
     categories = [c for c in categories if c.casefold() != "uncategorized"]
-    tags = [c.text.strip() for c in item.findall("category[@domain='post_tag']") if c.text]
+    tags = _terms(item, "post_tag")
     link = _text(item, "link")
-    guid = _text(item, "guid")
     old = [link] if link and not urlsplit(link).query else []
     login = _text(item, "{http://purl.org/dc/elements/1.1/}creator")
     excerpt = next(
@@ -121,41 +174,133 @@ def _post(item: etree._Element, where: Problem, export: _Export, status: str) ->
         "",
     )
     meta = {_wp(m, "meta_key"): _wp(m, "meta_value") for m in _wp_all(item, "postmeta")}
-    thumbnail = meta.get("_thumbnail_id", "")
+    thumbnail = export.attachments.get(meta.get("_thumbnail_id", ""))
+    draft = status in _DRAFT_STATUSES
+    if _wp(item, "post_password"):
+        draft = True
+        notes.append(
+            "is password-protected in WordPress; imported as a draft so that it is not "
+            "published (remove 'draft: true' to publish it to everyone)"
+        )
+    moment, _impossible = _date(item)
+    identity = _identity(item)
+    section = categories[0] if categories else None
+    # A post without a title (an aside, a status) is titled with its first words.
+    title = html.unescape(_text(item, "title")).strip() or first_words(body, notes)
     return ArticleRecord(
-        title=html.unescape(_text(item, "title")).strip(),
+        title=title or f"Post {post_id}",
         body=body,
         source=where,
-        source_id=f"wordpress:{guid or link or _wp(item, 'post_id')}",
-        date=_date(item),
+        source_id=identity,
+        date=moment,
         authors=(export.authors.get(login, login),) if login else (),
-        section=categories[0] if categories else None,
-        tags=tuple(dict.fromkeys(categories[1:] + tags)),
+        section=section,
+        tags=_unique([*categories[1:], *tags], exclude=section),
         summary=html.unescape(re.sub(r"<[^>]+>", "", excerpt)).strip() or None,
         slug=_wp(item, "post_name") or None,
-        image=export.attachments.get(thumbnail) or None,
-        draft=status in _DRAFT_STATUSES,
+        image=thumbnail.url if thumbnail else None,
+        draft=draft,
         aliases=tuple(urlsplit(u).path for u in old),
         warnings=(*notes, *body_notes),
+        links=tuple(links),
     )
 
 
-def _autop(text: str) -> str:
-    """WordPress's paragraph rules: blank lines part paragraphs, single newlines are breaks."""
-    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip())
-    out = []
-    for block in (b.strip() for b in blocks):
-        if not block:
+def _identity(item: etree._Element) -> str:
+    """The import id. Two posts can share a GUID (one copied from another blog): the post id
+    (or, failing that, the link) tells them apart, and stays the same from one export to the
+    next."""
+    guid, link = _text(item, "guid").strip(), _text(item, "link")
+    return "wordpress:" + "#".join(part for part in (guid or link, _wp(item, "post_id")) if part)
+
+
+def _post_addresses(items: list[etree._Element]) -> dict[str, str]:
+    """Each post's old addresses (its permalink, and ?p=ID on its blog) -> its import id."""
+    found: dict[str, str] = {}
+    for item in items:
+        if (_wp(item, "post_type") or "post") != "post":
             continue
-        if _BLOCK_START.match(block) or _SHORTCODE.fullmatch(block):
-            out.append(block)
-        else:
-            out.append("<p>" + block.replace("\n", "<br>\n") + "</p>")
-    return "\n".join(out)
+        link = _text(item, "link")
+        host = urlsplit(link).netloc or urlsplit(_text(item, "guid")).netloc
+        for address in (link, f"//{host}/?p={_wp(item, 'post_id')}"):
+            key = _link_key(address)
+            if key is not None:
+                found.setdefault(key, _identity(item))
+    return found
 
 
-def _shortcodes(text: str, export: _Export, notes: list[str]) -> str:
+def _link_key(url: str) -> str | None:
+    """An address as the old blog answered it: host without www., path without its last
+    '/', and only ?p=ID of its query."""
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.")
+    if not host:
+        return None
+    post = re.search(r"(?:^|&)p=(\d+)(?:&|$)", parts.query)
+    return f"{host}{parts.path.rstrip('/')}" + (f"?p={post[1]}" if post else "")
+
+
+def _relink(match: re.Match[str], export: _Export, identity: str, links: list[Link]) -> str:
+    """A link to another post of the export becomes a mark for the writer to point at the
+    post's new URL (its fragment kept)."""
+    url = html.unescape(match[2])
+    key = _link_key(url.split("#", 1)[0])
+    target = export.posts.get(key) if key else None
+    if target is None or target == identity:
+        return match[0]
+    fragment = "#" + url.split("#", 1)[1] if "#" in url else ""
+    links.append(Link(f"xnewsgenwplink{len(links)}x", target, url.split("#", 1)[0]))
+    return f'{match[1]}{links[-1].mark}{html.escape(fragment)}"'
+
+
+def content_html(content: str, export: _Export, post_id: str, notes: list[str]) -> str:
+    """A post's content as the HTML WordPress showed: code set aside, paragraphs, shortcodes."""
+    kept: list[str] = []
+    content = _CODE_SHORTCODE.sub(lambda m: placeholder(kept, _code_block(m)), content)
+    content = _latex(content, kept, notes)
+    return _shortcodes(autop(content, kept), export, post_id, notes)
+
+
+def _code_block(match: re.Match[str]) -> str:
+    """[sourcecode language="python"]…[/sourcecode] as <pre><code>, its lines untouched."""
+    name = match["name"].lower()
+    attrs = _attributes(match["attrs"] or "")
+    language = attrs.get("language") or attrs.get("lang") or ""
+    if not language and name not in ("code", "sourcecode", "source"):
+        language = name
+    if language in ("plain", "text"):
+        language = ""
+    # The visual editor saves code with entities (&lt;), the text editor as typed: both show
+    # the same characters.
+    code = html.unescape(match["code"])
+    code = code.removeprefix("\r\n").removeprefix("\n")
+    css = f' class="language-{html.escape(language)}"' if language else ""
+    return f"<pre><code{css}>{html.escape(code, quote=False)}</code></pre>"
+
+
+def _latex(content: str, kept: list[str], notes: list[str]) -> str:
+    """$latex …$ as inline code: newsgen renders no LaTeX, and code keeps every character."""
+    found = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal found
+        found += 1
+        formula = _LATEX_OPTIONS.sub("", html.unescape(match["formula"])).strip()
+        return f"<code>{html.escape(formula, quote=False)}</code>"
+
+    content = _LATEX.sub(replace, content)
+    if found:
+        notes.append(
+            f"{found} WordPress.com formula{'s' * (found != 1)} ($latex …$) kept as inline "
+            "code; newsgen does not render LaTeX"
+        )
+    return content
+
+
+def _shortcodes(text: str, export: _Export, post_id: str, notes: list[str]) -> str:
     """[caption] → figure, [gallery] → images, [embed] and lone URLs → links; others reported."""
+    # A shortcode alone in its paragraph is not a paragraph (WordPress's shortcode_unautop).
+    text = re.sub(r"<p>\s*(" + _SHORTCODE.pattern + r")\s*</p>", r"\1", text, flags=re.DOTALL)
 
     def replace(match: re.Match[str]) -> str:
         name = match["name"].lower()
@@ -166,11 +311,12 @@ def _shortcodes(text: str, export: _Export, notes: list[str]) -> str:
             caption = caption.strip() or attrs.get("caption", "")
             return f"<figure>{image}><figcaption>{caption}</figcaption></figure>"
         if name == "gallery":
-            ids = [i.strip() for i in attrs.get("ids", "").split(",") if i.strip()]
-            found = [export.attachments[i] for i in ids if i in export.attachments]
-            if len(found) < len(ids) or not ids:
-                notes.append(f"shortcode [gallery] refers to images not in the export: {ids}")
-            return "".join(f'<p><img src="{html.escape(url)}" alt=""></p>' for url in found)
+            return _gallery(attrs, export, post_id, notes)
+        if name in ("audio", "video"):  # [audio mp3="…"], [video src="…"]: markup.py links it
+            source = attrs.get("src") or next(
+                (v for k, v in attrs.items() if k in _MEDIA_FORMATS and v), inner.strip()
+            )
+            return f'<{name} src="{html.escape(source)}"></{name}>'
         if name == "embed":  # markup.py makes it a link, and reports it
             return f'<embed src="{html.escape(inner.strip())}">'
         notes.append(f"shortcode [{name}] is not supported; left as text")
@@ -182,18 +328,69 @@ def _shortcodes(text: str, export: _Export, notes: list[str]) -> str:
     return _ALONE_URL.sub(lambda m: f'<embed src="{m[1]}">', text)
 
 
+def _gallery(attrs: dict[str, str], export: _Export, post_id: str, notes: list[str]) -> str:
+    """The images a [gallery] showed: its `ids` (or `include`) in that order; without them, as
+    before WordPress 3.5, the images attached to the post (or to `id`) in menu order."""
+    given = attrs.get("ids") or attrs.get("include") or ""
+    ids = [i.strip() for i in given.split(",") if i.strip()]
+    if ids:
+        missing = [i for i in ids if i not in export.attachments]
+        if missing:
+            notes.append(f"shortcode [gallery] refers to images not in the export: {missing}")
+    else:
+        parent = attrs.get("id") or post_id
+        excluded = {i.strip() for i in attrs.get("exclude", "").split(",")}
+        attached = [
+            (a.order, int(i) if i.isdigit() else 0, i)
+            for i, a in export.attachments.items()
+            if a.parent == parent and i not in excluded and _IMAGE_FILE.search(a.url)
+        ]
+        ids = [i for _order, _number, i in sorted(attached)]
+        if not ids:
+            notes.append(
+                "shortcode [gallery] shows the post's attached images; none are in the export"
+            )
+    found = [export.attachments[i].url for i in ids if i in export.attachments]
+    return "".join(f'<p><img src="{html.escape(url)}" alt=""></p>' for url in found)
+
+
 def _attributes(text: str) -> dict[str, str]:
     return {m[1].lower(): m[2] or m[3] or m[4] or "" for m in _ATTRIBUTE.finditer(text)}
 
 
-def _date(item: etree._Element) -> datetime | None:
-    gmt = _wp(item, "post_date_gmt")
-    if gmt and not gmt.startswith("0000"):
-        return datetime.fromisoformat(gmt).replace(tzinfo=UTC)
-    local = _wp(item, "post_date")
-    if local and not local.startswith("0000"):
-        return datetime.fromisoformat(local)  # the blog's time zone, unknown: the site's
-    return None
+def _terms(item: etree._Element, domain: str) -> list[str]:
+    return [
+        html.unescape(c.text).strip()
+        for c in item.findall(f"category[@domain='{domain}']")
+        if c.text and c.text.strip()
+    ]
+
+
+def _unique(terms: list[str], exclude: str | None) -> tuple[str, ...]:
+    """Each term once, whatever its case: newsgen's terms are case-insensitive, and a category
+    that is also a tag (or the section) is one term, not two."""
+    seen = {exclude.casefold()} if exclude else set()
+    kept = []
+    for term in terms:
+        if term.casefold() not in seen:
+            seen.add(term.casefold())
+            kept.append(term)
+    return tuple(kept)
+
+
+def _date(item: etree._Element) -> tuple[datetime | None, str]:
+    """The post's date, and a note when the export's date cannot be a date."""
+    for key, zone in (("post_date_gmt", UTC), ("post_date", None)):
+        text = _wp(item, key)
+        if not text or text.startswith("0000"):
+            continue
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            return None, f"its {key} '{text}' is not a date"
+        # post_date is in the blog's time zone, which the export does not give: the site's.
+        return (moment.replace(tzinfo=zone) if zone else moment.replace(tzinfo=None)), ""
+    return None, ""
 
 
 def _authors(channel: etree._Element) -> dict[str, str]:
@@ -204,22 +401,27 @@ def _authors(channel: etree._Element) -> dict[str, str]:
     return names
 
 
-def _attachments(channel: etree._Element) -> dict[str, str]:
-    return {
-        _wp(item, "post_id"): _wp(item, "attachment_url")
-        for item in channel.findall("item")
-        if _wp(item, "post_type") == "attachment" and _wp(item, "attachment_url")
-    }
+def _attachments(channel: etree._Element) -> dict[str, _Attachment]:
+    found = {}
+    for item in channel.findall("item"):
+        if _wp(item, "post_type") == "attachment" and _wp(item, "attachment_url"):
+            order = _wp(item, "menu_order")
+            found[_wp(item, "post_id")] = _Attachment(
+                _wp(item, "attachment_url"),
+                _wp(item, "post_parent"),
+                int(order) if order.lstrip("-").isdigit() else 0,
+            )
+    return found
 
 
 def _wp_all(element: etree._Element, name: str) -> list[etree._Element]:
-    """Children named wp:NAME, whatever the export's version (1.0, 1.1, 1.2)."""
+    """Children named wp:NAME, whatever the export's version and scheme."""
     return [
         child
         for child in element
         if isinstance(child.tag, str)
-        and child.tag.startswith(_WP)
-        and child.tag.rsplit("}", 1)[1] == name
+        and child.tag.rsplit("}", 1)[-1] == name
+        and _WP.match(child.tag)
     ]
 
 

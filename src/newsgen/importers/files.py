@@ -1,0 +1,86 @@
+"""Reading an import's source files: which files below a folder may be read, and their text.
+
+The build's rules hold here too: a link is followed only to a file inside the folder being
+imported, never to a folder; a name that is not UTF-8 is refused; bytes that are not UTF-8 are
+reported at their line, column and byte offset, never replaced silently.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from newsgen.content.contained import is_utf8
+from newsgen.errors import Problem
+from newsgen.importers.record import Skipped
+
+
+def files_below(
+    folder: Path, tree: Path, suffixes: tuple[str, ...]
+) -> tuple[list[Path], tuple[Skipped, ...]]:
+    """The visible files below `folder` ending in one of `suffixes`, in order; and each that
+    cannot be read safely, skipped with the reason. As in the build (contained.py), a link is
+    followed only to a file inside `tree`, the folder being imported, never to a folder; and a
+    name that is not UTF-8 cannot become a path, a URL or an id."""
+    files: list[Path] = []
+    problems: list[Skipped] = []
+    real_tree = tree.resolve()
+    if folder != tree and (folder.is_symlink() or not folder.resolve().is_relative_to(real_tree)):
+        return [], (_refused(folder, "is a link to a folder; newsgen does not follow it"),)
+    for here, subfolders, names in os.walk(folder):  # never descends through links
+        visible = sorted(n for n in subfolders if not n.startswith("."))
+        subfolders[:] = []
+        for name in visible:
+            path = Path(here) / name
+            if not is_utf8(name):
+                problems.append(_refused(path, "the name is not valid UTF-8; rename it"))
+            elif path.is_symlink():
+                problems.append(_refused(path, "is a link to a folder; newsgen does not follow it"))
+            else:
+                subfolders.append(name)
+        for name in sorted(names):
+            path = Path(here) / name
+            if name.startswith(".") or not name.lower().endswith(suffixes):
+                continue
+            if not is_utf8(name):
+                problems.append(_refused(path, "the name is not valid UTF-8; rename it"))
+            elif path.is_symlink() and not path.resolve().is_relative_to(real_tree):
+                problems.append(
+                    _refused(path, f"is a link to a file outside {shown_path(tree)}; not imported")
+                )
+            elif path.is_file():
+                files.append(path)
+    return files, tuple(problems)
+
+
+def _refused(path: Path, message: str) -> Skipped:
+    return Skipped(Problem(shown_path(path), 1, 1, f"skipped: {message}"), "unsafe file")
+
+
+def shown_path(path: Path) -> str:
+    """A path as printable text: bytes that are not UTF-8 appear as \\xNN."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def decode(data: bytes, shown: str) -> tuple[str, Problem | None]:
+    """UTF-8 text (a BOM dropped, newlines made LF), and a warning where it was not UTF-8:
+    each undecodable byte becomes U+FFFD, and the first is located."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        count = data.decode("utf-8-sig", errors="replace").count("\ufffd") - data.decode(
+            "utf-8-sig", errors="ignore"
+        ).count("\ufffd")
+        warning = Problem(
+            shown,
+            line,
+            column,
+            f"invalid UTF-8 at byte {exc.start}: {count} undecodable byte sequence(s) "
+            "became U+FFFD (\ufffd)",
+            "save the source as UTF-8 and import it again for the original characters",
+        )
+        text = data.decode("utf-8-sig", errors="replace")
+        return text.replace("\r\n", "\n").replace("\r", "\n"), warning
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
