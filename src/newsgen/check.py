@@ -13,13 +13,14 @@ import jinja2
 
 from newsgen.build import collect, inventory
 from newsgen.build.pipeline import settings_key, site_key
+from newsgen.content import notices
 from newsgen.content.config import Config, load_config
 from newsgen.content.links import broken_links
 from newsgen.content.markdown import make_markdown
 from newsgen.errors import BuildFailed, Problem
 from newsgen.model import RenderedArticle
 from newsgen.options import BuildOptions
-from newsgen.outputs import feeds, pages, sitemaps
+from newsgen.outputs import corrections, feeds, pages, sitemaps
 from newsgen.outputs.cards import svg_warnings
 from newsgen.outputs.templates import make_environment, template_problem
 from newsgen.plan import archive
@@ -54,6 +55,8 @@ def _check_site(
 ) -> Iterator[Problem]:
     now = options.now or datetime.now(UTC)
     selection = archive.select(articles, drafts=options.drafts, future=options.future, now=now)
+    if not options.future:
+        yield from notices.future_problems((r.article for r in selection.published), now)
     try:
         site = archive.plan(selection.published, config)
     except BuildFailed as exc:
@@ -69,6 +72,13 @@ def _check_site(
         for planned in itertools.chain(
             pages.render(site, env, config, site_key(config)),
             feeds.render(site, config, settings_key(config)),
+            (
+                planned
+                for unit in corrections.units(
+                    site, env, config, site_key(config), settings_key(config)
+                )
+                for planned in unit.files()
+            ),
         ):
             planned.render()
         for _ in sitemaps.render(site, config, now):

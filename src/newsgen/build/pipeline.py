@@ -16,11 +16,12 @@ import jinja2
 
 from newsgen import __version__
 from newsgen.build import collect, inventory, parallel, writer
+from newsgen.content import notices
 from newsgen.content.config import Config
 from newsgen.errors import BuildFailed, Problem, WriteFailed
 from newsgen.model import OutputFile, PlannedFile, input_digest
 from newsgen.options import BuildOptions
-from newsgen.outputs import assets, feeds, pages, sitemaps
+from newsgen.outputs import assets, corrections, feeds, pages, sitemaps
 from newsgen.outputs.cards import svg_warnings
 from newsgen.outputs.search import outputs as search_outputs
 from newsgen.outputs.templates import make_environment, template_problem, templates_fingerprint
@@ -49,6 +50,10 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
     selection = archive.select(
         loaded.articles, drafts=options.drafts, future=options.future, now=now
     )
+    if not options.future:  # with --future, the build previews a later time
+        late = tuple(notices.future_problems((r.article for r in selection.published), now))
+        if late:
+            raise BuildFailed(late)
     memo_file = memo.memo_path(config.state_dir, output)
     page_key, feed_key = site_key(config), settings_key(config)
     previous = None if options.full else memo.load_any(memo_file)
@@ -61,7 +66,9 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
     inventory.verify(inventory.outputs(site, config))
     env = make_environment(config, keep_compiled=True)
     units = itertools.chain(
-        pages.units(site, env, config, page_key), feeds.units(site, config, feed_key)
+        pages.units(site, env, config, page_key),
+        feeds.units(site, config, feed_key),
+        corrections.units(site, env, config, page_key, feed_key),
     )
     sorted_units = memo.Sorted([], {})
     try:

@@ -6,6 +6,7 @@ it, and markdown-it's link validation already drops javascript:/vbscript:/file: 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import html
 import re
@@ -19,7 +20,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from newsgen.content import urls
+from newsgen.content import notices, urls
 from newsgen.errors import Problem
 from newsgen.model import Article, Body, RenderedArticle
 
@@ -117,6 +118,12 @@ def render_article(
         summary_html = lead
     else:
         summary_html = _render_without_footnotes(md, _first_paragraph(tokens))
+    if article.corrections or article.updates:
+        article = dataclasses.replace(
+            article,
+            corrections=notices.rendered(md, article.corrections),
+            updates=notices.rendered(md, article.updates),
+        )
     rendered = RenderedArticle(
         article=article,
         body=Body(text=body_html),

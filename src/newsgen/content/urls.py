@@ -17,6 +17,7 @@ from slugify import slugify
 HOME = "/"
 NOT_FOUND = "/404.html"
 ARCHIVE = "/archive/"
+CORRECTIONS = "/corrections/"  # every correction of the archive, with its own feeds
 SEARCH = "/search/"
 SEARCH_BUNDLE = "/pagefind/"
 SITEMAP = "/sitemap.xml"

@@ -17,6 +17,7 @@ from newsgen.content import urls
 from newsgen.content.config import Config
 from newsgen.model import PlannedFile, RenderedArticle, Unit, input_digest
 from newsgen.outputs.cards import card_image
+from newsgen.outputs.corrections import correction_comments
 from newsgen.plan import front
 from newsgen.plan.archive import ArticlePage, Link, Listing, ListingGroup, SitePlan
 
@@ -210,7 +211,7 @@ def news_article_json_ld(page: ArticlePage, config: Config) -> str:
         "headline": article.title,
         "description": page.entry.summary_text,
         "datePublished": article.date.isoformat(),
-        "dateModified": (article.updated or article.date).isoformat(),
+        "dateModified": article.modified.isoformat(),
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
         "publisher": _publisher(config),
@@ -230,6 +231,8 @@ def news_article_json_ld(page: ArticlePage, config: Config) -> str:
         data["keywords"] = list(article.tags)
     if article.dateline:
         data["locationCreated"] = {"@type": "Place", "name": article.dateline}
+    if article.corrections:
+        data["correction"] = correction_comments(article, url)
     return json.dumps(data, ensure_ascii=False, indent=1).translate(_SCRIPT_SAFE)
 
 

@@ -25,7 +25,7 @@ from newsgen.model import Body, RenderedArticle, pickle_by_fields
 
 # 3: articles carry image caption, credit and size;
 # 4: sharded, with the cache's folder, and ctime in stats
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5  # 5: articles carry corrections and updates
 # The cache is split into shards by source path, so that a build after one new article
 # writes one shard again, not the whole cache.
 SHARDS = 32
