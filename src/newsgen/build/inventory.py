@@ -118,7 +118,10 @@ def _entries(site: SitePlan, config: Config) -> Iterator[Entry]:
         urls.ARCHIVE,
         urls.SEARCH,
         urls.CORRECTIONS,
-        *(urls.feed_url(urls.CORRECTIONS, n) for n in (urls.RSS_FEED, urls.ATOM_FEED, urls.JSON_FEED)),
+        *(
+            urls.feed_url(urls.CORRECTIONS, n)
+            for n in (urls.RSS_FEED, urls.ATOM_FEED, urls.JSON_FEED)
+        ),
         urls.SITEMAP,
         urls.NEWS_SITEMAP,
         urls.ROBOTS,

@@ -200,12 +200,14 @@ def _record_positions(
         out[path] = _position(key_node, offset)
         if isinstance(value_node, MappingNode):
             _record_positions(value_node, f"{path}.", offset, out)
-        elif isinstance(value_node, SequenceNode):
+        elif isinstance(value_node, SequenceNode) and any(
+            isinstance(item, MappingNode) for item in value_node.value
+        ):
             # Lists of mappings (corrections, updates): "key.0", "key.0.date"; lists of
             # text (tags) record nothing more, to keep articles small in the build cache.
             for index, item in enumerate(value_node.value):
+                out[f"{path}.{index}"] = _position(item, offset)
                 if isinstance(item, MappingNode):
-                    out[f"{path}.{index}"] = _position(item, offset)
                     _record_positions(item, f"{path}.{index}.", offset, out)
 
 

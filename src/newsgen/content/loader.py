@@ -7,7 +7,6 @@ the caching. Nothing here decides what gets published.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from functools import partial

@@ -53,7 +53,11 @@ def read(
             )
             continue
         entry = FieldReader(
-            YamlMapping(item, fields.positions), fields.path, where, f"{key}.{index}.", fields.problems
+            YamlMapping(item, fields.positions),
+            fields.path,
+            where,
+            f"{key}.{index}.",
+            fields.problems,
         )
         notice = _read_one(entry, NOTICE_KINDS[key], published, read_date, where)
         if notice is not None:

@@ -8,7 +8,9 @@ correction's, never the build time.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Iterator
 from functools import partial
 from typing import Any
@@ -18,13 +20,14 @@ from feedgen.feed import FeedGenerator
 
 from newsgen.content import urls
 from newsgen.content.config import Config
-from newsgen.content.markdown import absolutize, plain_text
+from newsgen.content.markdown import absolutize
 from newsgen.model import Article, PlannedFile, Unit, input_digest
 from newsgen.outputs.feeds import EMPTY_FEED_DATE, rss_bytes
 from newsgen.plan.archive import Feed, SitePlan
 from newsgen.plan.corrections import Correction, anchor
 
 TEMPLATE = "corrections.html"
+_TAG = re.compile(r"<[^>]*>")
 
 
 def units(
@@ -41,11 +44,17 @@ def correction_comments(article: Article, url: str) -> list[dict[str, Any]]:
         {
             "@type": "CorrectionComment",
             "url": f"{url}#{anchor(number)}",
-            "text": plain_text(notice.html),
+            "text": _text(notice.html),
             "datePublished": _date(notice.date.isoformat(), notice.date_only),
         }
         for number, notice in enumerate(article.corrections, start=1)
     ]
+
+
+def _text(fragment: str) -> str:
+    """A correction's HTML as plain text: markup dropped, not turned into spaces as in
+    summaries, so that '<em>Ada</em>,' stays 'Ada,'."""
+    return " ".join(html.unescape(_TAG.sub("", fragment)).split())
 
 
 def _date(iso: str, date_only: bool) -> str:
