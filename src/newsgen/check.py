@@ -13,7 +13,7 @@ import jinja2
 
 from newsgen.build import collect, inventory
 from newsgen.build.pipeline import settings_key, site_key
-from newsgen.content import notices
+from newsgen.content import authors, notices
 from newsgen.content.config import Config, load_config
 from newsgen.content.links import broken_links
 from newsgen.content.markdown import make_markdown
@@ -43,7 +43,15 @@ def check(options: BuildOptions) -> CheckReport:
     if not problems:
         problems.extend(_check_site(config, loaded.articles, options, env))
     unique = sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.message))
-    warnings = (*loaded.warnings, *svg_warnings(r.article for r in loaded.articles))
+    now = options.now or datetime.now(UTC)
+    published = archive.select(
+        loaded.articles, drafts=options.drafts, future=options.future, now=now
+    ).published
+    warnings = (
+        *loaded.warnings,
+        *svg_warnings(r.article for r in loaded.articles),
+        *authors.unused(config.profiles, (r.article for r in published)),
+    )
     return CheckReport(len(loaded.articles) + len(loaded.problems), tuple(unique), warnings)
 
 

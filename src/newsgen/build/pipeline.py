@@ -16,7 +16,7 @@ import jinja2
 
 from newsgen import __version__
 from newsgen.build import collect, inventory, parallel, writer
-from newsgen.content import notices
+from newsgen.content import authors, notices
 from newsgen.content.config import Config
 from newsgen.errors import BuildFailed, Problem, WriteFailed
 from newsgen.model import OutputFile, PlannedFile, input_digest
@@ -117,6 +117,7 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
         *loaded.warnings,
         *written.warnings,
         *svg_warnings(r.article for r in selection.published),
+        *authors.unused(config.profiles, (r.article for r in selection.published)),
     )
     return Outcome(counts, written, warnings, loaded.cache_hits, valid_until)
 

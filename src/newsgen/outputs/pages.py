@@ -18,6 +18,7 @@ from newsgen.content.config import Config
 from newsgen.model import PlannedFile, RenderedArticle, Unit, input_digest
 from newsgen.outputs.cards import card_image
 from newsgen.outputs.corrections import correction_comments
+from newsgen.outputs.profiles import person
 from newsgen.plan import front
 from newsgen.plan.archive import ArticlePage, Link, Listing, ListingGroup, SitePlan
 
@@ -194,6 +195,7 @@ def _listing_key(listing: Listing) -> tuple[object, ...]:
         tuple(map(_link, listing.parents)),
         listing.feed.page_url if listing.feed else None,
         tuple(r.digest for r in listing.articles),
+        listing.total,
     )
 
 
@@ -218,10 +220,7 @@ def news_article_json_ld(page: ArticlePage, config: Config) -> str:
         "inLanguage": config.language,
     }
     if page.authors:
-        data["author"] = [
-            {"@type": "Person", "name": link.title, "url": urls.absolute(config.base_url, link.url)}
-            for link in page.authors
-        ]
+        data["author"] = [person(link.title, config) for link in page.authors]
     card = card_image(article, config)
     if card:
         data["image"] = [card.url]

@@ -22,12 +22,15 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from newsgen.content import urls
+from newsgen.content.authors import find as find_profile
 from newsgen.content.config import Config
 from newsgen.content.contained import files_inside
 from newsgen.errors import BuildFailed, Problem
 from newsgen.outputs.cards import card_image
 from newsgen.outputs.pager import page_links
+from newsgen.outputs.profiles import profile_page_json_ld
 from newsgen.plan.periods import MONTHS
+from newsgen.plan.terms import term_key
 
 THEME = Path(__file__).parent.parent / "theme"
 THEME_TEMPLATES = THEME / "templates"
@@ -122,6 +125,13 @@ def make_environment(config: Config, *, keep_compiled: bool = False) -> jinja2.E
     env.globals["card_image"] = lambda article: card_image(article, config)
     env.globals["page_links"] = page_links
     env.globals["term_url"] = urls.term_url
+    # Author profiles (authors.yaml): a byline's profile or none, and an author page's JSON-LD.
+    env.globals["profile"] = lambda name: find_profile(config.profiles, name)
+    env.globals["profile_json_ld"] = lambda name: profile_page_json_ld(name, config)
+    env.globals["profiles_of"] = lambda links: [
+        (link, found) for link in links if (found := find_profile(config.profiles, link.title))
+    ]
+    env.tests["same_term"] = lambda name, other: term_key(name) == term_key(other or "")
     return env
 
 

@@ -77,6 +77,7 @@ class Listing:
     older: Link | None = None
     parents: tuple[Link, ...] = ()  # a day's month and year, a month's year
     stable: bool = False  # numbered from the oldest page (config pagination: stable)
+    total: int = 0  # articles in the whole listing (an author page shows the count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,6 +330,7 @@ def paginate(
             older=older,
             parents=parents,
             stable=stable,
+            total=len(group.articles),
         )
         for index, (number, url, articles) in enumerate(pages)
     )
