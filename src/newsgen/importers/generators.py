@@ -7,6 +7,7 @@ Pelican's reStructuredText articles are out of scope and reported as skipped.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -19,6 +20,7 @@ from pathlib import Path
 from newsgen.content import urls
 from newsgen.content.frontmatter import YamlError, parse_mapping, split
 from newsgen.errors import Problem
+from newsgen.importers import author_data
 from newsgen.importers.markup import to_markdown
 from newsgen.importers.record import ArticleRecord, Skipped, SourceResult
 
@@ -87,7 +89,17 @@ def read_tree(folder: Path, flavour: str) -> SourceResult:
             "defaults, so check that they match the old URLs"
         )
         warnings = (Problem(str(custom[0]), 1, 1, message),)
-    return SourceResult(records=tuple(records), skipped=tuple(skipped), warnings=warnings)
+    # Posts name their author by the data file's key; bylines carry the person's name.
+    names, people, notes = author_data.read(folder, flavour)
+    records = [
+        dataclasses.replace(r, authors=tuple(names.get(a, a) for a in r.authors)) for r in records
+    ]
+    return SourceResult(
+        records=tuple(records),
+        skipped=tuple(skipped),
+        warnings=warnings + notes,
+        authors=people,
+    )
 
 
 # Where each generator's site settings can change its article URLs: (file, setting).

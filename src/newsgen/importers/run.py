@@ -16,6 +16,7 @@ from pathlib import Path
 from newsgen.content.config import load_config
 from newsgen.errors import BuildFailed, NewsgenError, Problem
 from newsgen.importers import detect, pages
+from newsgen.importers.profiles import write_profiles
 from newsgen.importers.record import ArticleRecord, Skipped, SourceResult
 from newsgen.importers.write import Written, write_records
 
@@ -40,6 +41,7 @@ class ImportReport:
     skipped: tuple[Skipped, ...]
     warnings: tuple[Problem, ...]
     dry_run: bool
+    profiles: tuple[str, ...] = ()  # authors given an entry in authors.yaml
 
 
 def run_import(options: ImportOptions) -> ImportReport:
@@ -74,11 +76,20 @@ def run_import(options: ImportOptions) -> ImportReport:
         dry_run=options.dry_run,
         progress=None if options.progress is None else partial(options.progress, "articles"),
     )
+    people = write_profiles(
+        options.root,
+        (person for result in results for person in result.authors),
+        (name for written in outcome.written for name in written.record.authors),
+        dry_run=options.dry_run,
+    )
     return ImportReport(
         written=outcome.written,
         skipped=tuple(s for result in results for s in result.skipped) + outcome.skipped,
-        warnings=tuple(w for result in results for w in result.warnings) + outcome.warnings,
+        warnings=tuple(w for result in results for w in result.warnings)
+        + outcome.warnings
+        + people.warnings,
         dry_run=options.dry_run,
+        profiles=people.added,
     )
 
 
