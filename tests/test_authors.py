@@ -250,7 +250,8 @@ def test_an_article_ends_with_a_box_per_profiled_author(profiled_site: Path) -> 
 def test_without_authors_yaml_no_box_is_shown(make_site: Callable[..., Path]) -> None:
     root = make_site({"articles/a.md": article(slug="a", author="Jane Doe")}, config=CONFIG)
     build(BuildOptions(root=root, now=golden.NOW))
-    assert page(root / "site", "2026/11/20/a/index.html").xpath("//aside") == []
+    tree = page(root / "site", "2026/11/20/a/index.html")
+    assert tree.xpath("//aside[@class='author-boxes']") == []
 
 
 def test_an_edit_to_authors_yaml_rebuilds_as_a_clean_build_would(

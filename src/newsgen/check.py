@@ -20,7 +20,7 @@ from newsgen.content.markdown import make_markdown
 from newsgen.errors import BuildFailed, Problem
 from newsgen.model import RenderedArticle
 from newsgen.options import BuildOptions
-from newsgen.outputs import corrections, feeds, pages, sitemaps
+from newsgen.outputs import corrections, feeds, latest, pages, sitemaps
 from newsgen.outputs.cards import svg_warnings
 from newsgen.outputs.templates import make_environment, template_problem
 from newsgen.plan import archive
@@ -82,8 +82,9 @@ def _check_site(
             feeds.render(site, config, settings_key(config)),
             (
                 planned
-                for unit in corrections.units(
-                    site, env, config, site_key(config), settings_key(config)
+                for unit in (
+                    *corrections.units(site, env, config, site_key(config), settings_key(config)),
+                    latest.unit(site, env, site_key(config)),
                 )
                 for planned in unit.files()
             ),

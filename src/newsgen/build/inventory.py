@@ -118,6 +118,7 @@ def _entries(site: SitePlan, config: Config) -> Iterator[Entry]:
         urls.ARCHIVE,
         urls.SEARCH,
         urls.CORRECTIONS,
+        urls.LATEST,
         *(
             urls.feed_url(urls.CORRECTIONS, n)
             for n in (urls.RSS_FEED, urls.ATOM_FEED, urls.JSON_FEED)

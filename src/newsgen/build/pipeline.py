@@ -21,7 +21,7 @@ from newsgen.content.config import Config
 from newsgen.errors import BuildFailed, Problem, WriteFailed
 from newsgen.model import OutputFile, PlannedFile, input_digest
 from newsgen.options import BuildOptions
-from newsgen.outputs import assets, corrections, feeds, pages, sitemaps
+from newsgen.outputs import assets, corrections, feeds, latest, pages, sitemaps
 from newsgen.outputs.cards import svg_warnings
 from newsgen.outputs.search import outputs as search_outputs
 from newsgen.outputs.templates import make_environment, template_problem, templates_fingerprint
@@ -69,6 +69,7 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
         pages.units(site, env, config, page_key),
         feeds.units(site, config, feed_key),
         corrections.units(site, env, config, page_key, feed_key),
+        (latest.unit(site, env, page_key),),
     )
     sorted_units = memo.Sorted([], {})
     try:

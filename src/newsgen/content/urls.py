@@ -18,6 +18,7 @@ HOME = "/"
 NOT_FOUND = "/404.html"
 ARCHIVE = "/archive/"
 CORRECTIONS = "/corrections/"  # every correction of the archive, with its own feeds
+LATEST = "/latest/"  # the newest stories, shown beside each article (not in the sitemap)
 SEARCH = "/search/"
 SEARCH_BUNDLE = "/pagefind/"
 SITEMAP = "/sitemap.xml"

@@ -1,5 +1,6 @@
-"""Authors as structured data: the schema.org `Person` behind a byline (for an article's
-NewsArticle) and the `ProfilePage` of an author page, from the profiles of authors.yaml.
+"""The people and the publication as structured data: the schema.org `Person` behind a
+byline (for an article's NewsArticle), the `ProfilePage` of an author page, from the profiles
+of authors.yaml, and the front page's `WebSite` with its search and its publisher.
 
 A byline without a profile is still a Person with its name and author page.
 """
@@ -51,4 +52,40 @@ def profile_page_json_ld(name: str, config: Config) -> str:
         "url": url,
         "mainEntity": person(name, config),
     }
+    return json.dumps(data, ensure_ascii=False, indent=1).translate(_SCRIPT_SAFE)
+
+
+def publisher(config: Config) -> dict[str, Any]:
+    """The publication as a NewsMediaOrganization, with its logo: search engines show it
+    beside the headline."""
+    data: dict[str, Any] = {
+        "@type": "NewsMediaOrganization",
+        "name": config.title,
+        "url": urls.absolute(config.base_url, urls.HOME),
+    }
+    if config.logo:
+        data["logo"] = {"@type": "ImageObject", "url": urls.absolute(config.base_url, config.logo)}
+    return data
+
+
+def website_json_ld(config: Config) -> str:
+    """The front page's WebSite: its name, its publisher and (with search on) a SearchAction
+    that opens /search/?q=, as search engines offer a search box for a site."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": config.title,
+        "url": urls.absolute(config.base_url, urls.HOME),
+        "inLanguage": config.language,
+        "publisher": publisher(config),
+    }
+    if config.description:
+        data["description"] = config.description
+    if config.search:
+        target = urls.absolute(config.base_url, urls.SEARCH) + "?q={search_term_string}"
+        data["potentialAction"] = {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint", "urlTemplate": target},
+            "query-input": "required name=search_term_string",
+        }
     return json.dumps(data, ensure_ascii=False, indent=1).translate(_SCRIPT_SAFE)

@@ -28,7 +28,7 @@ from newsgen.content.contained import files_inside
 from newsgen.errors import BuildFailed, Problem
 from newsgen.outputs.cards import card_image
 from newsgen.outputs.pager import page_links
-from newsgen.outputs.profiles import profile_page_json_ld
+from newsgen.outputs.profiles import profile_page_json_ld, website_json_ld
 from newsgen.plan.periods import MONTHS
 from newsgen.plan.terms import term_key
 
@@ -132,6 +132,12 @@ def make_environment(config: Config, *, keep_compiled: bool = False) -> jinja2.E
         (link, found) for link in links if (found := find_profile(config.profiles, link.title))
     ]
     env.tests["same_term"] = lambda name, other: term_key(name) == term_key(other or "")
+    # Year pages head each month's stories; the front page describes the site for search.
+    env.filters["month_year"] = lambda moment: f"{MONTHS[moment.month - 1]} {moment.year}"
+    env.globals["month_url"] = lambda moment: urls.month_url(moment.year, moment.month)
+    env.globals["website_json_ld"] = lambda: website_json_ld(config)
+    # A day written without a time of day is given as the day alone, never an invented midnight.
+    env.globals["machine_time"] = machine_time
     return env
 
 
@@ -146,6 +152,12 @@ def templates_fingerprint(config: Config) -> str:
                 digest.update(os.fsencode(path.relative_to(folder).as_posix()) + b"\0")
                 digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def machine_time(moment: datetime, date_only: bool = False) -> str:
+    """ISO 8601 for datetime attributes and meta tags: '2026-11-24' for a day written without
+    a time of day, else the full time with its offset."""
+    return moment.date().isoformat() if date_only else moment.isoformat()
 
 
 def long_date(moment: datetime) -> str:

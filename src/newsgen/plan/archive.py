@@ -220,7 +220,7 @@ class SitePlan:
             + sum(group.page_count(self.per_page) for group in self.listing_groups)
             + len(self.term_indexes)
             + len(self.redirects)
-            + 4  # the archive, search, 404 and corrections pages
+            + 5  # the archive, search, 404, corrections and latest pages
         )
 
     @property
