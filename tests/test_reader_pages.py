@@ -33,10 +33,10 @@ def site(make_site: Callable[..., Path]) -> Path:
             ),
             "articles/b.md": article(
                 title="Council vote", slug="vote", date="2026-11-20", section="Politics"
-            ),  # fmt: skip
+            ),
             "articles/c.md": article(
                 title="Ferry news", slug="ferry", date="2026-11-21 08:00", section="Local"
-            ),  # fmt: skip
+            ),
         },
         config=BASIC_CONFIG + "search: true\n",
     )
@@ -59,8 +59,11 @@ def json_ld(page: lxml.html.HtmlElement) -> dict[str, object]:
 
 
 def current(page: lxml.html.HtmlElement) -> list[tuple[str, str]]:
-    return [(a.text, a.get("aria-current")) for a in page.xpath("//nav[@class='site-nav']//a")
-            if a.get("aria-current")]  # fmt: skip
+    return [
+        (a.text, a.get("aria-current"))
+        for a in page.xpath("//nav[@class='site-nav']//a")
+        if a.get("aria-current")
+    ]
 
 
 def test_the_masthead_marks_where_the_reader_is(site: Path) -> None:
