@@ -3,12 +3,14 @@ publisher logo, article:author, og:locale; and the lead image and dateline in ev
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
 
 import feedparser
 import lxml.html
+from PIL import Image
 
 from newsgen.build.run import BuildOptions, build
 from newsgen.content.config import load_config
@@ -38,6 +40,12 @@ def json_ld(page: Path) -> dict[str, object]:
     return data
 
 
+def jpeg(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (40, 90, 120)).save(out, "JPEG")
+    return out.getvalue()
+
+
 def build_site(make_site: Callable[..., Path], config: str = CARD_CONFIG) -> Path:
     root = make_site(
         {
@@ -53,6 +61,8 @@ def build_site(make_site: Callable[..., Path], config: str = CARD_CONFIG) -> Pat
             ),
             "articles/none.md": article(title="No image", slug="none"),
             "articles/vector.md": article(title="Vector", slug="vector", image="/static/v.svg"),
+            "static/own.jpg": jpeg(400, 300),
+            "static/v.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"/>\n',
         },
         config=config,
     )

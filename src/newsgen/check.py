@@ -13,7 +13,7 @@ import jinja2
 
 from newsgen.build import collect, inventory
 from newsgen.build.pipeline import settings_key, site_key
-from newsgen.content import authors, notices
+from newsgen.content import authors, images, notices
 from newsgen.content.config import Config, load_config
 from newsgen.content.links import broken_links
 from newsgen.content.markdown import make_markdown
@@ -47,10 +47,17 @@ def check(options: BuildOptions) -> CheckReport:
     published = archive.select(
         loaded.articles, drafts=options.drafts, future=options.future, now=now
     ).published
+    # A missing body image is already a problem (a broken link): not a warning again.
+    problem_lines = {(p.path, p.line) for p in unique}
     warnings = (
         *loaded.warnings,
         *svg_warnings(r.article for r in loaded.articles),
         *authors.unused(config.profiles, (r.article for r in published)),
+        *(
+            w
+            for w in images.missing(published, config.static_dir)
+            if (w.path, w.line) not in problem_lines
+        ),
     )
     return CheckReport(len(loaded.articles) + len(loaded.problems), tuple(unique), warnings)
 

@@ -122,6 +122,9 @@ class RenderedArticle:
     words: int
     # Of the source bytes, the settings and newsgen's version: equal digests, equal output.
     digest: str = ""
+    # Local images of the body: (site path under /static/, file line, column, width, height),
+    # the size 0, 0 when unknown. (markdown.py gives every image, collect.py the local ones.)
+    images: tuple[tuple[str, int, int, int, int], ...] = ()
 
     @property
     def html(self) -> str:

@@ -16,12 +16,12 @@ import jinja2
 
 from newsgen import __version__
 from newsgen.build import collect, inventory, parallel, writer
-from newsgen.content import authors, notices
+from newsgen.content import authors, images, notices
 from newsgen.content.config import Config
 from newsgen.errors import BuildFailed, Problem, WriteFailed
 from newsgen.model import OutputFile, PlannedFile, input_digest
 from newsgen.options import BuildOptions
-from newsgen.outputs import assets, corrections, feeds, latest, pages, sitemaps
+from newsgen.outputs import assets, corrections, feeds, latest, pages, sitemaps, variants
 from newsgen.outputs.cards import svg_warnings
 from newsgen.outputs.search import outputs as search_outputs
 from newsgen.outputs.templates import make_environment, template_problem, templates_fingerprint
@@ -119,6 +119,7 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
         *written.warnings,
         *svg_warnings(r.article for r in selection.published),
         *authors.unused(config.profiles, (r.article for r in selection.published)),
+        *images.missing(selection.published, config.static_dir),
     )
     return Outcome(counts, written, warnings, loaded.cache_hits, valid_until)
 
@@ -135,10 +136,12 @@ def _outputs(
         if config.search
         else ()
     )
+    resized = variants.planned(variants.used(site.entries, config), config)
     return itertools.chain(
         _template_errors(changed, config.root),
         sitemaps.render(site, config, now),
         assets.collect(config),
+        resized,
         search,
     )
 

@@ -10,7 +10,7 @@ import dataclasses
 import functools
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urljoin
 
@@ -124,6 +124,9 @@ def render_article(
             corrections=notices.rendered(md, article.corrections),
             updates=notices.rendered(md, article.updates),
         )
+    images = tuple(
+        (*found, 0, 0) for found in body_images(tokens, body.split("\n"), article.body_line)
+    )
     rendered = RenderedArticle(
         article=article,
         body=Body(text=body_html),
@@ -131,6 +134,7 @@ def render_article(
         summary_text=plain_text(summary_html),
         words=len(_WORD.findall(body)) - (more is not None),  # not the marker's "more"
         digest=digest,
+        images=images,
     )
     cut = env.get(NESTING_CUT)
     warning = (
@@ -144,6 +148,27 @@ def render_article(
         )
     )
     return rendered, warning
+
+
+def body_images(
+    tokens: Sequence[Token], lines: list[str], body_line: int
+) -> Iterator[tuple[str, int, int]]:
+    """(src as rendered, file line, column) of each image in the body, in order."""
+    for block in tokens:
+        if block.type != "inline" or not block.children or block.map is None:
+            continue
+        for child in block.children:
+            src = child.attrGet("src") if child.type == "image" else None
+            if isinstance(src, str) and src:
+                line, column = block.map[0], 1
+                # As written: a link under the site's sub-path was given its prefix.
+                tail = src.rsplit("/static/", 1)[-1]
+                for number in range(block.map[0], min(block.map[1], len(lines))):
+                    found = max(lines[number].find(src), lines[number].find("/static/" + tail))
+                    if found != -1:
+                        line, column = number, found + 1
+                        break
+                yield src, body_line + line, column
 
 
 def plain_text(fragment: str) -> str:

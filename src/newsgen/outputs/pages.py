@@ -222,7 +222,7 @@ def news_article_json_ld(page: ArticlePage, config: Config) -> str:
     }
     if page.authors:
         data["author"] = [person(link.title, config) for link in page.authors]
-    card = card_image(article, config)
+    card = card_image(article, config, page.entry)
     if card:
         data["image"] = [card.url]
     if article.section:

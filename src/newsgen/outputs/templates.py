@@ -26,6 +26,7 @@ from newsgen.content.authors import find as find_profile
 from newsgen.content.config import Config
 from newsgen.content.contained import files_inside
 from newsgen.errors import BuildFailed, Problem
+from newsgen.outputs import variants
 from newsgen.outputs.cards import card_image
 from newsgen.outputs.pager import page_links
 from newsgen.outputs.profiles import profile_page_json_ld, website_json_ld
@@ -122,7 +123,7 @@ def make_environment(config: Config, *, keep_compiled: bool = False) -> jinja2.E
     # '/news' when the site lives under https://example.org/news, '' at a host's root.
     env.globals["base_path"] = prefix
     env.globals["absolute"] = lambda url: urls.absolute(config.base_url, url)
-    env.globals["card_image"] = lambda article: card_image(article, config)
+    env.globals["card_image"] = lambda article, entry=None: card_image(article, config, entry)
     env.globals["page_links"] = page_links
     env.globals["term_url"] = urls.term_url
     # Author profiles (authors.yaml): a byline's profile or none, and an author page's JSON-LD.
@@ -138,6 +139,9 @@ def make_environment(config: Config, *, keep_compiled: bool = False) -> jinja2.E
     env.globals["website_json_ld"] = lambda: website_json_ld(config)
     # A day written without a time of day is given as the day alone, never an invented midnight.
     env.globals["machine_time"] = machine_time
+    # Resized variants of local images (variants.py): the srcset of one format, or "".
+    env.globals["srcset"] = lambda image, size, mime: variants.srcset(image, size, mime, prefix)
+    env.globals["body_html"] = lambda entry: variants.body_html(entry.html, entry.images, prefix)
     return env
 
 
