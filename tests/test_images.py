@@ -173,7 +173,8 @@ def test_missing_and_unreadable_images_are_warnings_at_their_lines(site: Path) -
         f"articles/broken.md:5:1: the image /static/gone.jpg is not in static/\nhint: {hint}",
         "articles/broken.md:10:11: the body's image /static/notes.jpg is not an image newsgen "
         f"can read\nhint: {hint}",
-        f"articles/broken.md:12:9: the body's image /static/gone.png is not in static/\nhint: {hint}",
+        "articles/broken.md:12:9: the body's image /static/gone.png is not in static/\n"
+        f"hint: {hint}",
     ]
     checked = check(BuildOptions(root=site, now=golden.NOW))
     # check reports the missing body image as a broken link (a problem), the others as warnings.
