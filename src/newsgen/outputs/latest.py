@@ -16,7 +16,7 @@ from newsgen.content import urls
 from newsgen.model import PlannedFile, RenderedArticle, Unit, input_digest
 from newsgen.plan.archive import SitePlan
 
-LATEST_COUNT = 8
+LATEST_COUNT = 6  # as many as the rail shows without scrolling
 TEMPLATE = "latest.html"
 
 
