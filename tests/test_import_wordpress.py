@@ -88,6 +88,7 @@ def test_the_summary_counts_what_was_skipped_and_warned(
     _root, report = imported
     assert summary(report) == (
         "Imported 6 articles (3 drafts)\n"
+        "Added 2 author profiles to authors.yaml\n"
         "Skipped 7: 2 attachments, 2 comments, 1 nav menu item, 1 page, 1 trash post\n"
         "6 warnings: 1 embed, 1 iframe, 1 old URL without redirect, 2 remote images, "
         "1 shortcode"

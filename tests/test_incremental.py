@@ -37,6 +37,7 @@ operation = st.one_of(
     st.tuples(st.just("delete"), st.integers(0, 20)),
     st.tuples(st.just("rename"), st.integers(0, 20)),
     st.tuples(st.just("touch"), st.integers(0, 20)),
+    st.tuples(st.just("correct"), st.integers(0, 20)),
     st.tuples(st.just("template"), st.integers(0, 2)),
     st.tuples(st.just("config"), st.integers(2, 3), st.sampled_from(["newest", "stable"])),
     st.tuples(st.just("nothing")),
@@ -108,6 +109,21 @@ class Session:
             section=["Local", "Politics"][fresh % 2],
         )
         write(self.root / "articles" / f"a{fresh}.md", text, self.clock)
+
+    def correct(self, number: int) -> None:
+        """A correction (or one more) dated as its article: never before it, nor in the future
+        of a published article. /corrections/, its feeds and the dates of the article move."""
+        path = self._pick(number)
+        if path is None:
+            return
+        text, fresh = path.read_text(encoding="utf-8"), self._fresh()
+        day = text.split("date: ", 1)[1].split("\n", 1)[0]
+        entry = f"  - date: {day}\n    text: Correction {fresh}.\n"
+        if "corrections:\n" in text:
+            text = text.replace("corrections:\n", "corrections:\n" + entry, 1)
+        else:
+            text = text.replace("\n---\n", "\ncorrections:\n" + entry + "---\n", 1)
+        write(path, text, self.clock)
 
     def delete(self, number: int) -> None:
         path = self._pick(number)

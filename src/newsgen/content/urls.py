@@ -17,6 +17,8 @@ from slugify import slugify
 HOME = "/"
 NOT_FOUND = "/404.html"
 ARCHIVE = "/archive/"
+CORRECTIONS = "/corrections/"  # every correction of the archive, with its own feeds
+LATEST = "/latest/"  # the newest stories, shown beside each article (not in the sitemap)
 SEARCH = "/search/"
 SEARCH_BUNDLE = "/pagefind/"
 SITEMAP = "/sitemap.xml"

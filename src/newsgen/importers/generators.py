@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from newsgen.content import urls
 from newsgen.content.frontmatter import YamlError, parse_mapping, split
 from newsgen.errors import BuildFailed, Problem
+from newsgen.importers import author_data
 from newsgen.importers.files import decode, files_below
 from newsgen.importers.markup import to_markdown
 from newsgen.importers.record import ArticleRecord, Link, Skipped, SourceResult
@@ -125,7 +126,17 @@ def read_tree(folder: Path, flavour: str) -> SourceResult:
         warnings.extend(result.warnings)
     if broken:
         raise BuildFailed(broken)
-    return SourceResult(records=tuple(records), skipped=tuple(skipped), warnings=tuple(warnings))
+    # Posts name their author by the data file's key; bylines carry the person's name.
+    names, people, notes = author_data.read(folder, flavour)
+    records = [
+        dataclasses.replace(r, authors=tuple(names.get(a, a) for a in r.authors)) for r in records
+    ]
+    return SourceResult(
+        records=tuple(records),
+        skipped=tuple(skipped),
+        warnings=(*warnings, *notes),
+        authors=people,
+    )
 
 
 def read_file(data: bytes, path: Path, shown: str, flavour: str | None) -> SourceResult:

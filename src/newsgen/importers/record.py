@@ -46,6 +46,19 @@ class ArticleRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class AuthorRecord:
+    """A person behind a byline, as a source describes them: an authors.yaml entry to be."""
+
+    name: str  # the byline, as the source's articles are imported with it
+    source: Problem  # where it came from
+    role: str | None = None
+    bio: str | None = None  # Markdown (or plain text)
+    image: str | None = None
+    url: str | None = None
+    links: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Skipped:
     """Something a source holds that is not imported, and why (counted by `reason`)."""
 
@@ -60,3 +73,4 @@ class SourceResult:
     records: tuple[ArticleRecord, ...] = ()
     skipped: tuple[Skipped, ...] = ()
     warnings: tuple[Problem, ...] = field(default=())
+    authors: tuple[AuthorRecord, ...] = ()  # profiles the source has (authors.yaml)

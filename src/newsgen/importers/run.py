@@ -8,6 +8,7 @@ Nothing is read through a link that leads out of the folder being imported.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +20,7 @@ from newsgen.content.config import load_config
 from newsgen.errors import BuildFailed, NewsgenError, Problem
 from newsgen.importers import detect, pages
 from newsgen.importers.files import files_below, shown_path
+from newsgen.importers.profiles import write_profiles
 from newsgen.importers.record import ArticleRecord, Skipped, SourceResult
 from newsgen.importers.write import Written, write_records
 
@@ -47,6 +49,7 @@ class ImportReport:
     skipped: tuple[Skipped, ...]
     warnings: tuple[Problem, ...]
     dry_run: bool
+    profiles: tuple[str, ...] = ()  # authors given an entry in authors.yaml
 
 
 def run_import(options: ImportOptions) -> ImportReport:
@@ -85,16 +88,28 @@ def run_import(options: ImportOptions) -> ImportReport:
         dry_run=options.dry_run,
         progress=None if options.progress is None else partial(options.progress, "articles"),
     )
-    if options.dry_run:  # reads only, and must leave no trace (not even .newsgen/)
+    # A dry run reads only, and must leave no trace (not even .newsgen/): it takes no lock.
+    holding = (
+        contextlib.nullcontext()
+        if options.dry_run
+        else lock.holding(config.state_dir, "articles/ (an import)")
+    )
+    with holding:
         outcome = write()
-    else:
-        with lock.holding(config.state_dir, "articles/ (an import)"):
-            outcome = write()
+        people = write_profiles(
+            options.root,
+            (person for result in results for person in result.authors),
+            (name for written in outcome.written for name in written.record.authors),
+            dry_run=options.dry_run,
+        )
     return ImportReport(
         written=outcome.written,
         skipped=tuple(s for result in results for s in result.skipped) + outcome.skipped,
-        warnings=tuple(w for result in results for w in result.warnings) + outcome.warnings,
+        warnings=tuple(w for result in results for w in result.warnings)
+        + outcome.warnings
+        + people.warnings,
         dry_run=options.dry_run,
+        profiles=people.added,
     )
 
 

@@ -57,6 +57,9 @@ def summary(report: ImportReport) -> str:
     if report.dry_run:
         first += "; nothing was written (--dry-run)"
     lines = [first]
+    if report.profiles:
+        verb = "Would add" if report.dry_run else "Added"
+        lines.append(f"{verb} {_count(len(report.profiles), 'author profile')} to authors.yaml")
     if report.skipped:
         reasons = Counter(s.reason for s in report.skipped)
         parts = ", ".join(f"{n} {_reason(r, n)}" for r, n in sorted(reasons.items()))

@@ -21,7 +21,7 @@ from lxml import etree
 from newsgen.errors import BuildFailed, Problem
 from newsgen.importers.autop import autop, placeholder
 from newsgen.importers.markup import first_words, to_markdown
-from newsgen.importers.record import ArticleRecord, Link, Skipped, SourceResult
+from newsgen.importers.record import ArticleRecord, AuthorRecord, Link, Skipped, SourceResult
 
 # WordPress's own namespace, whatever the scheme and version: http://wordpress.org/export/1.2/
 # (self-hosted), https://wordpress.org/export/1.2/ (WordPress.com and recent exports), 1.0, 1.1.
@@ -149,7 +149,12 @@ def read_export(data: bytes, shown: str) -> SourceResult:
                 "a static site; redirect them on the web server, or keep the permalinks",
             ),
         )
-    return SourceResult(records=tuple(records), skipped=tuple(skipped), warnings=tuple(warnings))
+    return SourceResult(
+        records=tuple(records),
+        skipped=tuple(skipped),
+        warnings=tuple(warnings),
+        authors=_people(channel, shown),
+    )
 
 
 def _post(item: etree._Element, where: Problem, export: _Export, status: str) -> ArticleRecord:
@@ -399,6 +404,20 @@ def _authors(channel: etree._Element) -> dict[str, str]:
         login = _wp(author, "author_login")
         names[login] = _wp(author, "author_display_name") or login
     return names
+
+
+def _people(channel: etree._Element, shown: str) -> tuple[AuthorRecord, ...]:
+    """Each wp:author as a profile: the display name posts are bylined with, and the
+    biographical info where the export carries it (wp:author_description)."""
+    people = []
+    for author in _wp_all(channel, "author"):
+        login = _wp(author, "author_login")
+        name = _wp(author, "author_display_name") or login
+        if name.strip():
+            where = Problem(shown, author.sourceline or 1, 1, f"author {name}")
+            bio = _wp(author, "author_description").strip() or None
+            people.append(AuthorRecord(name=name.strip(), source=where, bio=bio))
+    return tuple(people)
 
 
 def _attachments(channel: etree._Element) -> dict[str, _Attachment]:
