@@ -135,7 +135,10 @@ def _xml(items: tuple[Correction, ...], config: Config, name: str) -> bytes:
         entry.link(href=link)
         entry.published(correction.notice.date)
         entry.updated(correction.notice.date)
-        entry.content(absolutize(correction.notice.html, link), type="html")
+        text = absolutize(correction.notice.html, link)
+        # As the article feeds: a summary (RSS description) and the content (content:encoded).
+        entry.summary(text, type="html")
+        entry.content(text, type="html")
     if name == "atom":
         return bytes(generator.atom_str(pretty=True))
     return rss_bytes(generator)

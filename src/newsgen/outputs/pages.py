@@ -196,7 +196,8 @@ def _listing_key(listing: Listing) -> tuple[object, ...]:
         tuple(map(_link, listing.parents)),
         listing.feed.page_url if listing.feed else None,
         tuple(r.view for r in listing.articles),
-        listing.total,
+        # Only an author's first page shows the count: other pages stay as they were.
+        listing.total if listing.kind == "author" and not listing.previous_url else None,
     )
 
 
