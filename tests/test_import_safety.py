@@ -221,3 +221,16 @@ def test_terms_that_would_share_a_page_take_one_spelling_and_the_result_builds(
         "author '>jo' written as 'jo', the spelling of /authors/jo/",
     ]
     assert build_all(root).warnings == ()
+
+
+def test_the_spelling_most_articles_use_wins_whatever_comes_first(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    pelican_file(src, "a.md", "Title: A\nDate: 2024-05-01\nAuthor: >al")
+    pelican_file(src, "b.md", "Title: B\nDate: 2024-05-02\nAuthor: al")
+    pelican_file(src, "c.md", "Title: C\nDate: 2024-05-03\nAuthor: al")
+    root = new_site(tmp_path / "site")
+    report = import_into(root, src)
+    assert "authors:\n- al\n" in articles(root)["2024/a.md"]
+    assert [w.message for w in report.warnings] == [
+        "author '>al' written as 'al', the spelling of /authors/al/"
+    ]

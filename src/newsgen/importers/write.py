@@ -15,6 +15,7 @@ import errno
 import os
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -78,6 +79,8 @@ class _Taken:
     # (kind, URL slug) -> the spelling the site has: another spelling with that slug would be
     # another term on the same page, which the build refuses.
     terms: dict[tuple[str, str], str] = field(default_factory=dict)
+    # The same for this run's articles: every spelling, so that the most used one is chosen.
+    spellings: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
 
 
 def write_records(
@@ -114,8 +117,10 @@ def write_records(
     # Every article has its URL now, so links between them can be written.
     written: list[Written] = []
     warnings: list[Problem] = []
+    chosen = _chosen_spellings(taken)
     for planned_item, notes in planned:
         item = _with_links(planned_item, taken, notes)
+        item = _one_spelling(item, chosen, notes)
         notes.extend(_dead_links(item.record.body, taken))
         record = item.record
         if not dry_run:
@@ -272,8 +277,9 @@ _TERM_FIELDS = (("section", "section"), ("tag", "tags"), ("author", "authors"))
 
 def _settled_terms(record: ArticleRecord, taken: _Taken, notes: list[str]) -> ArticleRecord:
     """Each section, tag and author as the build will group it: one spelling per term page.
-    A term whose URL another spelling already has (">jo" beside "jo") takes that spelling; a
-    term with no letters or digits for its URL is dropped; each change is noted."""
+    A term whose URL an article of the site already spells otherwise (">jo" beside "jo") takes
+    that spelling; a term with no letters or digits for its URL is dropped; each change is
+    noted. Between this run's articles, `_one_spelling` settles it once all are planned."""
     changes: dict[str, object] = {}
     for kind, name in _TERM_FIELDS:
         value = getattr(record, name)
@@ -295,6 +301,30 @@ def _settled_terms(record: ArticleRecord, taken: _Taken, notes: list[str]) -> Ar
                 kept.append(term)
         changes[name] = (kept[0] if kept else None) if name == "section" else tuple(kept)
     return dataclasses.replace(record, **changes)  # type: ignore[arg-type]
+
+
+def _chosen_spellings(taken: _Taken) -> dict[tuple[str, str], str]:
+    """For each term page this run adds to, the spelling most of its articles use."""
+    return {key: counts.most_common(1)[0][0] for key, counts in taken.spellings.items()}
+
+
+def _one_spelling(item: Written, chosen: dict[tuple[str, str], str], notes: list[str]) -> Written:
+    changes: dict[str, object] = {}
+    for kind, name in _TERM_FIELDS:
+        value = getattr(item.record, name)
+        terms = []
+        for term in (value,) if isinstance(value, str) else tuple(value or ()):
+            spelling = chosen.get((kind, urls.slugify_segment(term)), term)
+            if term_key(spelling) != term_key(term):
+                notes.append(
+                    f"{kind} {term!r} written as {spelling!r}, the spelling of "
+                    f"{urls.term_url(kind, spelling)}"
+                )
+                term = spelling  # noqa: PLW2901 - the term, settled
+            terms.append(term)
+        changes[name] = (terms[0] if terms else None) if name == "section" else tuple(terms)
+    record = dataclasses.replace(item.record, **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(item, record=record)
 
 
 def _claim_terms(
@@ -456,7 +486,10 @@ def _claim(taken: _Taken, item: Written, shown: str) -> None:
     """What a planned file takes: its id, URL, file, day and aliases."""
     taken.ids[item.record.source_id] = shown
     taken.id_urls[item.record.source_id] = item.url
-    _claim_terms(taken, item.record.section, item.record.tags, item.record.authors)
+    for kind, name in _TERM_FIELDS:
+        value = getattr(item.record, name)
+        for term in (value,) if isinstance(value, str) else tuple(value or ()):
+            taken.spellings.setdefault((kind, urls.slugify_segment(term)), Counter())[term] += 1
     taken.days[(item.slug, item.day)] = (shown, _folded(item.record.title))
     taken.urls.add(urls.collision_key(item.url))
     taken.paths.add(str(item.path))
