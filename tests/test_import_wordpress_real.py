@@ -314,3 +314,15 @@ def test_links_between_posts_point_at_their_new_urls(tmp_path: Path) -> None:
         "[Two](/stories/2020/post-2/#comments), [two again](/stories/2020/post-2/), "
         "[about](https://blog.example/about/).\n"
     )
+
+
+def test_a_namespace_name_with_non_ascii_letters_is_read_past_but_not_broken_xml() -> None:
+    odd = export(post()).replace(
+        b"<rss ",
+        '<rss xmlns:u="http://\u00ebx\u00e4mpl\u00eb.com/\u00fcn\u00efc\u00f6d\u00eb/" '.encode(),
+    )
+    assert [r.title for r in read_export(odd, "x.xml").records] == ["A post"]
+    broken = export(post("a]]>b".replace("]]>", "]]]]><![CDATA[>"))).replace(b"]]]]>", b"]]>]]>")
+    with pytest.raises(BuildFailed) as caught:
+        read_export(broken, "x.xml")
+    assert "invalid XML: " in str(caught.value)
