@@ -155,10 +155,12 @@ def _parse(data: bytes, shown: str) -> etree._Element:
         "huge_tree": False,
         "strip_cdata": True,
     }
+    parser = etree.XMLParser(**options)
     try:
-        return etree.fromstring(data, etree.XMLParser(**options))
+        return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        errors = list(exc.error_log)
+        # This parse's own errors (the exception's log can hold earlier parses' entries).
+        errors = [e for e in parser.error_log if e.level_name in ("ERROR", "FATAL")]
         if errors and all(e.type_name == "WAR_NS_URI" for e in errors):
             return etree.fromstring(data, etree.XMLParser(recover=True, **options))
         line, column = exc.position
