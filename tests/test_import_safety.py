@@ -234,3 +234,21 @@ def test_the_spelling_most_articles_use_wins_whatever_comes_first(tmp_path: Path
     assert [w.message for w in report.warnings] == [
         "author '>al' written as 'al', the spelling of /authors/al/"
     ]
+
+
+def test_an_articles_folder_that_links_out_of_the_site_is_not_written_through(
+    tmp_path: Path,
+) -> None:
+    root = new_site(tmp_path / "site")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (root / "articles").mkdir()
+    (root / "articles" / "2024").symlink_to(outside, target_is_directory=True)
+    source = pelican_file(tmp_path / "src", "a.md", "Title: A\nDate: 2024-05-01")
+    report = import_into(root, source)
+    assert report.written == ()
+    assert [str(s.where) for s in report.skipped] == [
+        f"{source}:1:1: skipped: articles/2024/a.md was not written: its folder is a link to "
+        "outside the site folder"
+    ]
+    assert list(outside.iterdir()) == []

@@ -105,7 +105,7 @@ def create_new(path: Path, data: bytes, root: Path) -> str | None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if not folder.resolve().is_relative_to(root.resolve()):
-            return "was not written: its folder is a link to outside the site folder"
+            return OUTSIDE
         temporary = folder / f"{_TEMPORARY_PREFIX}{os.getpid()}-{path.name}"
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
     except OSError as exc:
@@ -126,7 +126,10 @@ def create_new(path: Path, data: bytes, root: Path) -> str | None:
     return None
 
 
+# Why create_new wrote nothing, when it is about this one file (anything else is an OSError's
+# reason, such as a full disk, that stops the import).
 APPEARED = "appeared while importing; it was left alone"
+OUTSIDE = "was not written: its folder is a link to outside the site folder"
 
 
 def _link_new(temporary: Path, path: Path) -> None:

@@ -23,7 +23,7 @@ import yaml
 from newsgen import urls
 from newsgen.config import Config
 from newsgen.errors import Problem, WriteFailed
-from newsgen.importers.files import APPEARED, create_new, remove_temporaries
+from newsgen.importers.files import APPEARED, OUTSIDE, create_new, remove_temporaries
 from newsgen.importers.record import ArticleRecord, Skipped
 from newsgen.importers.settle import (
     chosen_spellings,
@@ -124,9 +124,10 @@ def write_records(
         if not dry_run:
             shown = item.path.relative_to(config.root).as_posix()
             failure = create_new(item.path, article_text(item).encode("utf-8"), config.root)
-            if failure == APPEARED:
+            if failure in (APPEARED, OUTSIDE):
                 message = f"skipped: {shown} {failure}"
-                skipped.append(Skipped(_at(record.source, message), "already"))
+                reason = "already" if failure == APPEARED else "unsafe folder"
+                skipped.append(Skipped(_at(record.source, message), reason))
                 continue
             if failure is not None:  # a full disk fails every file after it: stop here
                 raise WriteFailed(
