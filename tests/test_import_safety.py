@@ -252,3 +252,15 @@ def test_an_articles_folder_that_links_out_of_the_site_is_not_written_through(
         "outside the site folder"
     ]
     assert list(outside.iterdir()) == []
+
+
+def test_an_articles_folder_that_is_a_link_out_gets_no_folder_made_through_it(
+    tmp_path: Path,
+) -> None:
+    root = new_site(tmp_path / "site")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (root / "articles").symlink_to(outside, target_is_directory=True)
+    source = pelican_file(tmp_path / "src", "a.md", "Title: A\nDate: 2024-05-01")
+    assert import_into(root, source).written == ()
+    assert list(outside.iterdir()) == []

@@ -102,9 +102,13 @@ def create_new(path: Path, data: bytes, root: Path) -> str | None:
     truncated article that a re-run would take for imported.
     """
     folder = path.parent
+    inside = root.resolve()
+    existing = next(f for f in (folder, *folder.parents) if f.exists() or f.is_symlink())
+    if not existing.resolve().is_relative_to(inside):  # not even a folder made out there
+        return OUTSIDE
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        if not folder.resolve().is_relative_to(root.resolve()):
+        if not folder.resolve().is_relative_to(inside):
             return OUTSIDE
         temporary = folder / f"{_TEMPORARY_PREFIX}{os.getpid()}-{path.name}"
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
