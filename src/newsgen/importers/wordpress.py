@@ -10,8 +10,10 @@ Markdown (markup.py); links between the export's posts point at their new URLs.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -93,6 +95,15 @@ def read_export(data: bytes, shown: str) -> SourceResult:
                 )
             guids.setdefault(guid, where)
             records.append(_post(item, where, export, status))
+    # Imports before the post id was part of the identity knew a post by its GUID alone: such
+    # an article is this post when no other post of the export has its GUID.
+    shared = {g for g, n in Counter(_text(i, "guid").strip() for i in items).items() if n > 1}
+    records = [
+        dataclasses.replace(r, former_ids=(former,))
+        if (former := _former_identity(r.source_id)) and former[len("wordpress:") :] not in shared
+        else r
+        for r in records
+    ]
     # Only posts whose one old URL is /?p=ID lose it; the others keep their pretty permalink.
     query_only = sum(1 for r in records if not r.aliases)
     if query_only:
@@ -192,6 +203,12 @@ def _identity(item: etree._Element) -> str:
     next."""
     guid, link = _text(item, "guid").strip(), _text(item, "link")
     return "wordpress:" + "#".join(part for part in (guid or link, _wp(item, "post_id")) if part)
+
+
+def _former_identity(identity: str) -> str | None:
+    """The id an import gave the post before the post id was part of it: its GUID (or link)."""
+    head, _, post_id = identity.rpartition("#")
+    return head if head and post_id.isdigit() and head != "wordpress:" else None
 
 
 def _post_addresses(items: list[etree._Element]) -> dict[str, str]:

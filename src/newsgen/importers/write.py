@@ -209,8 +209,9 @@ def _place(
         )
         return Skipped(_at(record.source, message), "out-of-range date")
     moment = _settled(moment, config, notes)
-    if record.source_id in taken.ids:
-        already = taken.ids[record.source_id]
+    known = next((i for i in (record.source_id, *record.former_ids) if i in taken.ids), None)
+    if known is not None:
+        already = taken.ids[known]
         return Skipped(_at(record.source, f"skipped: already imported as {already}"), "already")
     aliases, alias_notes = _aliases(record.aliases)
     notes.extend(alias_notes)
