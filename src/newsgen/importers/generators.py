@@ -88,6 +88,7 @@ class _Source:
     draft: bool = False  # Jekyll's _drafts/
     content: Path | None = None  # the content folder (_posts, content/), for links
     site: Path | None = None  # the old site's folder, for links
+    language: str | None = None  # Hugo's language of its content folder
 
 
 def read_tree(folder: Path, flavour: str) -> SourceResult:
@@ -96,7 +97,7 @@ def read_tree(folder: Path, flavour: str) -> SourceResult:
     broken: list[Problem] = []
     settings = read_settings(folder, flavour)
     warnings: list[Problem] = list(settings.problems)
-    sources, refused = _tree_files(folder, flavour)
+    sources, refused = _tree_files(folder, flavour, settings)
     skipped.extend(refused)
     for source in sources:
         try:
@@ -118,21 +119,33 @@ def read_file(data: bytes, path: Path, shown: str, flavour: str | None) -> Sourc
     return _read(data, _Source(path, shown, flavour, path.name, key), SiteSettings())
 
 
-def _tree_files(folder: Path, flavour: str) -> tuple[list[_Source], tuple[Skipped, ...]]:
+def _tree_files(
+    folder: Path, flavour: str, settings: SiteSettings
+) -> tuple[list[_Source], tuple[Skipped, ...]]:
+    roots: list[tuple[Path, bool, str | None]]  # (folder, drafts, language)
     if flavour == "jekyll":
-        roots = [(folder / "_posts", False), (folder / "_drafts", True)]
+        roots = [(folder / "_posts", False, None), (folder / "_drafts", True, None)]
+    elif settings.content_dirs:  # Hugo, one content folder per language
+        roots = [(folder / d, False, lang) for d, lang in sorted(settings.content_dirs.items())]
+        if settings.default_language not in settings.content_dirs.values():
+            roots.append((folder / "content", False, None))  # the languages without one
     else:
-        roots = [(folder / "content", False)]
-    roots = [(root, draft) for root, draft in roots if root.is_dir()] or [(folder, False)]
+        roots = [(folder / "content", False, None)]
+    roots = [r for r in roots if r[0].is_dir()] or [(folder, False, None)]
     sources: list[_Source] = []
     refused: list[Skipped] = []
-    for root, draft in roots:  # a folder that is none of those is the content folder itself
+    for root, draft, language in roots:  # none of those: the folder holds the content itself
         files, unsafe = files_below(root, folder, _SUFFIXES)
         refused.extend(unsafe)
+        others = [r for r, _draft, _lang in roots if r != root and r.is_relative_to(root)]
         for path in sorted(files):
+            if any(path.is_relative_to(other) for other in others):
+                continue  # another language's folder inside this one: read as that language
             relative = path.relative_to(root).as_posix()
             key = f"{folder.name}/{path.relative_to(folder).as_posix()}"
-            sources.append(_Source(path, str(path), flavour, relative, key, draft, root, folder))
+            sources.append(
+                _Source(path, str(path), flavour, relative, key, draft, root, folder, language)
+            )
     return sources, tuple(refused)
 
 
@@ -286,7 +299,7 @@ def _record(
     categories = _list(mapped.get("categories"), comma_lists)
     tags = _list(mapped.get("tags"), comma_lists, space_separated=source.flavour == "jekyll")
     name_date, name_slug, language = _from_name(source)
-    language = _one(front.get("lang")) or language
+    language = _one(front.get("lang")) or language or source.language
     zone = settings.zone
     moment = _in_zone(_moment(mapped.get("date")), zone) or name_date
     slug = _one(mapped.get("slug"))
