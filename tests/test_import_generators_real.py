@@ -425,3 +425,23 @@ def test_terms_that_are_neither_text_nor_a_list_are_reported(tmp_path: Path) -> 
         "authors 5 is neither text nor a list; not carried over",
         "tags {'a': 1} is neither text nor a list; not carried over",
     ]
+
+
+def test_hugo_content_folders_per_language_give_each_its_language(tmp_path: Path) -> None:
+    old = tree(
+        tmp_path / "hugo",
+        {
+            "hugo.toml": 'defaultContentLanguage = "en"\n'
+            '[languages.en]\ncontentDir = "content/en"\n'
+            '[languages.de]\ncontentDir = "content/de"\n',
+            "content/en/posts/fire.md": '+++\ntitle = "Fire"\ndate = 2024-03-01\n+++\nText.\n',
+            "content/de/posts/fire.md": '+++\ntitle = "Feuer"\ndate = 2024-03-01\n+++\nText.\n',
+        },
+    )
+    root = new_site(tmp_path / "site")
+    import_into(root, old)
+    files = articles(root)
+    assert sorted(files) == ["2024/fire-de.md", "2024/fire.md"]
+    assert "aliases:\n- /posts/fire/\n" in files["2024/fire.md"]
+    assert "aliases:\n- /de/posts/fire/\n" in files["2024/fire-de.md"]
+    assert build_all(root).warnings == ()

@@ -221,3 +221,46 @@ def test_terms_that_would_share_a_page_take_one_spelling_and_the_result_builds(
         "author '>jo' written as 'jo', the spelling of /authors/jo/",
     ]
     assert build_all(root).warnings == ()
+
+
+def test_the_spelling_most_articles_use_wins_whatever_comes_first(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    pelican_file(src, "a.md", "Title: A\nDate: 2024-05-01\nAuthor: >al")
+    pelican_file(src, "b.md", "Title: B\nDate: 2024-05-02\nAuthor: al")
+    pelican_file(src, "c.md", "Title: C\nDate: 2024-05-03\nAuthor: al")
+    root = new_site(tmp_path / "site")
+    report = import_into(root, src)
+    assert "authors:\n- al\n" in articles(root)["2024/a.md"]
+    assert [w.message for w in report.warnings] == [
+        "author '>al' written as 'al', the spelling of /authors/al/"
+    ]
+
+
+def test_an_articles_folder_that_links_out_of_the_site_is_not_written_through(
+    tmp_path: Path,
+) -> None:
+    root = new_site(tmp_path / "site")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (root / "articles").mkdir()
+    (root / "articles" / "2024").symlink_to(outside, target_is_directory=True)
+    source = pelican_file(tmp_path / "src", "a.md", "Title: A\nDate: 2024-05-01")
+    report = import_into(root, source)
+    assert report.written == ()
+    assert [str(s.where) for s in report.skipped] == [
+        f"{source}:1:1: skipped: articles/2024/a.md was not written: its folder is a link to "
+        "outside the site folder"
+    ]
+    assert list(outside.iterdir()) == []
+
+
+def test_an_articles_folder_that_is_a_link_out_gets_no_folder_made_through_it(
+    tmp_path: Path,
+) -> None:
+    root = new_site(tmp_path / "site")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (root / "articles").symlink_to(outside, target_is_directory=True)
+    source = pelican_file(tmp_path / "src", "a.md", "Title: A\nDate: 2024-05-01")
+    assert import_into(root, source).written == ()
+    assert list(outside.iterdir()) == []

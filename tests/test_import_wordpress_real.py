@@ -314,3 +314,41 @@ def test_links_between_posts_point_at_their_new_urls(tmp_path: Path) -> None:
         "[Two](/stories/2020/post-2/#comments), [two again](/stories/2020/post-2/), "
         "[about](https://blog.example/about/).\n"
     )
+
+
+def test_a_namespace_name_with_non_ascii_letters_is_read_past_but_not_broken_xml() -> None:
+    odd = export(post()).replace(
+        b"<rss ",
+        '<rss xmlns:u="http://\u00ebx\u00e4mpl\u00eb.com/\u00fcn\u00efc\u00f6d\u00eb/" '.encode(),
+    )
+    assert [r.title for r in read_export(odd, "x.xml").records] == ["A post"]
+    broken = export(post("a]]>b".replace("]]>", "]]]]><![CDATA[>"))).replace(b"]]]]>", b"]]>]]>")
+    with pytest.raises(BuildFailed) as caught:
+        read_export(broken, "x.xml")
+    assert "invalid XML: " in str(caught.value)
+
+
+def test_an_article_imported_by_guid_alone_is_recognised_unless_the_guid_is_shared(
+    tmp_path: Path,
+) -> None:
+    root = new_site(tmp_path / "site")
+    earlier = root / "articles" / "2020" / "earlier.md"
+    earlier.parent.mkdir(parents=True)
+    earlier.write_text(
+        "---\ntitle: Earlier\ndate: 2020-01-01\nextra:\n"
+        "  imported_from: wordpress:https://blog.example/?p=1\n---\nText.\n",
+        encoding="utf-8",
+    )
+    source = tmp_path / "x.xml"
+    source.write_bytes(export(post(post_id="1", link="https://blog.example/?p=1")))
+    report = import_into(root, source)
+    assert report.written == ()
+    assert [str(s.where.message) for s in report.skipped] == [
+        "skipped: already imported as articles/2020/earlier.md"
+    ]
+    shared = export(
+        post(post_id="1", link="https://blog.example/?p=1"),
+        post(post_id="2", guid="https://blog.example/?p=1", link="https://blog.example/?p=2"),
+    )
+    source.write_bytes(shared)
+    assert len(import_into(root, source).written) == 2

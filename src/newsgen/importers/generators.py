@@ -25,9 +25,10 @@ from newsgen.content import urls
 from newsgen.content.frontmatter import YamlError, parse_mapping, split
 from newsgen.errors import BuildFailed, Problem
 from newsgen.importers import author_data
+from newsgen.importers.bodies import Place, convert
 from newsgen.importers.files import decode, files_below
 from newsgen.importers.markup import to_markdown
-from newsgen.importers.record import ArticleRecord, Link, Skipped, SourceResult
+from newsgen.importers.record import ArticleRecord, Skipped, SourceResult
 from newsgen.importers.sites import OldArticle, SiteSettings, old_url, read_settings
 
 # Other generators' keys (lowercased) -> the newsgen key they become.
@@ -64,35 +65,18 @@ KEY_MAP = {
     "permalink": "url",
     "save_as": "url",
 }
+
 _SUFFIXES = (".md", ".markdown", ".mdown", ".html", ".rst")
+
 _JEKYLL_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+
 _PELICAN_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[-_ ]?(.*)$")
+
 _LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[a-z]{2,4})?", re.IGNORECASE)
+
 _PELICAN_LINE = re.compile(r"^([A-Za-z_][\w-]*):[ \t]*(.*)$")
-_TEMPLATE_TAG = re.compile(r"\{\{[<%].*?[%>]\}\}|\{%.*?%\}", re.DOTALL)
+
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
-# Jekyll's and Hugo's code blocks, and Jekyll's {% raw %} (its content is text, not Liquid).
-_HIGHLIGHT = re.compile(
-    r"\{%-?\s*highlight\s+([\w+#.-]+)[^%]*?-?%\}\n?(.*?)\n?\{%-?\s*endhighlight\s*-?%\}"
-    r"|\{\{<\s*highlight\s+([\w+#.-]+)[^>]*>\}\}\n?(.*?)\n?\{\{<\s*/highlight\s*>\}\}",
-    re.DOTALL,
-)
-_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.DOTALL)
-# Links to other posts: Pelican {filename}/|filename| (and {static}, {attach} to files),
-# Jekyll {% post_url name %} and {% link path %}, Hugo {{< ref "path" >}} and relref.
-_PELICAN_LINK = re.compile(r"(?:\{|\|)(filename|static|attach)(?:\}|\|)([^\s)\"'>]+)")
-_JEKYLL_LINK = re.compile(r"\{%-?\s*(post_url|link)\s+([^\s%]+)\s*-?%\}")
-_HUGO_LINK = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s+\"?([^\"\s>%]+)\"?\s*[%>]\}\}")
-# Hugo's built-in shortcodes for media: kept as what they showed (an image, a link).
-_HUGO_MEDIA = re.compile(
-    r"\{\{[<%]\s*(figure|youtube|vimeo|vimeo_simple|gist|tweet|twitter|twitter_simple|instagram)"
-    r"\b(.*?)\s*/?[%>]\}\}",
-    re.DOTALL,
-)
-_SHORTCODE_ARGUMENT = re.compile(r'(?:(\w+)=)?(?:"([^"]*)"|(\S+))')
-_LINK_MARK = "xnewsgenlink{}x"
-_RAW_MARK = "xnewsgenraw{}x"
-_RAW_MARK_RE = re.compile(r"xnewsgenraw(\d+)x")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +89,7 @@ class _Source:
     draft: bool = False  # Jekyll's _drafts/
     content: Path | None = None  # the content folder (_posts, content/), for links
     site: Path | None = None  # the old site's folder, for links
+    language: str | None = None  # Hugo's language of its content folder
 
 
 def read_tree(folder: Path, flavour: str) -> SourceResult:
@@ -113,7 +98,7 @@ def read_tree(folder: Path, flavour: str) -> SourceResult:
     broken: list[Problem] = []
     settings = read_settings(folder, flavour)
     warnings: list[Problem] = list(settings.problems)
-    sources, refused = _tree_files(folder, flavour)
+    sources, refused = _tree_files(folder, flavour, settings)
     skipped.extend(refused)
     for source in sources:
         try:
@@ -145,21 +130,33 @@ def read_file(data: bytes, path: Path, shown: str, flavour: str | None) -> Sourc
     return _read(data, _Source(path, shown, flavour, path.name, key), SiteSettings())
 
 
-def _tree_files(folder: Path, flavour: str) -> tuple[list[_Source], tuple[Skipped, ...]]:
+def _tree_files(
+    folder: Path, flavour: str, settings: SiteSettings
+) -> tuple[list[_Source], tuple[Skipped, ...]]:
+    roots: list[tuple[Path, bool, str | None]]  # (folder, drafts, language)
     if flavour == "jekyll":
-        roots = [(folder / "_posts", False), (folder / "_drafts", True)]
+        roots = [(folder / "_posts", False, None), (folder / "_drafts", True, None)]
+    elif settings.content_dirs:  # Hugo, one content folder per language
+        roots = [(folder / d, False, lang) for d, lang in sorted(settings.content_dirs.items())]
+        if settings.default_language not in settings.content_dirs.values():
+            roots.append((folder / "content", False, None))  # the languages without one
     else:
-        roots = [(folder / "content", False)]
-    roots = [(root, draft) for root, draft in roots if root.is_dir()] or [(folder, False)]
+        roots = [(folder / "content", False, None)]
+    roots = [r for r in roots if r[0].is_dir()] or [(folder, False, None)]
     sources: list[_Source] = []
     refused: list[Skipped] = []
-    for root, draft in roots:  # a folder that is none of those is the content folder itself
+    for root, draft, language in roots:  # none of those: the folder holds the content itself
         files, unsafe = files_below(root, folder, _SUFFIXES)
         refused.extend(unsafe)
+        others = [r for r, _draft, _lang in roots if r != root and r.is_relative_to(root)]
         for path in sorted(files):
+            if any(path.is_relative_to(other) for other in others):
+                continue  # another language's folder inside this one: read as that language
             relative = path.relative_to(root).as_posix()
             key = f"{folder.name}/{path.relative_to(folder).as_posix()}"
-            sources.append(_Source(path, str(path), flavour, relative, key, draft, root, folder))
+            sources.append(
+                _Source(path, str(path), flavour, relative, key, draft, root, folder, language)
+            )
     return sources, tuple(refused)
 
 
@@ -184,15 +181,11 @@ def _read(data: bytes, source: _Source, settings: SiteSettings) -> SourceResult:
             raise BuildFailed([problem]) from None
         skip = Problem(source.shown, exc.line, exc.column, f"skipped: {exc.message}")
         return SourceResult(skipped=(Skipped(skip, "non-article file"),))
-    body, raw = _code_and_raw(body)
-    media_notes: list[str] = []
-    if source.flavour == "hugo":
-        body = _HUGO_MEDIA.sub(lambda m: _hugo_media(m, media_notes), body)
-    body, links, link_notes = _links(body, source)
-    tag_notes = tuple(
-        f"template tag {tag[:40]!r} left as text" for tag in _TEMPLATE_TAG.findall(body)[:5]
-    )
-    body = _restore_raw(body, raw)
+    place = None
+    if source.flavour is not None and source.content is not None and source.site is not None:
+        place = Place(source.flavour, source.site, source.content, source.path)
+    converted = convert(body, source.flavour, place)
+    body = converted.text
     if source.path.suffix.lower() == ".html" or is_rst:
         body, html_notes = to_markdown(body)
     else:
@@ -200,155 +193,14 @@ def _read(data: bytes, source: _Source, settings: SiteSettings) -> SourceResult:
     if source.flavour == "pelican" and "category" not in front and "/" in source.relative:
         # Pelican's default (USE_FOLDER_AS_CATEGORY): the folder is the category.
         front["category"] = source.relative.split("/", 1)[0]
-    notes = (*rst_notes, *media_notes, *link_notes, *html_notes)
+    notes = (*rst_notes, *converted.notes, *html_notes)
     record = _record(front, body, source, where, notes, settings=settings)
     warnings = (undecodable,) if undecodable is not None else ()
     if isinstance(record, Skipped):
         return SourceResult(skipped=(record,), warnings=warnings)
-    record = dataclasses.replace(record, links=links, warnings=(*record.warnings, *tag_notes))
+    warned = (*record.warnings, *converted.leftovers)
+    record = dataclasses.replace(record, links=converted.links, warnings=warned)
     return SourceResult(records=(record,), warnings=warnings)
-
-
-def _code_and_raw(body: str) -> tuple[str, list[str]]:
-    """{% highlight lang %} (and Hugo's highlight) as fenced blocks; each {% raw %} block set
-    aside (see `_restore_raw`), so that nothing in it is taken for a template tag."""
-
-    def fence(match: re.Match[str]) -> str:
-        language = match[1] or match[3]
-        code = match[2] if match[1] else match[4]
-        longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
-        ticks = "`" * max(3, longest + 1)
-        return f"{ticks}{language}\n{code}\n{ticks}"
-
-    raw: list[str] = []
-
-    def aside(match: re.Match[str]) -> str:
-        raw.append(match[1])
-        return _RAW_MARK.format(len(raw) - 1)
-
-    return _RAW.sub(aside, _HIGHLIGHT.sub(fence, body)), raw
-
-
-def _hugo_media(match: re.Match[str], notes: list[str]) -> str:
-    """{{< figure src=… caption=… >}} as an image and its caption; {{< youtube ID >}} and the
-    other embeds as a link to what they showed (the build shows no raw HTML)."""
-    name = match[1]
-    named: dict[str, str] = {}
-    positional: list[str] = []
-    for key, quoted, bare in _SHORTCODE_ARGUMENT.findall(match[2]):
-        value = quoted or bare
-        if key:
-            named[key.lower()] = value
-        else:
-            positional.append(value)
-    if name == "figure":
-        src = named.get("src", "")
-        if not src:
-            return match[0]
-        alt = named.get("alt") or named.get("title") or ""
-        caption = named.get("caption") or named.get("title") or ""
-        image = f"![{alt}]({src.replace(' ', '%20')})"
-        return f"{image}\n\n_{caption}_" if caption else image
-    first = named.get("id") or (positional[0] if positional else "")
-    user = named.get("user") or (positional[0] if len(positional) > 1 else "")
-    second = positional[1] if len(positional) > 1 else named.get("id", "")
-    url = {
-        "youtube": f"https://www.youtube.com/watch?v={first}",
-        "vimeo": f"https://vimeo.com/{first}",
-        "vimeo_simple": f"https://vimeo.com/{first}",
-        "gist": f"https://gist.github.com/{user}/{second}",
-        "tweet": f"https://twitter.com/{user}/status/{second or first}",
-        "twitter": f"https://twitter.com/{user}/status/{second or first}",
-        "twitter_simple": f"https://twitter.com/{user}/status/{second or first}",
-        "instagram": f"https://www.instagram.com/p/{first}/",
-    }[name]
-    if not first:
-        return match[0]
-    notes.append(f"Hugo shortcode {name} became a link to {url}")
-    return f"<{url}>"
-
-
-def _restore_raw(body: str, raw: list[str]) -> str:
-    """{% raw %}'s content, as the page showed it: text."""
-    return _RAW_MARK_RE.sub(lambda m: raw[int(m[1])], body)
-
-
-def _links(body: str, source: _Source) -> tuple[str, tuple[Link, ...], tuple[str, ...]]:
-    """Links to other posts as marks that the writer turns into their new URLs."""
-    links: list[Link] = []
-    notes: list[str] = []
-    if source.content is None or source.site is None:
-        return body, (), ()
-    content, site = source.content, source.site
-
-    def mark(target: Path | None, original: str) -> str:
-        links.append(Link(_LINK_MARK.format(len(links)), _target_id(target, source), original))
-        return links[-1].mark
-
-    def pelican(match: re.Match[str]) -> str:
-        kind, given = match[1], match[2]
-        path = _resolve(given, content, source.path.parent)
-        if kind == "filename":
-            return mark(path, match[0])
-        # A static file: newsgen serves the site's static/ folder at /static/.
-        base = content if given.startswith("/") else source.path.parent
-        file = (base / given.lstrip("/")).resolve()
-        if not file.is_relative_to(content.resolve()):
-            notes.append(f"{match[0]} leads out of the content folder; left as it was")
-            return match[0]
-        relative = file.relative_to(content.resolve()).as_posix()
-        shown = file.relative_to(site.resolve()).as_posix()
-        notes.append(f"link to {shown}: copy the file to static/{relative}")
-        return f"/static/{relative}"
-
-    def jekyll(match: re.Match[str]) -> str:
-        if match[1] == "post_url":
-            name = match[2].strip("'\"")
-            found = sorted(
-                p for p in content.rglob("*") if p.stem == Path(name).name and p.is_file()
-            )
-            return mark(found[0] if found else None, match[0])
-        path = _resolve("/" + match[2].strip("'\"").lstrip("/"), site, site)
-        return mark(path, match[0])
-
-    def hugo(match: re.Match[str]) -> str:
-        given = match[1].split("#", 1)[0]
-        path = _resolve(given, content, source.path.parent)
-        if path is None and "/" not in given:  # Hugo finds a bare name anywhere
-            found = sorted(
-                p for p in content.rglob("*") if p.name in (given, f"{given}.md") and p.is_file()
-            )
-            path = found[0] if found else None
-        return mark(path, match[0])
-
-    if source.flavour == "pelican":
-        body = _PELICAN_LINK.sub(pelican, body)
-    elif source.flavour == "jekyll":
-        body = _JEKYLL_LINK.sub(jekyll, body)
-    elif source.flavour == "hugo":
-        body = _HUGO_LINK.sub(hugo, body)
-    return body, tuple(links), tuple(notes)
-
-
-def _resolve(given: str, content: Path, here: Path) -> Path | None:
-    """The file a link names: from the content folder if it starts with '/', else from the
-    linking file's folder; a page bundle's index.md for a folder; None if there is none."""
-    base = content if given.startswith("/") else here
-    path = (base / given.lstrip("/")).resolve()
-    for candidate in (path, path.with_suffix(".md"), path / "index.md", path / "index.markdown"):
-        if candidate.is_file() and candidate.is_relative_to(content.resolve().parent):
-            return candidate
-    return None
-
-
-def _target_id(target: Path | None, source: _Source) -> str:
-    """The import id the linked post has (or had, in an earlier import)."""
-    if target is None or source.site is None:
-        return ""
-    site = source.site.resolve()
-    if not target.is_relative_to(site):
-        return ""
-    return f"{source.flavour}:{source.site.name}/{target.relative_to(site).as_posix()}"
 
 
 class _Unreadable(Exception):
@@ -458,7 +310,7 @@ def _record(
     categories = _list(mapped.get("categories"), comma_lists)
     tags = _list(mapped.get("tags"), comma_lists, space_separated=source.flavour == "jekyll")
     name_date, name_slug, language = _from_name(source)
-    language = _one(front.get("lang")) or language
+    language = _one(front.get("lang")) or language or source.language
     zone = settings.zone
     moment = _in_zone(_moment(mapped.get("date")), zone) or name_date
     slug = _one(mapped.get("slug"))

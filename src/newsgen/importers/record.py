@@ -43,6 +43,7 @@ class ArticleRecord:
     aliases: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
+    former_ids: tuple[str, ...] = ()  # ids an earlier newsgen gave it: also "already imported"
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,7 @@ class SiteSettings:
     translation_permalink: str | None = None  # Pelican's ARTICLE_LANG_URL
     section_permalinks: Mapping[str, str] = field(default_factory=dict)  # Hugo's [permalinks]
     default_language: str = "en"
+    content_dirs: Mapping[str, str] = field(default_factory=dict)  # Hugo: folder -> language
     slug_from_title: bool = True  # Pelican's SLUGIFY_SOURCE
     problems: tuple[Problem, ...] = ()
 
@@ -152,10 +153,19 @@ def _hugo(path: Path, data: dict[str, object]) -> SiteSettings:
         pages = nested if isinstance(nested, dict) else permalinks
         sections = {str(k): str(v) for k, v in pages.items() if isinstance(v, str)}
     language = lowered.get("defaultcontentlanguage")
+    languages = lowered.get("languages")
+    content_dirs: dict[str, str] = {}
+    if isinstance(languages, dict):
+        for name, options in languages.items():
+            if isinstance(options, dict):
+                folder = {str(k).lower(): v for k, v in options.items()}.get("contentdir")
+                if isinstance(folder, str) and folder.strip():
+                    content_dirs[folder.strip().strip("/")] = str(name).lower()
     return SiteSettings(
         zone=_zone(zone if isinstance(zone, str) else None, path, problems),
         section_permalinks=sections,
-        default_language=language if isinstance(language, str) else "en",
+        default_language=language.lower() if isinstance(language, str) else "en",
+        content_dirs=content_dirs,
         problems=tuple(problems),
     )
 

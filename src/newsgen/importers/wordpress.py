@@ -4,14 +4,16 @@ Mapping: `post_date_gmt` → date (UTC; `post_date` in the site's time zone when
 GMT date), author logins → display names, the first category → section and the other
 categories and tags → tags ("Uncategorized" is dropped), excerpt → summary, `post_name` → slug,
 draft/pending/private and password-protected → draft, the permalink's path → alias,
-`_thumbnail_id` → image. Content: code blocks ([code], [sourcecode], <pre>) are set aside,
-then WordPress's paragraph rules (autop.py), then shortcodes, then HTML → Markdown.
+`_thumbnail_id` → image. Content becomes the HTML WordPress showed (wpcontent.py), then
+Markdown (markup.py); links between the export's posts point at their new URLs.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -19,13 +21,14 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from newsgen.errors import BuildFailed, Problem
-from newsgen.importers.autop import autop, placeholder
 from newsgen.importers.markup import first_words, to_markdown
 from newsgen.importers.record import ArticleRecord, AuthorRecord, Link, Skipped, SourceResult
+from newsgen.importers.wpcontent import Attachment, content_html
 
 # WordPress's own namespace, whatever the scheme and version: http://wordpress.org/export/1.2/
 # (self-hosted), https://wordpress.org/export/1.2/ (WordPress.com and recent exports), 1.0, 1.1.
 _WP = re.compile(r"^\{https?://(?:www\.)?wordpress\.org/export/[^}/]*/?\}")
+
 _SKIPPED_TYPES = {
     "page": "page",
     "attachment": "attachment",
@@ -34,44 +37,8 @@ _SKIPPED_TYPES = {
 }
 _DRAFT_STATUSES = ("draft", "pending", "private")
 _SKIPPED_STATUSES = ("trash", "auto-draft", "inherit")
-# A shortcode: [name attrs] or [name attrs]…[/name]; "[text](url)" is a Markdown link, not one.
-_SHORTCODE = re.compile(
-    r"\[(?P<name>[a-zA-Z_][\w-]*)(?P<attrs>[^\]]*)\](?!\()(?:(?P<inner>.*?)\[/(?P=name)\])?",
-    re.DOTALL,
-)
-_ATTRIBUTE = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
-# The block editor's embeds: the URL alone in a wrapper <div>.
-_BLOCK_EMBED = re.compile(
-    r'<div class="wp-block-embed__wrapper">\s*(https?://[^\s<>"]+)\s*</div>', re.IGNORECASE
-)
+# A link to an absolute address: maybe another post of the export (see _relink).
 _SITE_HREF = re.compile(r'(href=["\'])(https?://[^"\']+)["\']', re.IGNORECASE)
-_ALONE_URL = re.compile(r"<p>(https?://[^\s<>\"]+)</p>")
-# SyntaxHighlighter (WordPress.com and the plugin): [code], [sourcecode], [source], and the
-# shortcodes named after a language. Their content is code, exactly as typed.
-_CODE_LANGUAGES = (
-    "actionscript3", "as3", "bash", "shell", "c", "cpp", "csharp", "css", "delphi", "diff",
-    "erlang", "go", "groovy", "haskell", "html", "java", "javascript", "js", "json", "jscript",
-    "latex", "matlab", "objc", "perl", "php", "plain", "powershell", "python", "py", "r", "ruby",
-    "rb", "rust", "scala", "sql", "swift", "text", "vb", "xml", "xhtml", "yaml",
-)  # fmt: skip
-_CODE_SHORTCODE = re.compile(
-    r"\[(?P<name>code|sourcecode|source|"
-    + "|".join(_CODE_LANGUAGES)
-    + r")(?P<attrs>(?:\s[^\]]*)?)\](?P<code>.*?)\[/(?P=name)\]",
-    re.DOTALL | re.IGNORECASE,
-)
-# WordPress.com's LaTeX: $latex e^{i\pi}+1=0$, with optional &bg=…&fg=…&s=… at the end.
-_LATEX = re.compile(r"\$latex[ =](?P<formula>.*?[^\\])\$", re.DOTALL)
-_LATEX_OPTIONS = re.compile(r"(?:&(?:amp;)?(?:bg|fg|s)=[^&$]*)+\s*$")
-_MEDIA_FORMATS = ("mp3", "m4a", "ogg", "oga", "wav", "flac", "mp4", "m4v", "webm", "ogv", "mov")
-_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg|bmp|tiff?)(?:\?.*)?$", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class _Attachment:
-    url: str
-    parent: str  # the post it was uploaded to
-    order: int  # menu_order: a gallery's order
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,19 +46,12 @@ class _Export:
     """What the channel says once for every item."""
 
     authors: dict[str, str]  # login -> display name
-    attachments: dict[str, _Attachment]  # post id -> attachment
+    attachments: dict[str, Attachment]  # post id -> attachment
     posts: dict[str, str]  # a post's old addresses (see _link_key) -> its import id
 
 
 def read_export(data: bytes, shown: str) -> SourceResult:
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, huge_tree=False, strip_cdata=True
-    )
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        line, column = exc.position
-        raise BuildFailed([Problem(shown, line, column, f"invalid XML: {exc.msg}")]) from None
+    root = _parse(data, shown)
     channel = root.find("channel")
     if channel is None:
         raise BuildFailed([Problem(shown, 1, 1, "not a WordPress export: no <channel>")])
@@ -135,6 +95,15 @@ def read_export(data: bytes, shown: str) -> SourceResult:
                 )
             guids.setdefault(guid, where)
             records.append(_post(item, where, export, status))
+    # Imports before the post id was part of the identity knew a post by its GUID alone: such
+    # an article is this post when no other post of the export has its GUID.
+    shared = {g for g, n in Counter(_text(i, "guid").strip() for i in items).items() if n > 1}
+    records = [
+        dataclasses.replace(r, former_ids=(former,))
+        if (former := _former_identity(r.source_id)) and former[len("wordpress:") :] not in shared
+        else r
+        for r in records
+    ]
     # Only posts whose one old URL is /?p=ID lose it; the others keep their pretty permalink.
     query_only = sum(1 for r in records if not r.aliases)
     if query_only:
@@ -157,13 +126,35 @@ def read_export(data: bytes, shown: str) -> SourceResult:
     )
 
 
+def _parse(data: bytes, shown: str) -> etree._Element:
+    """The export's XML, without entity expansion or network access. A namespace name that
+    is not a valid URI (non-ASCII letters, which WordPress writes and reads) is the one flaw
+    read past: libxml2 reports it as an error, yet the document is well-formed."""
+    options: dict[str, bool] = {
+        "resolve_entities": False,
+        "no_network": True,
+        "huge_tree": False,
+        "strip_cdata": True,
+    }
+    parser = etree.XMLParser(**options)
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        # This parse's own errors (the exception's log can hold earlier parses' entries).
+        errors = [e for e in parser.error_log if e.level_name in ("ERROR", "FATAL")]
+        if errors and all(e.type_name == "WAR_NS_URI" for e in errors):
+            return etree.fromstring(data, etree.XMLParser(recover=True, **options))
+        line, column = exc.position
+        raise BuildFailed([Problem(shown, line, column, f"invalid XML: {exc.msg}")]) from None
+
+
 def _post(item: etree._Element, where: Problem, export: _Export, status: str) -> ArticleRecord:
     notes: list[str] = []
     post_id = _wp(item, "post_id")
     content = _text(item, "{http://purl.org/rss/1.0/modules/content/}encoded")
     links: list[Link] = []
     content = _SITE_HREF.sub(lambda m: _relink(m, export, _identity(item), links), content)
-    body, body_notes = to_markdown(content_html(content, export, post_id, notes))
+    body, body_notes = to_markdown(content_html(content, export.attachments, post_id, notes))
     categories = _terms(item, "category")
     categories = [c for c in categories if c.casefold() != "uncategorized"]
     tags = _terms(item, "post_tag")
@@ -219,6 +210,12 @@ def _identity(item: etree._Element) -> str:
     return "wordpress:" + "#".join(part for part in (guid or link, _wp(item, "post_id")) if part)
 
 
+def _former_identity(identity: str) -> str | None:
+    """The id an import gave the post before the post id was part of it: its GUID (or link)."""
+    head, _, post_id = identity.rpartition("#")
+    return head if head and post_id.isdigit() and head != "wordpress:" else None
+
+
 def _post_addresses(items: list[etree._Element]) -> dict[str, str]:
     """Each post's old addresses (its permalink, and ?p=ID on its blog) -> its import id."""
     found: dict[str, str] = {}
@@ -256,111 +253,6 @@ def _relink(match: re.Match[str], export: _Export, identity: str, links: list[Li
     fragment = "#" + url.split("#", 1)[1] if "#" in url else ""
     links.append(Link(f"xnewsgenwplink{len(links)}x", target, url.split("#", 1)[0]))
     return f'{match[1]}{links[-1].mark}{html.escape(fragment)}"'
-
-
-def content_html(content: str, export: _Export, post_id: str, notes: list[str]) -> str:
-    """A post's content as the HTML WordPress showed: code set aside, paragraphs, shortcodes."""
-    kept: list[str] = []
-    content = _CODE_SHORTCODE.sub(lambda m: placeholder(kept, _code_block(m)), content)
-    content = _latex(content, kept, notes)
-    return _shortcodes(autop(content, kept), export, post_id, notes)
-
-
-def _code_block(match: re.Match[str]) -> str:
-    """[sourcecode language="python"]…[/sourcecode] as <pre><code>, its lines untouched."""
-    name = match["name"].lower()
-    attrs = _attributes(match["attrs"] or "")
-    language = attrs.get("language") or attrs.get("lang") or ""
-    if not language and name not in ("code", "sourcecode", "source"):
-        language = name
-    if language in ("plain", "text"):
-        language = ""
-    # The visual editor saves code with entities (&lt;), the text editor as typed: both show
-    # the same characters.
-    code = html.unescape(match["code"])
-    code = code.removeprefix("\r\n").removeprefix("\n")
-    css = f' class="language-{html.escape(language)}"' if language else ""
-    return f"<pre><code{css}>{html.escape(code, quote=False)}</code></pre>"
-
-
-def _latex(content: str, kept: list[str], notes: list[str]) -> str:
-    """$latex …$ as inline code: newsgen renders no LaTeX, and code keeps every character."""
-    found = 0
-
-    def replace(match: re.Match[str]) -> str:
-        nonlocal found
-        found += 1
-        formula = _LATEX_OPTIONS.sub("", html.unescape(match["formula"])).strip()
-        return f"<code>{html.escape(formula, quote=False)}</code>"
-
-    content = _LATEX.sub(replace, content)
-    if found:
-        notes.append(
-            f"{found} WordPress.com formula{'s' * (found != 1)} ($latex …$) kept as inline "
-            "code; newsgen does not render LaTeX"
-        )
-    return content
-
-
-def _shortcodes(text: str, export: _Export, post_id: str, notes: list[str]) -> str:
-    """[caption] → figure, [gallery] → images, [embed] and lone URLs → links; others reported."""
-    # A shortcode alone in its paragraph is not a paragraph (WordPress's shortcode_unautop).
-    text = re.sub(r"<p>\s*(" + _SHORTCODE.pattern + r")\s*</p>", r"\1", text, flags=re.DOTALL)
-
-    def replace(match: re.Match[str]) -> str:
-        name = match["name"].lower()
-        attrs = _attributes(match["attrs"])
-        inner = match["inner"] or ""
-        if name in ("caption", "wp_caption"):
-            image, _, caption = inner.rpartition(">")
-            caption = caption.strip() or attrs.get("caption", "")
-            return f"<figure>{image}><figcaption>{caption}</figcaption></figure>"
-        if name == "gallery":
-            return _gallery(attrs, export, post_id, notes)
-        if name in ("audio", "video"):  # [audio mp3="…"], [video src="…"]: markup.py links it
-            source = attrs.get("src") or next(
-                (v for k, v in attrs.items() if k in _MEDIA_FORMATS and v), inner.strip()
-            )
-            return f'<{name} src="{html.escape(source)}"></{name}>'
-        if name == "embed":  # markup.py makes it a link, and reports it
-            return f'<embed src="{html.escape(inner.strip())}">'
-        notes.append(f"shortcode [{name}] is not supported; left as text")
-        return match[0]
-
-    text = _SHORTCODE.sub(replace, text)
-    # A URL alone in its paragraph is an embed (oEmbed) in WordPress.
-    text = _BLOCK_EMBED.sub(lambda m: f'<embed src="{m[1]}">', text)
-    return _ALONE_URL.sub(lambda m: f'<embed src="{m[1]}">', text)
-
-
-def _gallery(attrs: dict[str, str], export: _Export, post_id: str, notes: list[str]) -> str:
-    """The images a [gallery] showed: its `ids` (or `include`) in that order; without them, as
-    before WordPress 3.5, the images attached to the post (or to `id`) in menu order."""
-    given = attrs.get("ids") or attrs.get("include") or ""
-    ids = [i.strip() for i in given.split(",") if i.strip()]
-    if ids:
-        missing = [i for i in ids if i not in export.attachments]
-        if missing:
-            notes.append(f"shortcode [gallery] refers to images not in the export: {missing}")
-    else:
-        parent = attrs.get("id") or post_id
-        excluded = {i.strip() for i in attrs.get("exclude", "").split(",")}
-        attached = [
-            (a.order, int(i) if i.isdigit() else 0, i)
-            for i, a in export.attachments.items()
-            if a.parent == parent and i not in excluded and _IMAGE_FILE.search(a.url)
-        ]
-        ids = [i for _order, _number, i in sorted(attached)]
-        if not ids:
-            notes.append(
-                "shortcode [gallery] shows the post's attached images; none are in the export"
-            )
-    found = [export.attachments[i].url for i in ids if i in export.attachments]
-    return "".join(f'<p><img src="{html.escape(url)}" alt=""></p>' for url in found)
-
-
-def _attributes(text: str) -> dict[str, str]:
-    return {m[1].lower(): m[2] or m[3] or m[4] or "" for m in _ATTRIBUTE.finditer(text)}
 
 
 def _terms(item: etree._Element, domain: str) -> list[str]:
@@ -420,12 +312,12 @@ def _people(channel: etree._Element, shown: str) -> tuple[AuthorRecord, ...]:
     return tuple(people)
 
 
-def _attachments(channel: etree._Element) -> dict[str, _Attachment]:
+def _attachments(channel: etree._Element) -> dict[str, Attachment]:
     found = {}
     for item in channel.findall("item"):
         if _wp(item, "post_type") == "attachment" and _wp(item, "attachment_url"):
             order = _wp(item, "menu_order")
-            found[_wp(item, "post_id")] = _Attachment(
+            found[_wp(item, "post_id")] = Attachment(
                 _wp(item, "attachment_url"),
                 _wp(item, "post_parent"),
                 int(order) if order.lstrip("-").isdigit() else 0,

@@ -3,17 +3,14 @@
 It reads the articles already in the site first, so that a second import of the same source
 writes nothing (same import id, same old URL, or same title and slug on the same day), and so
 that a slug taken by another article gets a deterministic suffix (-2, -3, …), not a clash.
-Each file is read back through the loader's rules before it is written (what the build would
-refuse is reported, never written), and written whole or not at all: to a hidden temporary
-name, then linked into place, never through a link out of the site folder.
+Records are settled first (settle.py), each file is read back through the loader's rules
+before it is written (what the build would refuse is reported, never written), and written
+whole by files.create_new. Links between the records are written once every URL is known.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import errno
-import os
-import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,12 +22,20 @@ import yaml
 
 from newsgen.content import urls
 from newsgen.content.config import Config
-from newsgen.content.frontmatter import FORBIDDEN_CHARS
 from newsgen.content.loader import ArticleInvalid, decode, find_article_files, parse_article
 from newsgen.errors import Problem, WriteFailed
+from newsgen.importers.files import APPEARED, OUTSIDE, create_new, remove_temporaries
 from newsgen.importers.record import ArticleRecord, Skipped
+from newsgen.importers.settle import (
+    chosen_spellings,
+    cleaned,
+    dead_links,
+    one_spelling,
+    own_page,
+    settled_terms,
+    terms_of,
+)
 from newsgen.options import FIRST_YEAR, LAST_YEAR
-from newsgen.plan.terms import term_key
 
 try:  # libyaml's emitter when present: the same output, faster
     from yaml import CSafeDumper as _Dumper
@@ -38,10 +43,6 @@ except ImportError:  # pragma: no cover
     from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
 
 IMPORT_ID_KEY = "imported_from"  # under `extra`: the source's own id of the article
-# Temporary files of an import: hidden (the loader skips names starting with '.'), and removed
-# by the next import if a kill left one behind.
-_TEMPORARY_PREFIX = ".newsgen-import-"
-
 
 _Day = date  # a name for the type inside Written, whose `date` field hides it
 
@@ -75,8 +76,8 @@ class _Taken:
     urls: set[str]  # by collision key: paths that differ only in case are one file
     paths: set[str]
     suffixes: dict[str, int]  # slug -> the next number to try after it, for many clashes
-    # (kind, URL slug) -> the spelling the site has: another spelling with that slug would be
-    # another term on the same page, which the build refuses.
+    # (kind, URL slug) -> the spelling the site's articles have: another spelling with that
+    # slug would be another term on the same page, which the build refuses.
     terms: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
@@ -91,14 +92,14 @@ def write_records(
     """Write each record as articles/YYYY/<slug>.md, in order; report what was not written."""
     taken = _existing(config)
     if not dry_run:
-        _remove_temporaries(config.articles_dir)
+        remove_temporaries(config.articles_dir)
     planned: list[tuple[Written, list[str]]] = []
     skipped: list[Skipped] = []
     for number, given in enumerate(records, 1):
         if progress is not None:
             progress(number, len(records))
-        record, cleaning = _cleaned(given)
-        record = _settled_terms(record, taken, cleaning)
+        record, cleaning = cleaned(given)
+        record = settled_terms(record, taken.terms, cleaning)
         outcome = _place(config, record, taken, default_date)
         if isinstance(outcome, Skipped):
             skipped.append(outcome)
@@ -114,16 +115,19 @@ def write_records(
     # Every article has its URL now, so links between them can be written.
     written: list[Written] = []
     warnings: list[Problem] = []
+    chosen = chosen_spellings(item.record for item, _notes in planned)
     for planned_item, notes in planned:
         item = _with_links(planned_item, taken, notes)
-        notes.extend(_dead_links(item.record.body, taken))
+        item = dataclasses.replace(item, record=one_spelling(item.record, chosen, notes))
+        notes.extend(dead_links(item.record.body, lambda url: _has(taken, url)))
         record = item.record
         if not dry_run:
             shown = item.path.relative_to(config.root).as_posix()
             failure = create_new(item.path, article_text(item).encode("utf-8"), config.root)
-            if failure == _APPEARED:
+            if failure in (APPEARED, OUTSIDE):
                 message = f"skipped: {shown} {failure}"
-                skipped.append(Skipped(_at(record.source, message), "already"))
+                reason = "already" if failure == APPEARED else "unsafe folder"
+                skipped.append(Skipped(_at(record.source, message), reason))
                 continue
             if failure is not None:  # a full disk fails every file after it: stop here
                 raise WriteFailed(
@@ -133,49 +137,6 @@ def write_records(
         warnings.extend(_at(record.source, note) for note in (*record.warnings, *notes))
         written.append(item)
     return WriteOutcome(tuple(written), tuple(skipped), tuple(warnings))
-
-
-# Markdown links and images, and HTML links, to a path of the site.
-_SITE_LINK = re.compile(r"\]\((/[^)\s]*)|href=\"(/[^\"]*)\"")
-
-
-def _dead_links(body: str, taken: _Taken) -> list[str]:
-    """Links to pages and files of the old site that the new one does not have: the import
-    says so, rather than leave them for `newsgen check` to find."""
-    pages: list[str] = []
-    files: list[str] = []
-    for match in _SITE_LINK.finditer(body):
-        target = match[1] or match[2]
-        if target.startswith("//"):  # another host
-            continue
-        path = unquote(urlsplit(target).path)
-        if not path or path.startswith(urls.STATIC) or own_page(urls.alias_url(path)):
-            continue
-        if _has(taken, path) or _has(taken, urls.alias_url(path)):
-            continue
-        name = path.rstrip("/").rsplit("/", 1)[-1]
-        is_file = "." in name and not name.lower().endswith((".html", ".htm", ".php"))
-        (files if is_file else pages).append(path)
-    notes = []
-    if pages:
-        count, shown = _some(pages, "page")
-        notes.append(
-            f"links to {count} that the new site does not have (pages of the old site not "
-            f"imported): {shown}"
-        )
-    if files:
-        count, shown = _some(files, "file")
-        notes.append(
-            f"links to {count} of the old site that the new site does not have (copy them "
-            f"into static/ and link to /static/…): {shown}"
-        )
-    return notes
-
-
-def _some(paths: list[str], noun: str) -> tuple[str, str]:
-    unique = list(dict.fromkeys(paths))
-    shown = ", ".join(unique[:3]) + (", …" if len(unique) > 3 else "")
-    return _count(len(unique), noun), shown
 
 
 def _with_links(item: Written, taken: _Taken, notes: list[str]) -> Written:
@@ -194,67 +155,8 @@ def _with_links(item: Written, taken: _Taken, notes: list[str]) -> Written:
     return dataclasses.replace(item, record=dataclasses.replace(record, body=body, links=()))
 
 
-def create_new(path: Path, data: bytes, root: Path) -> str | None:
-    """Write a new file whole or not at all; None, or why it was not written.
-
-    The bytes go to a hidden temporary file beside it, flushed to disk, then hard-linked to
-    the name: the link fails if the name exists, so nothing is ever overwritten, and a kill
-    or a full disk leaves at most a temporary file (removed by the next import), never a
-    truncated article that a re-run would take for imported.
-    """
-    folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if not folder.resolve().is_relative_to(root.resolve()):
-            return "was not written: its folder is a link to outside the site folder"
-        temporary = folder / f"{_TEMPORARY_PREFIX}{os.getpid()}-{path.name}"
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
-    except OSError as exc:
-        return f"could not be written: {exc.strerror or exc}"
-    try:
-        try:
-            with os.fdopen(descriptor, "wb") as file:
-                file.write(data)
-                file.flush()
-                os.fsync(file.fileno())
-            _link_new(temporary, path)
-        finally:
-            temporary.unlink(missing_ok=True)
-    except FileExistsError:  # created by someone else since we looked
-        return _APPEARED
-    except OSError as exc:
-        return f"could not be written: {exc.strerror or exc}"
-    return None
-
-
-_APPEARED = "appeared while importing; it was left alone"
-
-
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-def _link_new(temporary: Path, path: Path) -> None:
-    try:
-        os.link(temporary, path)
-    except OSError as exc:
-        # File systems without hard links: rename, after looking (the import holds the lock).
-        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
-            raise
-        if path.exists() or path.is_symlink():
-            raise FileExistsError(errno.EEXIST, "exists", str(path)) from None
-        temporary.rename(path)
-
-
-def _remove_temporaries(articles_dir: Path) -> None:
-    """Temporary files a killed import left behind (the caller holds the site's lock)."""
-    if not articles_dir.is_dir():
-        return
-    for here, subfolders, names in os.walk(articles_dir):
-        subfolders[:] = [n for n in subfolders if not n.startswith(".")]
-        for name in names:
-            if name.startswith(_TEMPORARY_PREFIX):
-                (Path(here) / name).unlink(missing_ok=True)
 
 
 def _refused_by_the_build(text: str, shown: str, config: Config) -> str | None:
@@ -265,90 +167,6 @@ def _refused_by_the_build(text: str, shown: str, config: Config) -> str | None:
     except ArticleInvalid as exc:
         return "; ".join(p.message for p in exc.problems) or "the build would refuse it"
     return None
-
-
-_TERM_FIELDS = (("section", "section"), ("tag", "tags"), ("author", "authors"))
-
-
-def _settled_terms(record: ArticleRecord, taken: _Taken, notes: list[str]) -> ArticleRecord:
-    """Each section, tag and author as the build will group it: one spelling per term page.
-    A term whose URL another spelling already has (">jo" beside "jo") takes that spelling; a
-    term with no letters or digits for its URL is dropped; each change is noted."""
-    changes: dict[str, object] = {}
-    for kind, name in _TERM_FIELDS:
-        value = getattr(record, name)
-        given = (value,) if isinstance(value, str) else tuple(value or ())
-        kept: list[str] = []
-        for term in given:
-            slug = urls.slugify_segment(term)
-            if not slug:
-                notes.append(f"dropped the {kind} {term!r}: it has no letters or digits for a URL")
-                continue
-            known = taken.terms.get((kind, slug))
-            if known is not None and term_key(known) != term_key(term):
-                notes.append(
-                    f"{kind} {term!r} written as {known!r}, the spelling of "
-                    f"{urls.term_url(kind, known)}"
-                )
-                term = known  # noqa: PLW2901 - the term, settled
-            if all(term_key(term) != term_key(k) for k in kept):
-                kept.append(term)
-        changes[name] = (kept[0] if kept else None) if name == "section" else tuple(kept)
-    return dataclasses.replace(record, **changes)  # type: ignore[arg-type]
-
-
-def _claim_terms(
-    taken: _Taken, section: str | None, tags: Iterable[str], authors: Iterable[str]
-) -> None:
-    for kind, terms in (
-        ("section", (section,) if section else ()),
-        ("tag", tags),
-        ("author", authors),
-    ):
-        for term in terms:
-            slug = urls.slugify_segment(term)
-            if slug:
-                taken.terms.setdefault((kind, slug), term)
-
-
-def _cleaned(record: ArticleRecord) -> tuple[ArticleRecord, list[str]]:
-    """What a source may hold but an article may not, taken out, each change noted:
-    control characters (HTML, feeds and YAML cannot carry them), an image that is not an
-    http(s) URL or a site path (javascript:, file:), an `updated` outside the supported years."""
-    notes: list[str] = []
-    removed = 0
-
-    def clean(text: str) -> str:
-        nonlocal removed
-        removed += len(FORBIDDEN_CHARS.findall(text))
-        return FORBIDDEN_CHARS.sub("", text)
-
-    changes: dict[str, object] = {
-        "title": clean(record.title),
-        "body": clean(record.body),
-        "source_id": record.source_id.encode("utf-8", "surrogateescape").decode(
-            "utf-8", "backslashreplace"
-        ),
-        "authors": tuple(clean(a) for a in record.authors),
-        "tags": tuple(clean(t) for t in record.tags),
-        "aliases": tuple(clean(a) for a in record.aliases),
-    }
-    for key in ("section", "summary", "slug", "dateline", "image"):
-        value = getattr(record, key)
-        changes[key] = clean(value) if value is not None else None
-    if removed:
-        notes.append(f"removed {removed} control character(s) that HTML and feeds cannot carry")
-    image = changes["image"]
-    if isinstance(image, str) and urlsplit(image).scheme.lower() not in ("", "http", "https"):
-        notes.append(f"dropped the image {image!r}: only http(s) URLs and site paths are kept")
-        changes["image"] = None
-    if record.updated is not None and not FIRST_YEAR <= record.updated.year <= LAST_YEAR:
-        notes.append(
-            f"dropped 'updated' {record.updated.isoformat()}: outside the years "
-            f"{FIRST_YEAR} to {LAST_YEAR}"
-        )
-        changes["updated"] = None
-    return dataclasses.replace(record, **changes), notes  # type: ignore[arg-type]
 
 
 def article_text(item: Written) -> str:
@@ -391,8 +209,9 @@ def _place(
         )
         return Skipped(_at(record.source, message), "out-of-range date")
     moment = _settled(moment, config, notes)
-    if record.source_id in taken.ids:
-        already = taken.ids[record.source_id]
+    known = next((i for i in (record.source_id, *record.former_ids) if i in taken.ids), None)
+    if known is not None:
+        already = taken.ids[known]
         return Skipped(_at(record.source, f"skipped: already imported as {already}"), "already")
     aliases, alias_notes = _aliases(record.aliases)
     notes.extend(alias_notes)
@@ -427,27 +246,6 @@ def _place(
     return Written(record, path, url, slug, moment, tuple(kept), local.date()), notes
 
 
-_OWN_FILES = {
-    urls.HOME, urls.ARCHIVE, urls.SEARCH, urls.NOT_FOUND, urls.SITEMAP, urls.NEWS_SITEMAP,
-    urls.ROBOTS,
-    f"/{urls.RSS_FEED}", f"/{urls.ATOM_FEED}", f"/{urls.JSON_FEED}",
-}  # fmt: skip
-_OWN_FOLDERS = (*urls.TERM_INDEXES.values(), urls.STATIC, urls.SEARCH_BUNDLE)
-# The front page's pages, the date archives (and their pages), the parts of a split sitemap.
-_OWN_PATTERNS = re.compile(
-    r"/(?:page/\d+/|\d{4}/(?:\d{2}/(?:\d{2}/)?)?(?:page/\d+/)?|sitemap-\d+\.xml)"
-)
-
-
-def own_page(alias: str) -> bool:
-    """Whether a site path is one newsgen makes (or will make, as articles come) itself: a
-    redirect page there would clash with it in the next build."""
-    key = urls.collision_key(alias)
-    if key in _OWN_FILES or _OWN_PATTERNS.fullmatch(key):
-        return True
-    return any(key.startswith(folder) for folder in _OWN_FOLDERS)
-
-
 def _has(taken: _Taken, url: str) -> bool:
     return urls.collision_key(url) in taken.urls
 
@@ -456,7 +254,6 @@ def _claim(taken: _Taken, item: Written, shown: str) -> None:
     """What a planned file takes: its id, URL, file, day and aliases."""
     taken.ids[item.record.source_id] = shown
     taken.id_urls[item.record.source_id] = item.url
-    _claim_terms(taken, item.record.section, item.record.tags, item.record.authors)
     taken.days[(item.slug, item.day)] = (shown, _folded(item.record.title))
     taken.urls.add(urls.collision_key(item.url))
     taken.paths.add(str(item.path))
@@ -549,7 +346,8 @@ def _existing(config: Config) -> _Taken:
             continue
         taken.urls.add(urls.collision_key(article.url))
         taken.days[(article.slug, article.local_date.date())] = (shown, _folded(article.title))
-        _claim_terms(taken, article.section, article.tags, article.authors)
+        for kind, slug, term in terms_of(article.section, article.tags, article.authors):
+            taken.terms.setdefault((kind, slug), term)
         for alias in article.aliases:
             taken.aliases[urls.alias_url(alias)] = shown
             taken.urls.add(urls.collision_key(urls.alias_url(alias)))
