@@ -5,14 +5,19 @@
     python benchmarks/run.py --sizes 1000 10000 --runs 3 --out bench.md
     python benchmarks/run.py --sizes 10000 --profile stable  # where an add-one build goes
 
+    python benchmarks/run.py --sizes 1000 10000 100000 --runs 3   # the targets, and linearity
+
 Tools (--tools): `newsgen` (the default newsgen.yaml: search on), `newsgen-nosearch`
 (`search: false`), `hugo`, `hugo-pagefind` (Hugo, then Pagefind's binary over Hugo's article
 pages, timed as one step), and optionally `pelican`. Every tool builds its own copy of the
 corpus, and the tools take turns run by run. Scenarios (--scenarios, and
---reference-scenarios for the other generators): see report.SCENARIOS. Each figure is a median
-(min-max) over --runs runs after --warmups unrecorded ones. Peak memory is that of the whole
-process tree, sampled from /proc (see measure.py). newsgen's figures are also given as ratios
-to Hugo and to Hugo + Pagefind in the same run, and checked against the targets in report.py.
+--reference-scenarios for the other generators): see report.SCENARIOS; `add-stable` is
+newsgen's alone, and the serve scenarios run `newsgen serve` and `hugo server` (the `hugo`
+tool) side by side (see serving.py). Each figure is a median (min-max) over --runs runs after
+--warmups unrecorded ones. Peak memory is that of the whole process tree, sampled from /proc
+(see measure.py). newsgen's figures are also given as ratios to Hugo and to Hugo + Pagefind in
+the same run, checked against issue 15's targets in report.py, and, over several sizes, given
+per article to show whether time grows linearly with the archive.
 This is a measurement, not a test: nothing here passes or fails.
 """
 
@@ -46,9 +51,8 @@ T = TypeVar("T")
 DEFAULT_TOOLS = "newsgen,newsgen-nosearch,hugo,hugo-pagefind"
 TOOLS = (*DEFAULT_TOOLS.split(","), "pelican")
 REBUILDS = ("noop", "edit", "add", "template")
-NEWSGEN_ONLY = frozenset(
-    {"add-stable", "serve-start", "serve-edit"}
-)  # run in turn, each after the one before
+SERVE = frozenset({"serve-start", "serve-edit"})  # run in turn, each after the one before
+SERVERS = frozenset({"hugo"})  # the reference tools that have a preview server measured
 EDITION = "edition 0"  # a string in every tool's article template; a template change bumps it
 # The article template newsgen's site overrides: the default one, plus a line to change.
 NEWSGEN_ARTICLE = """{% extends "newsgen/article.html" %}
@@ -69,6 +73,8 @@ class Tool:
     article: Callable[[Story], Path]  # a story's file, relative to the site
     article_text: Callable[[Story], str]
     template: str  # the article template, relative to the site
+    page: Callable[[Story], str]  # a story's page, as a URL path on the preview server
+    server: serving.Server | None = None  # the tool's preview server, if it has one
     wanted: frozenset[str] = frozenset()  # the scenarios measured for this tool
     config: str = ""  # the config file, and its text for this tool (newsgen only)
     config_text: str = ""
@@ -135,6 +141,8 @@ def prepare(size: int, workdir: Path, keys: list[str]) -> tuple[list[Tool], list
                     lambda story: Path("articles", f"{story.date.year}", f"{story.slug}.md"),
                     corpus.newsgen_article,
                     "templates/article.html",
+                    lambda story: f"/{story.date:%Y/%m/%d}/{story.slug}/",
+                    serving.NEWSGEN,
                     config="newsgen.yaml",
                     config_text=variants[key],
                 )
@@ -151,7 +159,8 @@ def prepare(size: int, workdir: Path, keys: list[str]) -> tuple[list[Tool], list
         index = [str(pagefind_bin.get_executable()), "--site", "public", "--silent"]
         for key in hugo_keys:
             site = _copy(model, workdir / key)
-            build = [str(binary), "--quiet", "--cacheDir", str(site / "hugo-cache")]
+            cache = site / "hugo-cache"
+            build = [str(binary), "--quiet", "--cacheDir", str(cache)]
             tools.append(
                 Tool(
                     key,
@@ -162,6 +171,8 @@ def prepare(size: int, workdir: Path, keys: list[str]) -> tuple[list[Tool], list
                     lambda story: Path("content/posts", f"{story.slug}.md"),
                     corpus.hugo_article,
                     "layouts/single.html",
+                    lambda story: f"/posts/{story.slug}/",
+                    serving.hugo(str(binary), cache) if key in SERVERS else None,
                 )
             )
     if "pelican" in keys:
@@ -202,6 +213,7 @@ def _pelican(site: Path, stories: list[Story]) -> Tool:
         lambda story: Path("content", f"{story.slug}.md"),
         corpus.pelican_article,
         "theme/templates/article.html",
+        lambda story: f"/{story.slug}.html",
     )
 
 
@@ -231,10 +243,10 @@ def measure_all(tools: list[Tool], stories: list[Story], rounds: Rounds) -> None
         stable = [tool for tool in tools if "add-stable" in tool.wanted]
         _drain(stable, lambda tool: _rebuild_with(tool, "pagination: stable\n"))
         _phase(stable, "add-stable", rounds, lambda tool: _add_build(tool, stories))
-        serve = [tool for tool in tools if {"serve-start", "serve-edit"} & tool.wanted]
+        serve = [tool for tool in tools if SERVE & tool.wanted]
         _drain(serve, lambda tool: _rebuild_with(tool, ""))  # the build cache is warm
         starts = [tool for tool in serve if "serve-start" in tool.wanted]
-        _phase(starts, "serve-start", rounds, lambda tool: serving.start_up(tool.site))
+        _phase(starts, "serve-start", rounds, _serve_start)
         edits = [tool for tool in serve if "serve-edit" in tool.wanted]
         _drain(edits, lambda tool: _serve_edits(tool, edited, rounds))
     finally:
@@ -330,17 +342,23 @@ def _change(tool: Tool, scenario: str, number: int, edited: Story, stories: list
         path.write_text(tool.original(path).replace(EDITION, f"edition {number + 1}"), "utf-8")
 
 
+def _serve_start(tool: Tool) -> Measured:
+    assert tool.server is not None
+    return serving.start_up(tool.site, tool.server)
+
+
 def _serve_edits(tool: Tool, story: Story, rounds: Rounds) -> None:
-    """Saved edits while `newsgen serve` runs: each until the page shows it."""
+    """Saved edits while the tool's preview server runs: each until the page shows it."""
+    assert tool.server is not None
     print(f"  serve-edit, {tool.key}", file=sys.stderr, flush=True)
     article = tool.keep(tool.article(story))
-    url = f"/{story.date:%Y/%m/%d}/{story.slug}/"
-    with serving.running(tool.site) as (port, _):
-        serving.wait_until_watching(tool.site)
+    with serving.running(tool.site, tool.server) as started:
+        serving.wait_until_watching(tool.site, tool.server)
         for number, recorded in rounds:
             marker = f"Saved while serving, number {number}."
             text = f"{tool.original(article)}\n{marker}\n"
-            seconds = serving.edit_visible(port, article, text, url, marker)
+            edit = serving.Edit(article, text, tool.page(story), marker)
+            seconds = serving.edit_visible(tool.server, started.port, edit)
             if recorded:
                 tool.result.add("serve-edit", seconds)
 
@@ -434,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{size}: writing the corpus…", file=sys.stderr, flush=True)
             tools, stories = prepare(size, Path(folder), keys)
             for tool in tools:
-                tool.wanted = wanted if tool.is_newsgen else reference - NEWSGEN_ONLY
+                tool.wanted = _scenarios(tool, wanted, reference)
             print(f"{size}: {', '.join(t.key for t in tools)}", file=sys.stderr, flush=True)
             measure_all(tools, stories, rounds)
             results.setdefault(size, {}).update({tool.key: tool.result for tool in tools})
@@ -445,6 +463,13 @@ def main(argv: list[str] | None = None) -> int:
         raw = {size: {k: r.raw() for k, r in by_tool.items()} for size, by_tool in results.items()}
         args.out.with_suffix(".json").write_text(json.dumps(raw, indent=1), encoding="utf-8")
     return 0
+
+
+def _scenarios(tool: Tool, wanted: frozenset[str], reference: frozenset[str]) -> frozenset[str]:
+    """newsgen: the scenarios asked for; the others: the reference scenarios they have."""
+    if tool.is_newsgen:
+        return wanted
+    return reference - {"add-stable"} - (SERVE if tool.server is None else frozenset())
 
 
 def _listed(parser: argparse.ArgumentParser, text: str, known: Iterable[str]) -> list[str]:
