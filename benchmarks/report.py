@@ -203,9 +203,8 @@ def _both(*checks: Check) -> Check:
 
     def check(tools: dict[str, Result]) -> Verdict:
         verdicts = [one(tools) for one in checks]
-        texts = [text for _, text in verdicts if text]
-        # The first figures of a pair name the same value: say it once.
-        figures = "; ".join(dict.fromkeys(texts))
+        said = {True: " (yes)", False: " (no)", None: ""}
+        figures = "; ".join(f"{text}{said[met]}" for met, text in verdicts if text)
         if any(met is False for met, _ in verdicts):
             return False, figures
         if any(met is None for met, _ in verdicts):
@@ -355,6 +354,10 @@ def _linear_verdict(results: dict[int, dict[str, Result]]) -> Verdict:
     return met, "; ".join(texts)
 
 
+def _per_article(value: float) -> str:
+    return f"{value * 1e3:.2f} ms" if value >= 1e-3 else f"{value * 1e6:.1f} µs"
+
+
 def linearity(results: dict[int, dict[str, Result]]) -> str:
     """Time per article at each size, and how time grows with N between sizes."""
     sizes = sorted(results)
@@ -370,7 +373,7 @@ def linearity(results: dict[int, dict[str, Result]]) -> str:
         if not series:
             continue
         cells = [
-            f"{series[s] / s * 1000:.2f} ms ({seconds(series[s])})" if s in series else "n/a"
+            f"{_per_article(series[s] / s)} ({seconds(series[s])})" if s in series else "n/a"
             for s in sizes
         ]
         steps = _exponents(series)
