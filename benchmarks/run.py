@@ -6,7 +6,7 @@
     python benchmarks/run.py --sizes 10000 --profile stable  # where an add-one build goes
     # Issue 15's targets at 10,000, then at 100,000 with time per article over all three sizes;
     # at 100,000 a cold build runs once, and Hugo only where a target needs it.
-    python benchmarks/run.py --sizes 1000 10000 --runs 5 --out bench-10k.md
+    python benchmarks/run.py --sizes 1000 10000 --runs 3 --out bench-10k.md
     python benchmarks/run.py --sizes 100000 --runs 3 --cold-runs 1 \
         --scenarios cold,noop,edit,add,add-stable,serve-start,serve-edit \
         --reference-scenarios cold,serve-start,serve-edit \
