@@ -31,7 +31,14 @@ from newsgen.content.markdown import render_article, shared_markdown
 from newsgen.errors import Problem
 from newsgen.model import RenderedArticle
 from newsgen.safefile import read_regular
-from newsgen.store.cache import ArticleCache, CachedArticle, StatKey, article_digest, stat_key
+from newsgen.store.cache import (
+    ArticleCache,
+    Bodies,
+    CachedArticle,
+    StatKey,
+    article_digest,
+    stat_key,
+)
 
 # Below this many articles to read, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 64
@@ -89,7 +96,8 @@ def load(
             hits += 1
         else:
             misses.append((path, source, stat))
-    read = partial(_read_one, config=config, cache=cache, fingerprint=fingerprint)
+    bodies = cache.bodies if cache is not None else None
+    read = partial(_read_one, config=config, bodies=bodies, fingerprint=fingerprint)
     for result in _map(read, misses, jobs):
         problems.extend(result.problems)
         warnings.extend(result.warnings)
@@ -104,7 +112,7 @@ def load(
 def _read_one(
     item: tuple[Path, str, StatKey],
     config: Config,
-    cache: ArticleCache | None,
+    bodies: Bodies | None,
     fingerprint: str,
 ) -> _Result:
     path, source, stat = item
@@ -124,9 +132,9 @@ def _read_one(
         shared_markdown(config.allow_html, urls.base_path(config.base_url)), article, digest
     )
     found = tuple(w for w in (warning, lost, *comma_warnings(article)) if w is not None)
-    if cache is not None:
+    if bodies is not None:
         try:
-            body = cache.store_body(digest, rendered.body.read())
+            body = bodies.store(digest, rendered.body.read())
         except OSError:  # the cache is an optimisation: keep this body in memory instead
             return _Result(source, stat, read_at, rendered, (), found)
         # The Markdown source is not needed once rendered: kept, it would be most of the

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +26,7 @@ from newsgen.outputs.cards import svg_warnings
 from newsgen.outputs.search import outputs as search_outputs
 from newsgen.outputs.templates import make_environment, template_problem, templates_fingerprint
 from newsgen.plan import archive
-from newsgen.store import memo, state
+from newsgen.store import db, memo, state
 from newsgen.store.cache import ArticleCache, settings_fingerprint
 
 SCHEDULE_FILE = "schedule.json"
@@ -41,25 +42,40 @@ class Outcome:
 
 
 def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> Outcome:
+    store, remade = db.connect(config.state_dir)
+    try:
+        return _run(config, output, now, options, store=store, remade=remade)
+    finally:
+        store.close()
+
+
+def _run(
+    config: Config,
+    output: Path,
+    now: datetime,
+    options: BuildOptions,
+    *,
+    store: sqlite3.Connection,
+    remade: str | None,
+) -> Outcome:
     fingerprint = settings_fingerprint(config)
-    cache = ArticleCache(config.state_dir / "cache", fingerprint)
+    cache = ArticleCache(store, config.state_dir / "cache", fingerprint)
     loaded = collect.load(config, cache, options.jobs, fingerprint, reuse=not options.full)
     if loaded.problems:
         raise BuildFailed(loaded.problems)
     selection = archive.select(
         loaded.articles, drafts=options.drafts, future=options.future, now=now
     )
-    memo_file = memo.memo_path(config.state_dir, output)
+    memo_key = memo.output_key(output)
     page_key, feed_key = site_key(config), settings_key(config)
-    previous = None if options.full else memo.load_any(memo_file)
+    previous = None if options.full else memo.load(store, memo_key)
     site = archive.plan(selection.published, config, previous.related if previous else None)
     nav = tuple((section.title, section.url) for section in site.sections)
-    # The memo file is already one per output folder (see memo_path).
     context = memo.context(page_key, nav, options.drafts, options.future)
     if previous is not None and not memo.belongs(previous, context, output / writer.MANIFEST):
         previous = None
     inventory.verify(inventory.outputs(site, config))
-    env = make_environment(config, keep_compiled=True)
+    env = make_environment(config)
     units = itertools.chain(
         pages.units(site, env, config, page_key), feeds.units(site, config, feed_key)
     )
@@ -81,13 +97,15 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
     except jinja2.TemplateError as exc:
         raise BuildFailed([template_problem(exc, config.root)]) from exc
     memo.save(
-        memo_file,
+        store,
+        memo_key,
         memo.PlanMemo(
             context,
             memo.manifest_stamp(output / writer.MANIFEST),
             sorted_units.remembered,
             site.related_memo,
         ),
+        previous,
     )
     if loaded.changed:
         # Without reuse (--full) every shard is written again, dropping stale ones.
@@ -107,6 +125,7 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
     changes = [selection.next_due, sitemaps.news_window_ends(site.entries, now)]
     valid_until = min((moment for moment in changes if moment), default=None)
     warnings = (
+        *([Problem(".newsgen/" + db.STORE_FILE, 1, 1, remade)] if remade else []),
         *loaded.warnings,
         *assets.static_files(config).skipped,
         *written.warnings,

@@ -91,10 +91,10 @@ class _SiteLoader(jinja2.FileSystemLoader):
             raise jinja2.TemplateSyntaxError(message, line, template, filename) from None
 
 
-def make_environment(config: Config, *, keep_compiled: bool = False) -> jinja2.Environment:
-    """The environment; BuildFailed if templates/ holds a link out of the site folder. With
-    `keep_compiled`, compiled templates are kept in .newsgen/templates/: compiling the theme
-    costs a build that renders a few pages more than rendering them."""
+def make_environment(config: Config) -> jinja2.Environment:
+    """The environment; BuildFailed if templates/ holds a link out of the site folder.
+    Compiled templates are never kept on disk: Jinja's bytecode cache is marshalled code, and
+    nothing read from .newsgen/ may run."""
     _, problems = files_inside(config.templates_dir, config.root)
     if problems:
         raise BuildFailed(problems)
@@ -115,7 +115,6 @@ def make_environment(config: Config, *, keep_compiled: bool = False) -> jinja2.E
         keep_trailing_newline=True,
         # A build renders with the templates it started with: no stat of the file per page.
         auto_reload=False,
-        bytecode_cache=_compiled_templates(config) if keep_compiled else None,
     )
     env.filters["long_date"] = long_date
     env.filters["iso"] = datetime.isoformat
@@ -227,14 +226,3 @@ def _display_path(filename: str | None, root: Path) -> str:
         if path.is_relative_to(base):
             return shown + path.relative_to(base).as_posix()
     return filename
-
-
-def _compiled_templates(config: Config) -> jinja2.BytecodeCache | None:
-    """Jinja's cache of compiled templates, keyed by each template's source: an edited
-    template is compiled again."""
-    folder = config.state_dir / "templates"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None  # only ever an optimisation
-    return jinja2.FileSystemBytecodeCache(str(folder))

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from newsgen.model import RenderedArticle, pickle_by_fields
+from newsgen.model import RenderedArticle
 
 RELATED_COUNT = 3
 # Past this share of changed articles, ranking everything again is cheaper than tracing reach.
@@ -39,8 +39,6 @@ class RelatedMemo:
     traits: dict[str, Traits] = field(default_factory=dict)
     related: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
-    __reduce__ = pickle_by_fields
-
 
 def related_articles(
     articles: Sequence[RenderedArticle],
@@ -53,13 +51,20 @@ def related_articles(
     traits = {r.article.source: _traits(r) for r in articles}
     stale = _reachable(index, traits, memo) if memo and memo.count == count else None
     related: dict[str, tuple[str, ...]] = {}
+    by_source = {r.article.source: r for r in articles}
     for rank, rendered in enumerate(articles):
         source = rendered.article.source
-        if stale is not None and source not in stale and memo is not None:
-            related[source] = memo.related[source]
+        kept = memo.related.get(source) if memo is not None else None
+        # The memo is read from the store: an answer naming an unknown article is ranked again.
+        if (
+            stale is not None
+            and kept is not None
+            and source not in stale
+            and all(s in by_source for s in kept)
+        ):
+            related[source] = kept
         else:
             related[source] = tuple(articles[o].article.source for o in index.best(rank, count))
-    by_source = {r.article.source: r for r in articles}
     result = [tuple(by_source[s] for s in related[r.article.source]) for r in articles]
     return result, RelatedMemo(count, traits, related)
 

@@ -16,7 +16,7 @@ from newsgen.build.writer import MANIFEST, STAGING_PREFIX
 from newsgen.content.config import STATE_DIR, load_config
 from newsgen.errors import NewsgenError
 from newsgen.safefile import TEMPORARY_PREFIX
-from newsgen.store import memo
+from newsgen.store import db, memo
 
 PREVIEW = "preview"
 
@@ -63,8 +63,13 @@ def _copy_tree(source: Path, target: Path) -> None:
 
 def _carry_memo(state_dir: Path, published: Path, preview: Path) -> None:
     """The published site's plan memo, restamped for the copied manifest."""
-    kept = memo.load_any(memo.memo_path(state_dir, published))
-    if kept is None or kept.manifest != memo.manifest_stamp(published / MANIFEST):
-        return
-    stamp = memo.manifest_stamp(preview / MANIFEST)
-    memo.save(memo.memo_path(state_dir, preview), dataclasses.replace(kept, manifest=stamp))
+    store, _ = db.connect(state_dir)
+    try:
+        kept = memo.load(store, memo.output_key(published))
+        if kept is None or kept.manifest != memo.manifest_stamp(published / MANIFEST):
+            return
+        stamp = memo.manifest_stamp(preview / MANIFEST)
+        restamped = dataclasses.replace(kept, manifest=stamp)
+        memo.save(store, memo.output_key(preview), restamped, None)
+    finally:
+        store.close()

@@ -1,34 +1,33 @@
-"""What the last build planned, so that a build after a small change plans and renders only the
-units (model.Unit) whose signatures changed, and keeps every other unit's files as they are.
+"""What the last build planned, in the store's `outputs` and `units` tables, so that a build after
+a small change plans and renders only the units (model.Unit) whose signatures changed, and keeps
+every other unit's files as they are.
 
-The memo is saved in the state folder after a build has written the site, stamped with the
-output manifest it belongs to. It is used only for the same output folder, settings, templates
-and options, and only while the manifest is the one it was saved with; otherwise, or when it
-cannot be read, every unit is planned, as in a clean build.
+The memo is saved after a build has written the site, stamped with the output manifest it
+belongs to, one per output folder (a preview and the published site do not evict each other).
+It is used only for the same settings, templates and options, and only while the manifest is the
+one it was saved with; otherwise, or when it cannot be read, every unit is planned, as in a clean
+build. Only the units that changed are written again.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
+import json
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsgen import __version__
-from newsgen.model import PlannedFile, Unit, input_digest, pickle_by_fields
-from newsgen.plan.related import RelatedMemo
-
-_MAGIC = b"newsgen-plan-memo 2\n"
+from newsgen.model import PlannedFile, Unit, input_digest
+from newsgen.plan.related import RelatedMemo, Traits
+from newsgen.store import db
 
 
 @dataclass(frozen=True, slots=True)
 class Remembered:
     signature: str  # a digest of the unit's signature: the memo stays small to read
     paths: tuple[str, ...]  # the files the unit wrote
-
-    __reduce__ = pickle_by_fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,14 +48,13 @@ class Sorted:
 
 def context(*parts: object) -> str:
     """A digest of what every unit depends on besides its signature (settings, templates,
-    the navigation and options; the memo file is already one per output folder)."""
+    the navigation and options; the memo is already one per output folder)."""
     return hashlib.blake2b(repr((__version__, parts)).encode(), digest_size=16).hexdigest()
 
 
-def memo_path(state_dir: Path, output_dir: Path) -> Path:
-    """One memo per output folder: a preview and the published site do not evict each other."""
-    name = hashlib.blake2b(str(output_dir.resolve()).encode(), digest_size=8).hexdigest()
-    return state_dir / "plans" / f"{name}.pickle"
+def output_key(output_dir: Path) -> str:
+    """The name of an output folder's memo."""
+    return str(output_dir.resolve())
 
 
 def manifest_stamp(manifest: Path) -> tuple[int, int, int]:
@@ -67,16 +65,25 @@ def manifest_stamp(manifest: Path) -> tuple[int, int, int]:
     return status.st_mtime_ns, status.st_size, status.st_ino
 
 
-def load_any(path: Path) -> PlanMemo | None:
-    """The memo at `path`, whatever it belongs to (see `belongs`); None if unreadable."""
+def load(store: sqlite3.Connection, output: str) -> PlanMemo | None:
+    """The memo of `output`, whatever it belongs to (see `belongs`); None if there is none or
+    it does not read as one."""
     try:
-        data = path.read_bytes()
-        if not data.startswith(_MAGIC):
+        row = store.execute(
+            "SELECT context, manifest, related FROM outputs WHERE output = ?", (output,)
+        ).fetchone()
+        if row is None:
             return None
-        memo = pickle.loads(data[len(_MAGIC) :])
-    except Exception:  # any damage at all: the memo is only ever an optimisation
-        return None
-    return memo if isinstance(memo, PlanMemo) else None
+        units = {
+            str(name): Remembered(str(signature), _paths(paths))
+            for name, signature, paths in store.execute(
+                "SELECT name, signature, paths FROM units WHERE output = ?", (output,)
+            )
+        }
+        mtime, size, inode = (int(value) for value in json.loads(row[1]))
+        return PlanMemo(str(row[0]), (mtime, size, inode), units, _related(row[2]))
+    except (sqlite3.Error, ValueError, TypeError, KeyError):
+        return None  # the memo is only ever an optimisation
 
 
 def belongs(memo: PlanMemo, expected_context: str, manifest: Path) -> bool:
@@ -86,14 +93,32 @@ def belongs(memo: PlanMemo, expected_context: str, manifest: Path) -> bool:
     return memo.context == expected_context and memo.manifest == stamp != (0, 0, 0)
 
 
-def save(path: Path, memo: PlanMemo) -> None:
-    """Keep `memo` for the next build; a memo that cannot be written is skipped."""
+def save(store: sqlite3.Connection, output: str, memo: PlanMemo, previous: PlanMemo | None) -> None:
+    """Keep `memo` for the next build, writing only the units that differ from `previous` (the
+    memo this build started from, if any). A memo that cannot be written is skipped."""
+    known = previous.units if previous is not None else None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(_MAGIC + pickle.dumps(memo, protocol=5))
-        temporary.replace(path)
-    except OSError:
+        with db.transaction(store):
+            store.execute(
+                "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
+                (output, memo.context, json.dumps(memo.manifest), _related_json(memo.related)),
+            )
+            if known is None:
+                store.execute("DELETE FROM units WHERE output = ?", (output,))
+                known = {}
+            store.executemany(
+                "INSERT OR REPLACE INTO units VALUES (?, ?, ?, ?)",
+                (
+                    (output, name, unit.signature, json.dumps(unit.paths))
+                    for name, unit in memo.units.items()
+                    if known.get(name) != unit
+                ),
+            )
+            store.executemany(
+                "DELETE FROM units WHERE output = ? AND name = ?",
+                ((output, name) for name in known.keys() - memo.units.keys()),
+            )
+    except sqlite3.Error:
         return
 
 
@@ -119,3 +144,34 @@ def changed_files(
             paths.append(planned.path)
             yield planned
         outcome.remembered[unit.name] = Remembered(signature, tuple(paths))
+
+
+def _paths(text: str) -> tuple[str, ...]:
+    paths = json.loads(text)
+    if not isinstance(paths, list) or not all(isinstance(path, str) for path in paths):
+        raise ValueError("not a list of paths")
+    return tuple(paths)
+
+
+def _related_json(memo: RelatedMemo) -> str:
+    return json.dumps(
+        {
+            "count": memo.count,
+            "traits": {source: list(traits) for source, traits in memo.traits.items()},
+            "related": memo.related,
+        },
+        separators=(",", ":"),
+    )
+
+
+def _related(text: str) -> RelatedMemo:
+    data = json.loads(text)
+    traits = {
+        str(source): Traits(float(date), tuple(str(tag) for tag in tags), str(section))
+        for source, (date, tags, section) in data["traits"].items()
+    }
+    related = {
+        str(source): tuple(str(other) for other in others)
+        for source, others in data["related"].items()
+    }
+    return RelatedMemo(int(data["count"]), traits, related)
