@@ -97,7 +97,8 @@ def fingerprint(config: Config, options: tuple[object, ...]) -> Inputs:
 
 def read(config: Config) -> BuildState | None:
     try:
-        data = json.loads((config.state_dir / STATE_FILE).read_text(encoding="utf-8"))
+        # Not through a link, and never a FIFO planted at the name: the read would wait forever.
+        data = json.loads(read_regular(config.state_dir / STATE_FILE, follow=False))
         return BuildState(
             inputs=data["inputs"],
             racy=dict(data["racy"]),
