@@ -21,9 +21,9 @@ from newsgen.content.fields import FieldReader
 from newsgen.content.frontmatter import YamlError, YamlMapping, parse_mapping
 from newsgen.content.images import image_size
 from newsgen.content.markdown import plain_text, shared_markdown
+from newsgen.content.urls import term_key
 from newsgen.errors import BuildFailed, Problem
 from newsgen.model import Article
-from newsgen.plan.terms import term_key
 
 AUTHORS_FILE = "authors.yaml"
 PROFILE_KEYS = ("role", "bio", "image", "url", "email", "links")

@@ -22,10 +22,10 @@ from newsgen.content.frontmatter import FORBIDDEN_CHARS as _FORBIDDEN_CHARS
 from newsgen.content.frontmatter import YamlError, parse_mapping, split
 from newsgen.content.notices import is_date_only
 from newsgen.content.notices import read as read_notices
+from newsgen.content.urls import term_key
 from newsgen.errors import Problem
 from newsgen.model import Article
 from newsgen.options import FIRST_YEAR, LAST_YEAR
-from newsgen.plan.terms import term_key
 
 ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")
 MAX_TERMS = 100  # tags, or authors, of one article

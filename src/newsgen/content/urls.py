@@ -111,3 +111,11 @@ def href(prefix: str, url: str) -> str:
     """A site path as a link on the site's pages: /2026/ -> /news/2026/ under /news.
     Other sites' URLs, relative links and protocol-relative URLs pass unchanged."""
     return f"{prefix}{url}" if url.startswith("/") and not url.startswith("//") else url
+
+
+def term_key(name: str) -> str:
+    """What makes two spellings one term: case is ignored, and Turkish dotted capital I (U+0130)
+    and dotless small i (U+0131) count as I and i, as in their URL slugs: 'Istanbul' spelled
+    with either is the same tag as 'istanbul'."""
+    folded = unicodedata.normalize("NFC", name).casefold()
+    return folded.replace("i\u0307", "i").replace("\u0131", "i")

@@ -17,9 +17,9 @@ import yaml
 
 from newsgen.content.authors import AUTHORS_FILE
 from newsgen.content.frontmatter import YamlError, parse_mapping
+from newsgen.content.urls import term_key
 from newsgen.errors import Problem
 from newsgen.importers.record import AuthorRecord
-from newsgen.plan.terms import term_key
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,9 +15,9 @@ from urllib.parse import unquote, urlsplit
 
 from newsgen.content import urls
 from newsgen.content.frontmatter import FORBIDDEN_CHARS
+from newsgen.content.urls import term_key
 from newsgen.importers.record import ArticleRecord
 from newsgen.options import FIRST_YEAR, LAST_YEAR
-from newsgen.plan.terms import term_key
 
 Spellings = Mapping[tuple[str, str], str]  # (kind, URL slug) -> the spelling of that page
 

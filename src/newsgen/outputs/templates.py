@@ -25,6 +25,7 @@ from newsgen.content import urls
 from newsgen.content.authors import find as find_profile
 from newsgen.content.config import Config
 from newsgen.content.contained import files_inside
+from newsgen.content.urls import term_key
 from newsgen.errors import BuildFailed, Problem
 from newsgen.outputs import variants
 from newsgen.outputs.cards import card_image
@@ -32,7 +33,6 @@ from newsgen.outputs.fragments import Fragments
 from newsgen.outputs.pager import page_links
 from newsgen.outputs.profiles import profile_page_json_ld, website_json_ld
 from newsgen.plan.periods import MONTHS
-from newsgen.plan.terms import term_key
 from newsgen.safefile import irregular
 
 THEME = Path(__file__).parent.parent / "theme"
