@@ -21,7 +21,7 @@ from newsgen.build.explain import Explainer
 from newsgen.build.resident import Resident
 from newsgen.build.writer import RenderMany
 from newsgen.content import authors, images, notices
-from newsgen.content.config import Config
+from newsgen.content.config import STATE_DIR, Config
 from newsgen.errors import BuildFailed, NewsgenError, Problem, WriteFailed
 from newsgen.model import OutputFile, PlannedFile, RenderedArticle, input_digest
 from newsgen.options import BuildOptions
@@ -45,6 +45,9 @@ class Outcome:
     cache_hits: int
     valid_until: datetime | None  # when time alone will change the site
     explained: tuple[str, ...] = ()  # build --explain: the decisions about one output
+    # Warnings of this build alone (its store, its cache, its writer), not about the sources:
+    # a build that has any is not trusted to stand for the next one.
+    events: tuple[Problem, ...] = ()
 
 
 def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> Outcome:
@@ -150,7 +153,8 @@ def _run(
         *images.missing(selection.published, config.static_dir),
     )
     explained = explainer.finish(sorted_units.explained) if explainer else ()
-    return Outcome(counts, written, warnings, loaded.cache_hits, valid_until, explained)
+    events = (*(w for w in warnings if w.path.startswith(STATE_DIR)), *written.warnings)
+    return Outcome(counts, written, warnings, loaded.cache_hits, valid_until, explained, events)
 
 
 def _articles(

@@ -57,7 +57,7 @@ def _build_locked(
     inputs = state.fingerprint(config, (options.drafts, options.future, str(output.resolve())))
     previous = None if options.full or recovery is not None else state.read(config)
     if previous is not None and previous.still_valid(inputs, output, now):
-        report = _unchanged(previous.counts, options, config, started)
+        report = _unchanged(previous, options, config, started)
         if options.explain:
             why = "no source, template, setting or option changed since the last build: kept"
             report = dataclasses.replace(report, explained=(f"{options.explain}: {why}",))
@@ -67,7 +67,7 @@ def _build_locked(
     from newsgen.build import pipeline  # noqa: PLC0415
 
     outcome = pipeline.run(config, output, now, options)
-    if not outcome.warnings:  # else the next build runs in full and shows them again
+    if not outcome.events:  # else the next build runs in full
         state.save(
             config,
             inputs=inputs,
@@ -75,6 +75,7 @@ def _build_locked(
             now=now,
             valid_until=outcome.valid_until,
             counts=outcome.counts,
+            warnings=tuple(w for w in outcome.warnings if w not in outcome.events),
         )
     return _report(
         outcome.counts,
@@ -89,11 +90,18 @@ def _build_locked(
 
 
 def _unchanged(
-    counts: state.Counts, options: BuildOptions, config: Config, started: float
+    previous: state.BuildState, options: BuildOptions, config: Config, started: float
 ) -> BuildReport:
+    counts = previous.counts
     written = writer.WriteReport(counts.files, 0, counts.files, 0)
     return _report(
-        counts, options, config, started, warnings=(), written=written, cache_hits=counts.articles
+        counts,
+        options,
+        config,
+        started,
+        warnings=previous.warnings,  # what the sources still say
+        written=written,
+        cache_hits=counts.articles,
     )
 
 
