@@ -131,7 +131,14 @@ def _listing(
         masked = sorted(known[(m.source, m.digest)][0] for m in dead)
         live = [known[(m.source, m.digest)][1] for m in bundle.tier.members if m not in dead]
         pages, words = pages + len(live), words + sum(live)
-        listed.append({"bundle": bundle.key, "level": bundle.tier.level, "masked": masked})
+        listed.append(
+            {
+                "bundle": bundle.key,
+                "level": bundle.tier.level,
+                "masked": masked,
+                "size": len(bundle.tier.members),
+            }
+        )
     sections: Counter[str] = Counter()
     authors: Counter[str] = Counter()
     years: Counter[str] = Counter()
