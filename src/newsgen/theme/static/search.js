@@ -29,7 +29,7 @@ async function open() {
   const pagefind = await import(`${BUNDLES}${listing.runtime}/pagefind.js`);
   const make = (tier) => {
     const instance = pagefind.createInstance({
-      basePath: `${BUNDLES}${tier.bundle}/`, baseUrl: "/", noWorker: true, excerptLength: 30,
+      basePath: `${BUNDLES}${tier.bundle}/`, noWorker: true, excerptLength: 30,
       metaCacheTag: tier.bundle, ranking: RANKING,
     });
     // Playground mode waits for the bundle to load, and makes results name their words.
