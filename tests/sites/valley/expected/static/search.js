@@ -195,13 +195,16 @@ function originals(term, count) {
 // pages per query word in place of each bundle's own.
 function score(opened, answers, stems, words, kept) {
   const pages = opened.listing.pages, mean = opened.listing.words / Math.max(1, pages);
-  const containing = stems.map((_, j) => answers.reduce((sum, answer, index) => {
+  const containing = stems.map((_, j) => Math.min(pages, answers.reduce((sum, answer, index) => {
     const idf = answer.query_term_idfs?.[j]?.idf;
     const total = answer.results[0]?.params?.total_pages ?? opened.listing.tiers[index].size;
     if (idf === undefined || !total) return sum;
     const ratio = Math.exp(idf) - 1;  // idf = ln((N - n + 0.5) / (n + 0.5) + 1), solved for n
-    return sum + Math.max(0, Math.round((total + 0.5 - 0.5 * ratio) / (ratio + 1)));
-  }, 0));
+    const n = Math.round((total + 0.5 - 0.5 * ratio) / (ratio + 1));
+    // A bundle counts its superseded copies too; take away those that matched the query.
+    const masked = opened.tiers[index].masked;
+    return sum + Math.max(0, n - answer.results.filter((r) => masked.has(r.id)).length);
+  }, 0)));
   const idf = containing.map((n) => Math.log((pages - n + 0.5) / (n + 0.5) + 1));
   const totalIdf = idf.reduce((a, b) => a + b, 0);
   const termOf = (word) => {
