@@ -480,5 +480,5 @@ def test_records_escape_their_text_and_carry_filters_and_a_sort() -> None:
     assert 'data-pagefind-filter="author[content]" content="Ada Lindqvist"' in html
     assert 'data-pagefind-filter="year[content]" content="2026"' in html
     assert 'data-pagefind-filter="when[content]" content="2026-03-14T08:30:00Z"' in html
-    assert 'data-pagefind-sort="date[content]" content="2026-03-14T08:30:00Z"' in html
+    assert 'data-pagefind-sort="date[content]" content="2026-03-14T08:30:00Z /a/"' in html
     assert "<p>Text.</p></main>" in html

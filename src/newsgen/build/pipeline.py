@@ -67,7 +67,7 @@ def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> O
     try:
         intact = writer.intact_check(output)
         changed = memo.changed_files(units, previous, sorted_units, intact)
-        outputs = _outputs(changed, site, config, now, options)
+        outputs = _outputs(changed, site, config, now, options, output=output)
         if options.progress is not None:
             outputs = _reporting(outputs, site.page_count + site.feed_count, options.progress)
         written = writer.write(
@@ -120,9 +120,11 @@ def _outputs(
     config: Config,
     now: datetime,
     options: BuildOptions,
+    *,
+    output: Path,
 ) -> Iterator[OutputFile | PlannedFile]:
     search = (
-        search_outputs(site.entries, config, options.jobs, reuse=not options.full)
+        search_outputs(site.entries, config, options.jobs, reuse=not options.full, output=output)
         if config.search
         else ()
     )

@@ -10,7 +10,7 @@ from html import escape
 from newsgen.model import RenderedArticle
 
 # Bumped whenever the record HTML below changes, so cached bundles are indexed again.
-RECORD_FORMAT = 2
+RECORD_FORMAT = 3
 
 
 def record(entry: RenderedArticle, language: str) -> str:
@@ -41,7 +41,9 @@ def record(entry: RenderedArticle, language: str) -> str:
         for name, value in filters
         if value
     )
-    head += f'<meta data-pagefind-sort="date[content]" content="{when}">'
+    # Unique, so that Pagefind numbers the pages of a bundle in one order whatever order it
+    # read them in (its page order follows its sort; ties would follow the file system).
+    head += f'<meta data-pagefind-sort="date[content]" content="{when} {escape(article.url)}">'
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(language)}"><head><meta charset="utf-8">'
         f"<title>{escape(article.title)}</title>{head}</head>\n"

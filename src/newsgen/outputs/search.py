@@ -12,6 +12,7 @@ means a cold layout. The writer stays the only thing that touches the site.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import importlib.metadata
 import importlib.util
 import json
@@ -30,11 +31,11 @@ from newsgen.content import urls
 from newsgen.content.config import Config
 from newsgen.errors import NewsgenError
 from newsgen.model import OutputFile, PlannedFile, RenderedArticle, input_digest
-from newsgen.outputs import records, tiers
+from newsgen.outputs import canonical, records, tiers
 from newsgen.outputs.tiers import Member, Tier
 
 LISTING_FILE = "tiers.json"  # published, for the search page
-STATE_FILE = "tiers.json"  # in the state folder: the layout, for the next build
+STATE_PREFIX = "layout-"  # in the state folder, per output folder: the layout, for the next build
 STATE_FORMAT = 1
 FILES = ".files"  # in each cached bundle: its files, so a build need not walk the folder
 PAGES = ".pages"  # in each cached bundle: [source, digest, Pagefind id, words] per article
@@ -69,15 +70,19 @@ def outputs(
     jobs: int | None = None,
     *,
     reuse: bool = True,
+    output: Path | None = None,
 ) -> Iterator[OutputFile | PlannedFile]:
     """Every file under /pagefind/: the bundles, the runtime and tiers.json. Up to `jobs`
-    Pagefind processes run at once; without `reuse` (--full) the layout starts cold."""
+    Pagefind processes run at once; without `reuse` (--full) the layout starts cold. The
+    layout is remembered per `output` folder (a preview has its own history), the bundles
+    are shared."""
     version = _pagefind_version()
     cache = config.state_dir / "search"
-    salt = repr((version, config.language, records.RECORD_FORMAT, PATCH))
+    state = cache / _state_name(output or config.root / config.output_dir)
+    salt = repr((version, config.language, records.RECORD_FORMAT, canonical.FORMAT, PATCH))
     entries = {r.article.source: r for r in articles}
     current = {source: r.digest for source, r in entries.items()}
-    previous = _load_state(cache, salt) if reuse else None
+    previous = _load_state(state, salt) if reuse else None
     layout = _layout(previous, current, cache, salt)
     bundles = [Bundle(tier, _key(tier, salt)) for tier in layout]
     runtime = cache / f"runtime-{input_digest((version, PATCH))[:12]}"
@@ -95,8 +100,8 @@ def outputs(
         yield from _planned(runtime, f"{prefix}{runtime.name}/", runtime.name)
     listing = _listing(bundles, cache, current, entries.values(), runtime.name)
     yield OutputFile(prefix + LISTING_FILE, _json(listing))
-    _save_state(cache, salt, layout)
-    _forget(cache, {runtime.name, STATE_FILE, *(b.key for b in bundles)})
+    _save_state(state, salt, bundles)
+    _forget(cache, {runtime.name, state.name, *(b.key for b in bundles)})
 
 
 def _layout(
@@ -248,6 +253,7 @@ def _keep(bundle: Path, target: Path, runtime: Path, by_url: Mapping[str, Member
     runtime. The entry file is rewritten so that the bundle's instance fetches the runtime's
     WebAssembly (Pagefind builds its URL as basePath + "wasm." + name + ".pagefind"), which
     the browser then has already: one download for all bundles."""
+    canonical.canonicalise(bundle)
     entry = json.loads((bundle / ENTRY).read_text(encoding="utf-8"))
     for language in entry.get("languages", {}).values():
         language["wasm"] = f"/../../{runtime.name}/wasm.{language.get('wasm') or 'unknown'}"
@@ -326,10 +332,15 @@ def _is_bundle_file(name: str) -> bool:
     return top in BUNDLE_FILES or top in BUNDLE_FOLDERS or top.endswith(BUNDLE_SUFFIX)
 
 
-def _load_state(cache: Path, salt: str) -> tuple[Tier, ...] | None:
+def _state_name(output: Path) -> str:
+    digest = hashlib.blake2b(str(output.resolve()).encode(), digest_size=8).hexdigest()
+    return f"{STATE_PREFIX}{digest}.json"
+
+
+def _load_state(path: Path, salt: str) -> tuple[Tier, ...] | None:
     """The previous layout, or None if there is none or it is not exactly what we write."""
     try:
-        state = json.loads((cache / STATE_FILE).read_text(encoding="utf-8"))
+        state = json.loads(path.read_text(encoding="utf-8"))
         if state["format"] != STATE_FORMAT or state["salt"] != salt:
             return None
         layout = []
@@ -348,24 +359,35 @@ def _load_state(cache: Path, salt: str) -> tuple[Tier, ...] | None:
         return None
 
 
-def _save_state(cache: Path, salt: str, layout: tuple[Tier, ...]) -> None:
-    cache.mkdir(parents=True, exist_ok=True)
+def _save_state(path: Path, salt: str, bundles: Sequence[Bundle]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     state = {
         "format": STATE_FORMAT,
         "salt": salt,
         "tiers": [
-            {"level": t.level, "members": [[m.source, m.digest] for m in t.members]} for t in layout
+            {
+                "level": b.tier.level,
+                "key": b.key,
+                "members": [[m.source, m.digest] for m in b.tier.members],
+            }
+            for b in bundles
         ],
     }
-    temporary = cache / (STATE_FILE + ".new")
+    temporary = path.with_name(path.name + ".new")
     temporary.write_bytes(_json(state))
-    temporary.replace(cache / STATE_FILE)
+    temporary.replace(path)
 
 
 def _forget(cache: Path, keep: set[str]) -> None:
-    """Drop the cached bundles this build no longer uses, so the cache does not grow forever."""
+    """Drop the cached bundles no output folder's layout uses, so the cache does not grow."""
     if not cache.is_dir():
         return
+    for path in cache.glob(STATE_PREFIX + "*.json"):
+        keep.add(path.name)
+        try:
+            keep.update(str(tier["key"]) for tier in json.loads(path.read_bytes())["tiers"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # unreadable: its folder's next build starts cold anyway
     for path in cache.iterdir():
         if path.name not in keep:
             if path.is_dir():
