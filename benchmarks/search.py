@@ -112,7 +112,8 @@ def prepare(size: int, workdir: Path) -> tuple[Path, Path]:
     return tiered, single
 
 
-def open_search(browser: Browser, base: str, query: str) -> dict[str, object]:
+def open_search(browser: Browser, base: str, query: str, *, every: bool) -> dict[str, object]:
+    """One cold load; with `every`, all results of a rare query are read back too."""
     context = browser.new_context()  # a cold cache for every load
     page = context.new_page()
     page.add_init_script(FIRST_RESULT)
@@ -122,14 +123,14 @@ def open_search(browser: Browser, base: str, query: str) -> dict[str, object]:
     if not page.locator("#search-status").inner_text().startswith("Nothing"):
         page.wait_for_function("window.__first !== null", timeout=120_000)
         measured = page.evaluate(BEFORE_FIRST)
+    status = page.locator("#search-status").inner_text()
+    measured["count"] = 0 if status.startswith("Nothing") else int(status.split()[0])
     links = page.locator(".search-result h2 a")
-    while page.locator("#search-more").is_visible() and links.count() < LISTED:
+    while every and measured["count"] <= LISTED and page.locator("#search-more").is_visible():
         shown = links.count()
         page.locator("#search-more").click()
         page.wait_for_function(f"document.querySelectorAll('.search-result').length > {shown}")
     measured["urls"] = links.evaluate_all("links => links.map((a) => a.getAttribute('href'))")
-    status = page.locator("#search-status").inner_text()
-    measured["count"] = 0 if status.startswith("Nothing") else int(status.split()[0])
     context.close()
     return measured
 
@@ -158,9 +159,9 @@ def main(argv: list[str]) -> int:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         for query in RARE + COMMON:
             runs = {"tiers": [], "one": []}
-            for _ in range(options.rounds):
+            for round_ in range(options.rounds):
                 for name, base in (("tiers", a), ("one", b)):
-                    runs[name].append(open_search(browser, base, query))
+                    runs[name].append(open_search(browser, base, query, every=round_ == 0))
             rows.append((query, runs))
         browser.close()
     print(
