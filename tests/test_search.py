@@ -482,3 +482,32 @@ def test_records_escape_their_text_and_carry_filters_and_a_sort() -> None:
     assert 'data-pagefind-filter="when[content]" content="2026-03-14T08:30:00Z"' in html
     assert 'data-pagefind-sort="date[content]" content="2026-03-14T08:30:00Z /a/"' in html
     assert "<p>Text.</p></main>" in html
+
+
+def test_a_damaged_search_cache_means_indexing_again_not_a_failure(
+    make_site: Callable[..., Path], small_tiers: None
+) -> None:
+    root = spread_site(make_site)
+    build(BuildOptions(root=root, now=NOW))
+
+    def edit(name: str) -> None:
+        path = root / "articles" / name
+        path.write_text(path.read_text().replace("Ordinary", "Extraordinary"))
+        build(BuildOptions(root=root, now=NOW))
+
+    edit("d3.md")
+    assert layout(root) == [(2, 1), (0, 0)]
+    cache = root / ".newsgen/search"
+    (state,) = cache.glob("layout-*.json")
+    state.write_text("[not what newsgen writes", encoding="utf-8")
+    edit("d5.md")
+    assert layout(root) == [(2, 0)]  # no history: one bundle, cold
+    edit("d6.md")
+    assert layout(root) == [(2, 1), (0, 0)]
+    listing = json.loads((root / "site/pagefind/tiers.json").read_text(encoding="utf-8"))
+    sealed = cache / listing["tiers"][0]["bundle"]
+    (sealed / ".pages").write_text('[["articles/d5.md"]]', encoding="utf-8")
+    edit("d7.md")
+    # The sealed bundle holds an old copy, so it cannot be indexed again as it was: cold.
+    assert layout(root) == [(2, 0)]
+    assert json.loads((root / "site/pagefind/tiers.json").read_text())["pages"] == 9

@@ -86,7 +86,7 @@ def outputs(
     layout = _layout(previous, current, cache, salt)
     bundles = [Bundle(tier, _key(tier, salt)) for tier in layout]
     runtime = cache / f"runtime-{input_digest((version, PATCH))[:12]}"
-    missing = [b for b in bundles if not reuse or not (cache / b.key / FILES).is_file()]
+    missing = [b for b in bundles if not reuse or not _intact(cache / b.key, b.tier)]
     if not reuse:
         shutil.rmtree(runtime, ignore_errors=True)
     if missing:
@@ -112,7 +112,7 @@ def _layout(
     layout = tiers.update(previous, current)
     for tier in layout:
         # A kept bundle lost from the cache cannot be indexed again if it holds old copies.
-        lost = not (cache / _key(tier, salt) / FILES).is_file()
+        lost = not _intact(cache / _key(tier, salt), tier)
         if lost and len(tier.live(current)) != len(tier.members):
             return tiers.cold(current)
     return layout
@@ -308,6 +308,18 @@ def _page_table(bundle: Path, by_url: Mapping[str, Member]) -> list[list[object]
 def _pages(folder: Path) -> list[tuple[str, str, str, int]]:
     rows = json.loads((folder / PAGES).read_text(encoding="utf-8"))
     return [(str(s), str(d), str(p), int(n)) for s, d, p, n in rows]
+
+
+def _intact(folder: Path, tier: Tier) -> bool:
+    """Whether a kept bundle can be published as it is: its files listed, and a page id for
+    each of its articles (the cache is not trusted; anything else means indexing again)."""
+    try:
+        known = {(s, d) for s, d, _, _ in _pages(folder)}
+        return (folder / FILES).is_file() and all(
+            (m.source, m.digest) in known for m in tier.members
+        )
+    except (OSError, ValueError, TypeError):
+        return False
 
 
 def _move(bundle: Path, target: Path, wanted: Callable[[str], bool]) -> None:
