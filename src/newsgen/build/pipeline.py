@@ -108,7 +108,7 @@ def _run(
     try:
         intact = writer.intact_check(output)
         changed = memo.changed_files(units, previous, sorted_units, intact)
-        outputs = _outputs(changed, site, config, now, options, shown=output.name)
+        outputs = _outputs(changed, site, config, now, options, output=output)
         if options.progress is not None:
             outputs = _reporting(outputs, site.page_count + site.feed_count, options.progress)
         written = writer.write(
@@ -228,16 +228,16 @@ def _outputs(
     now: datetime,
     options: BuildOptions,
     *,
-    shown: str,
+    output: Path,
 ) -> Iterator[OutputFile | PlannedFile]:
     search = (
-        search_outputs(site.entries, config, options.jobs, reuse=not options.full)
+        search_outputs(site.entries, config, options.jobs, reuse=not options.full, output=output)
         if config.search
         else ()
     )
     resized = variants.planned(variants.used(site.entries, config), config)
     return itertools.chain(
-        with_render_errors(changed, config.root, shown),
+        with_render_errors(changed, config.root, output.name),
         sitemaps.render(site, config, now),
         assets.collect(config),
         resized,
