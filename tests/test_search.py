@@ -55,13 +55,13 @@ def served() -> Iterator[Callable[[Path], str]]:
 
 
 def finished(page: Page) -> None:
-    page.locator("#search-status").filter(has_text="found").wait_for(timeout=15_000)
+    page.locator("#search-status").filter(has_text="found").wait_for(timeout=60_000)
     while page.locator("#search-more").is_visible():
         count = page.locator(".search-result").count()
         page.locator("#search-more").click()
         page.wait_for_function(f"document.querySelectorAll('.search-result').length > {count}")
     if not page.locator("#search-status").inner_text().startswith("Nothing"):
-        page.locator(".search-result").first.wait_for(timeout=15_000)
+        page.locator(".search-result").first.wait_for(timeout=60_000)
         total = int(page.locator("#search-status").inner_text().split()[0])
         page.wait_for_function(f"document.querySelectorAll('.search-result').length >= {total}")
 
@@ -287,7 +287,7 @@ def test_filters_and_the_date_sort_work_from_a_link(
     page.goto(base + "/search/?q=ordinary")
     finished(page)
     page.locator("select[name=byline]").select_option("Ada Lindqvist")
-    page.wait_for_url("**/search/?q=ordinary&byline=Ada+Lindqvist", timeout=10_000)
+    page.wait_for_url("**/search/?q=ordinary&byline=Ada+Lindqvist", timeout=60_000)
     finished(page)
     texts = page.locator(".search-result h2").all_inner_texts()
     assert sorted(texts) == ["Harbor day 1", "Harbor day 5", "Harbor day 7"]  # 3 now reads
@@ -311,7 +311,7 @@ def test_the_input_has_focus_and_results_do_not_move_the_page(
     finished(page)
     assert page.evaluate("document.activeElement.id") == "search-input"
     page.keyboard.type(" day")
-    page.wait_for_url("**/search/?q=harbor+day&sort=date", timeout=10_000)
+    page.wait_for_url("**/search/?q=harbor+day&sort=date", timeout=60_000)
     page.wait_for_timeout(500)
     assert page.evaluate("window.shifts") == 0
     assert page.locator("select[name=section] option").all_inner_texts() == [
@@ -346,13 +346,13 @@ def test_a_query_in_the_address_runs_on_load_and_typing_updates_it(
     base = served(root / "site")
     page = browser.new_page()
     page.goto(base + "/search/?q=kittiwake%20pier")
-    page.locator(".search-result").first.wait_for(timeout=10_000)
+    page.locator(".search-result").first.wait_for(timeout=60_000)
     assert page.locator(".search-result h2").first.inner_text() == "Harbor day 2"
     box = page.get_by_label(LABEL)
     assert box.input_value() == "kittiwake pier"
     box.fill("season")
-    page.wait_for_url("**/search/?q=season", timeout=10_000)
-    page.locator(".search-result", has_text="Kittiwake season opens").wait_for(timeout=10_000)
+    page.wait_for_url("**/search/?q=season", timeout=60_000)
+    page.locator(".search-result", has_text="Kittiwake season opens").wait_for(timeout=60_000)
     page.close()
 
 
@@ -427,7 +427,7 @@ def test_an_archive_without_articles_says_there_is_nothing_to_search(
     page = browser.new_page()
     page.goto(served(root / "site") + "/search/?q=anything")
     status = page.locator("#search-status", has_text="The archive has nothing to search yet.")
-    status.wait_for(timeout=10_000)
+    status.wait_for(timeout=60_000)
     page.close()
 
 
