@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 
 from newsgen import __version__
-from newsgen.build import collect, inventory, parallel, writer
+from newsgen.build import collect, inventory, parallel, stamps, writer
 from newsgen.build.explain import Explainer
 from newsgen.build.resident import Resident
 from newsgen.build.writer import RenderMany
@@ -100,8 +100,9 @@ def _run(
         pages.units(site, env, config, page_key), feeds.units(site, config, feed_key)
     )
     sorted_units = memo.Sorted([], {}, explainer.path if explainer else None)
+    stamps_file = stamps.location(config.state_dir, output)  # of the files, in .newsgen/
     try:
-        intact = writer.intact_check(output)
+        intact = writer.intact_check(output, stamps_file)
         changed = memo.changed_files(units, previous, sorted_units, intact)
         outputs = _outputs(changed, site, config, now, options, shown=output.name)
         if options.progress is not None:
@@ -113,6 +114,7 @@ def _run(
             keep=sorted_units.kept,
             render_many=render_many,
             verify=options.full,
+            stamps_file=stamps_file,
         )
     except jinja2.TemplateError as exc:
         raise BuildFailed([template_problem(exc, config.root)]) from exc
