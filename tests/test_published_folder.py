@@ -201,3 +201,20 @@ def test_18_8_a_build_with_nothing_to_do_says_what_it_checked(
         r"3 articles, \d+ pages, \d+ feeds$"
     )
     assert re.match(pattern, result.out.splitlines()[0]), result.out
+
+
+def test_18_7_damaged_stamps_vouch_for_nothing(
+    make_site: Callable[..., Path], run_cli: Callable[..., Run]
+) -> None:
+    root = make_site(stories(3), config=CONFIG)
+    assert run_cli("build", "-s", str(root), "--now", NOW).code == 0
+    (kept,) = (root / ".newsgen/stamps").iterdir()
+    page = root / "site/404.html"
+    original = page.read_bytes()
+    for damage in ('{"version": 1, "files": {"404.html": "x"}}', "not json", '{"files": []}'):
+        page.write_bytes(original.replace(b"<", b"["))
+        kept.write_text(damage, encoding="utf-8")
+        result = run_cli("build", "-s", str(root), "--now", NOW)
+        assert result.code == 0, result.err
+        assert page.read_bytes() == original, damage
+        assert json.loads(kept.read_text(encoding="utf-8"))["version"] == 1  # written anew
