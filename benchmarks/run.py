@@ -4,15 +4,25 @@
     python benchmarks/run.py --sizes 300 --runs 2            # a quick check of the runner
     python benchmarks/run.py --sizes 1000 10000 --runs 3 --out bench.md
     python benchmarks/run.py --sizes 10000 --profile stable  # where an add-one build goes
+    # Issue 15's targets at 10,000, then at 100,000 with time per article over all three sizes;
+    # at 100,000 a cold build runs once, and Hugo only where a target needs it.
+    python benchmarks/run.py --sizes 1000 10000 --runs 3 --out bench-10k.md
+    python benchmarks/run.py --sizes 100000 --runs 3 --cold-runs 1 \
+        --scenarios cold,noop,edit,add,add-stable,serve-start,serve-edit \
+        --reference-scenarios cold,serve-start,serve-edit \
+        --merge bench-10k.json --out bench-100k.md
 
 Tools (--tools): `newsgen` (the default newsgen.yaml: search on), `newsgen-nosearch`
 (`search: false`), `hugo`, `hugo-pagefind` (Hugo, then Pagefind's binary over Hugo's article
 pages, timed as one step), and optionally `pelican`. Every tool builds its own copy of the
 corpus, and the tools take turns run by run. Scenarios (--scenarios, and
---reference-scenarios for the other generators): see report.SCENARIOS. Each figure is a median
-(min-max) over --runs runs after --warmups unrecorded ones. Peak memory is that of the whole
-process tree, sampled from /proc (see measure.py). newsgen's figures are also given as ratios
-to Hugo and to Hugo + Pagefind in the same run, and checked against the targets in report.py.
+--reference-scenarios for the other generators): see report.SCENARIOS; `add-stable` is
+newsgen's alone, and the serve scenarios run `newsgen serve` and `hugo server` (the `hugo`
+tool) side by side (see serving.py). Each figure is a median (min-max) over --runs runs after
+--warmups unrecorded ones. Peak memory is that of the whole process tree, sampled from /proc
+(see measure.py). newsgen's figures are also given as ratios to Hugo and to Hugo + Pagefind in
+the same run, checked against issue 15's targets in report.py, and, over several sizes, given
+per article to show whether time grows linearly with the archive.
 This is a measurement, not a test: nothing here passes or fails.
 """
 
@@ -46,9 +56,8 @@ T = TypeVar("T")
 DEFAULT_TOOLS = "newsgen,newsgen-nosearch,hugo,hugo-pagefind"
 TOOLS = (*DEFAULT_TOOLS.split(","), "pelican")
 REBUILDS = ("noop", "edit", "add", "template")
-NEWSGEN_ONLY = frozenset(
-    {"add-stable", "serve-start", "serve-edit"}
-)  # run in turn, each after the one before
+SERVE = frozenset({"serve-start", "serve-edit"})  # run in turn, each after the one before
+SERVERS = frozenset({"hugo"})  # the reference tools that have a preview server measured
 EDITION = "edition 0"  # a string in every tool's article template; a template change bumps it
 # The article template newsgen's site overrides: the default one, plus a line to change.
 NEWSGEN_ARTICLE = """{% extends "newsgen/article.html" %}
@@ -69,6 +78,8 @@ class Tool:
     article: Callable[[Story], Path]  # a story's file, relative to the site
     article_text: Callable[[Story], str]
     template: str  # the article template, relative to the site
+    page: Callable[[Story], str]  # a story's page, as a URL path on the preview server
+    server: serving.Server | None = None  # the tool's preview server, if it has one
     wanted: frozenset[str] = frozenset()  # the scenarios measured for this tool
     config: str = ""  # the config file, and its text for this tool (newsgen only)
     config_text: str = ""
@@ -135,6 +146,8 @@ def prepare(size: int, workdir: Path, keys: list[str]) -> tuple[list[Tool], list
                     lambda story: Path("articles", f"{story.date.year}", f"{story.slug}.md"),
                     corpus.newsgen_article,
                     "templates/article.html",
+                    lambda story: f"/{story.date:%Y/%m/%d}/{story.slug}/",
+                    serving.NEWSGEN,
                     config="newsgen.yaml",
                     config_text=variants[key],
                 )
@@ -151,7 +164,8 @@ def prepare(size: int, workdir: Path, keys: list[str]) -> tuple[list[Tool], list
         index = [str(pagefind_bin.get_executable()), "--site", "public", "--silent"]
         for key in hugo_keys:
             site = _copy(model, workdir / key)
-            build = [str(binary), "--quiet", "--cacheDir", str(site / "hugo-cache")]
+            cache = site / "hugo-cache"
+            build = [str(binary), "--quiet", "--cacheDir", str(cache)]
             tools.append(
                 Tool(
                     key,
@@ -162,6 +176,8 @@ def prepare(size: int, workdir: Path, keys: list[str]) -> tuple[list[Tool], list
                     lambda story: Path("content/posts", f"{story.slug}.md"),
                     corpus.hugo_article,
                     "layouts/single.html",
+                    lambda story: f"/posts/{story.slug}/",
+                    serving.hugo(str(binary), cache) if key in SERVERS else None,
                 )
             )
     if "pelican" in keys:
@@ -202,6 +218,7 @@ def _pelican(site: Path, stories: list[Story]) -> Tool:
         lambda story: Path("content", f"{story.slug}.md"),
         corpus.pelican_article,
         "theme/templates/article.html",
+        lambda story: f"/{story.slug}.html",
     )
 
 
@@ -217,24 +234,28 @@ class Rounds:
         return ((n, n >= self.warmups) for n in range(self.warmups + self.runs))
 
 
-def measure_all(tools: list[Tool], stories: list[Story], rounds: Rounds) -> None:
+def measure_all(
+    tools: list[Tool], stories: list[Story], rounds: Rounds, whole: Rounds | None = None
+) -> None:
     """Every wanted scenario, the tools taking turns round by round, so that a busy spell of
     the machine falls on all of them alike. A tool that fails is left out from then on, with
-    its error in the report. Sources are as they were when this returns."""
+    its error in the report. Sources are as they were when this returns. `whole`, if given,
+    counts the rounds of the scenarios that build the whole archive (cold, serve-start)."""
+    whole = whole or rounds
     edited = stories[len(stories) // 2]
     for tool in tools:
         tool.set_config()
     try:
-        _phase([t for t in tools if "cold" in t.wanted], "cold", rounds, _cold)
+        _phase([t for t in tools if "cold" in t.wanted], "cold", whole, _cold)
         _drain(tools, _ready)
         _rebuilds(tools, stories, rounds, edited)
         stable = [tool for tool in tools if "add-stable" in tool.wanted]
         _drain(stable, lambda tool: _rebuild_with(tool, "pagination: stable\n"))
         _phase(stable, "add-stable", rounds, lambda tool: _add_build(tool, stories))
-        serve = [tool for tool in tools if {"serve-start", "serve-edit"} & tool.wanted]
-        _drain(serve, lambda tool: _rebuild_with(tool, ""))  # the build cache is warm
+        serve = [tool for tool in tools if SERVE & tool.wanted]
+        _drain(serve, _serve_ready)
         starts = [tool for tool in serve if "serve-start" in tool.wanted]
-        _phase(starts, "serve-start", rounds, lambda tool: serving.start_up(tool.site))
+        _phase(starts, "serve-start", whole, _serve_start)
         edits = [tool for tool in serve if "serve-edit" in tool.wanted]
         _drain(edits, lambda tool: _serve_edits(tool, edited, rounds))
     finally:
@@ -265,7 +286,15 @@ def _ready(tool: Tool) -> None:
     if "cold" not in tool.wanted:
         _cold(tool)
     tool.result.pages = sum(1 for _ in (tool.site / tool.output).rglob("*.html"))
-    tool.build()
+    if tool.wanted & set(REBUILDS):
+        tool.build()  # caches as a build leaves them, for the no-op
+
+
+def _serve_ready(tool: Tool) -> None:
+    """The original sources, built: newsgen's build cache is warm. Hugo keeps no state from
+    build to build but its output, so it builds again only if a scenario changed a source."""
+    if tool.is_newsgen or tool.originals or tool.added:
+        _rebuild_with(tool, "")
 
 
 def _rebuild_with(tool: Tool, config: str) -> None:
@@ -330,17 +359,23 @@ def _change(tool: Tool, scenario: str, number: int, edited: Story, stories: list
         path.write_text(tool.original(path).replace(EDITION, f"edition {number + 1}"), "utf-8")
 
 
+def _serve_start(tool: Tool) -> Measured:
+    assert tool.server is not None
+    return serving.start_up(tool.site, tool.server)
+
+
 def _serve_edits(tool: Tool, story: Story, rounds: Rounds) -> None:
-    """Saved edits while `newsgen serve` runs: each until the page shows it."""
+    """Saved edits while the tool's preview server runs: each until the page shows it."""
+    assert tool.server is not None
     print(f"  serve-edit, {tool.key}", file=sys.stderr, flush=True)
     article = tool.keep(tool.article(story))
-    url = f"/{story.date:%Y/%m/%d}/{story.slug}/"
-    with serving.running(tool.site) as (port, _):
-        serving.wait_until_watching(tool.site)
+    with serving.running(tool.site, tool.server) as started:
+        serving.wait_until_watching(tool.site, tool.server)
         for number, recorded in rounds:
             marker = f"Saved while serving, number {number}."
             text = f"{tool.original(article)}\n{marker}\n"
-            seconds = serving.edit_visible(port, article, text, url, marker)
+            edit = serving.Edit(article, text, tool.page(story), marker)
+            seconds = serving.edit_visible(tool.server, started.port, edit)
             if recorded:
                 tool.result.add("serve-edit", seconds)
 
@@ -393,6 +428,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=5, help="recorded runs of each scenario")
     parser.add_argument("--warmups", type=int, default=1, help="unrecorded runs before them")
+    parser.add_argument(
+        "--cold-runs",
+        type=int,
+        help="recorded runs of the scenarios that build the whole archive (cold, and the "
+        "servers' start), with no warm-up (default: --runs after --warmups); for 100,000",
+    )
     parser.add_argument("--tools", default=DEFAULT_TOOLS, help=f"of {','.join(TOOLS)}")
     parser.add_argument(
         "--scenarios", default=",".join(SCENARIOS), help=f"of {','.join(SCENARIOS)}"
@@ -429,22 +470,30 @@ def main(argv: list[str] | None = None) -> int:
             merged = results.setdefault(int(size), {})
             merged.update({key: Result.from_raw(raw) for key, raw in by_tool.items()})
     rounds = Rounds(args.runs, args.warmups)
+    whole = rounds if args.cold_runs is None else Rounds(args.cold_runs, 0)
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix=f"newsgen-bench-{size}-") as folder:
             print(f"{size}: writing the corpus…", file=sys.stderr, flush=True)
             tools, stories = prepare(size, Path(folder), keys)
             for tool in tools:
-                tool.wanted = wanted if tool.is_newsgen else reference - NEWSGEN_ONLY
+                tool.wanted = _scenarios(tool, wanted, reference)
             print(f"{size}: {', '.join(t.key for t in tools)}", file=sys.stderr, flush=True)
-            measure_all(tools, stories, rounds)
+            measure_all(tools, stories, rounds, whole)
             results.setdefault(size, {}).update({tool.key: tool.result for tool in tools})
-    text = report.render(dict(sorted(results.items())), _machine(rounds))
+    text = report.render(dict(sorted(results.items())), _machine(rounds, whole))
     print(text)
     if args.out:
         args.out.write_text(text, encoding="utf-8")
         raw = {size: {k: r.raw() for k, r in by_tool.items()} for size, by_tool in results.items()}
         args.out.with_suffix(".json").write_text(json.dumps(raw, indent=1), encoding="utf-8")
     return 0
+
+
+def _scenarios(tool: Tool, wanted: frozenset[str], reference: frozenset[str]) -> frozenset[str]:
+    """newsgen: the scenarios asked for; the others: the reference scenarios they have."""
+    if tool.is_newsgen:
+        return wanted
+    return reference - {"add-stable"} - (SERVE if tool.server is None else frozenset())
 
 
 def _listed(parser: argparse.ArgumentParser, text: str, known: Iterable[str]) -> list[str]:
@@ -455,7 +504,7 @@ def _listed(parser: argparse.ArgumentParser, text: str, known: Iterable[str]) ->
     return names
 
 
-def _machine(rounds: Rounds) -> str:
+def _machine(rounds: Rounds, whole: Rounds) -> str:
     versions = []
     for command in ([sys.executable, "-m", "newsgen", "--version"], [_hugo(), "version"]):
         try:
@@ -465,9 +514,12 @@ def _machine(rounds: Rounds) -> str:
             pass
     # The load shows how far other work on the machine was competing with the builds.
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    runs = f"{rounds.runs} runs after {rounds.warmups} warm-up"
+    if whole != rounds:
+        runs += f" (cold builds and server starts: {whole.runs} after {whole.warmups})"
     return (
-        f"{os.cpu_count()} cores, load average at the end {load}; this run: {rounds.runs} "
-        f"runs after {rounds.warmups} warm-up; {'; '.join(versions)}"
+        f"{os.cpu_count()} cores, load average at the end {load}; this run: {runs}; "
+        f"{'; '.join(versions)}"
     )
 
 

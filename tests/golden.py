@@ -12,10 +12,13 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from PIL import Image
+
 from newsgen.build.run import BuildOptions, build
 from newsgen.build.writer import MANIFEST
 
 SEARCH_BUNDLE = "pagefind/"
+IMAGES = "images/"
 
 SITES = Path(__file__).parent / "sites"
 GOLDEN_SITES = ("courier", "valley", "bulletin")
@@ -34,15 +37,22 @@ def tree(folder: Path) -> dict[str, bytes]:
     """Every file newsgen itself renders under `folder`.
 
     Left out: the manifest (newsgen's bookkeeping, not the site) and pagefind/ (Pagefind's own
-    bundle, whose bytes change with its version; tests/test_search.py checks it works).
+    bundle, whose bytes change with its version; tests/test_search.py checks it works). The
+    resized images under images/ are compared by format and pixel size: their bytes change
+    with Pillow's and libwebp's versions.
     """
     return {
-        relative: path.read_bytes()
+        relative: _image_facts(path) if relative.startswith(IMAGES) else path.read_bytes()
         for path in sorted(folder.rglob("*"))
         if path.is_file()
         and (relative := path.relative_to(folder).as_posix()) != MANIFEST
         and not relative.startswith(SEARCH_BUNDLE)
     }
+
+
+def _image_facts(path: Path) -> bytes:
+    with Image.open(path) as image:
+        return f"{image.format} {image.width}x{image.height} {image.mode}".encode()
 
 
 def regenerate(workdir: Path) -> None:

@@ -149,6 +149,25 @@ def test_18_5_a_fifo_or_device_among_the_sources_is_a_clean_error_never_a_hang(
     assert not (root / "site").exists()
 
 
+@pytest.mark.parametrize("name", ["site/.newsgen-manifest.json", "site/.newsgen-journal.json",
+                                  ".newsgen/state.json", ".newsgen/build.lock"])  # fmt: skip
+def test_18_5_a_fifo_planted_at_a_record_of_newsgens_is_never_read(
+    name: str, make_site: Callable[..., Path]
+) -> None:
+    root = built_site(make_site)
+    (root / name).unlink(missing_ok=True)  # a journal exists only during a commit
+    os.mkfifo(root / name)
+    result = newsgen("build", "-s", str(root), "--now", NOW, timeout=60)
+    assert "Traceback" not in result.stderr
+    if name.endswith("manifest.json"):  # newsgen cannot tell its files from others: refused
+        assert result.returncode == 1
+        assert "its manifest .newsgen-manifest.json is damaged (it is a FIFO (named pipe), " in (
+            result.stderr
+        )
+    else:
+        assert result.returncode == 0, result.stderr
+
+
 def test_18_9_well_known_is_published_and_skipped_dotfiles_are_named(
     make_site: Callable[..., Path], run_cli: Callable[..., Run]
 ) -> None:

@@ -15,6 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from newsgen.build import collect
+from newsgen.content.config import load_config
+from newsgen.store import records
+from newsgen.store.cache import settings_fingerprint
+
 from conftest import BASIC_CONFIG, Run, article
 
 NOW = "2026-11-24T12:00:00+00:00"
@@ -224,3 +229,14 @@ def test_a_link_planted_at_the_stores_files_is_never_written_through(
     assert result.code == 0, result.err
     assert outside.read_text(encoding="utf-8") == "precious\n"
     assert not (root / ".newsgen" / name).is_symlink()
+
+
+@pytest.mark.parametrize("name", ["courier", "bulletin", "valley"])
+def test_every_article_field_survives_the_store(name: str) -> None:
+    """A field added to Article or RenderedArticle and forgotten by the store's records would
+    make cached builds differ from clean ones: every golden article round-trips exactly."""
+    config = load_config(Path(__file__).parent / "sites" / name)
+    loaded = collect.load(config, None, 1, settings_fingerprint(config))
+    assert loaded.articles and not loaded.problems
+    for rendered in loaded.articles:
+        assert records.decode(records.encode(rendered), rendered.body) == rendered

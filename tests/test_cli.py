@@ -21,9 +21,10 @@ def test_build_prints_a_one_line_summary(
     assert result.code == 0
     lines = result.out.splitlines()
     # The article, the front page, its day, month and year, three term indexes, the archive
-    # index, search and 404 pages; RSS, Atom and JSON Feed; sitemaps, robots, CSS, Pagefind.
+    # index, search, 404, corrections and latest pages; RSS, Atom and JSON Feed of the site and
+    # of the corrections; sitemaps, robots, CSS, Pagefind.
     pattern = (
-        r"Built 1 article into site/: 11 pages, 3 feeds, (\d+) files "
+        r"Built 1 article into site/: 13 pages, 6 feeds, (\d+) files "
         r"\(\1 written, 0 unchanged, 0 removed\) in \d+\.\d\d s, "
         r"0 of 2 articles from the cache$"
     )

@@ -26,7 +26,7 @@ def test_example_article_has_its_dateline_section_and_no_comment_residue(
     assert page.count("<p>") >= 8  # the body is paragraphs, not one block
     assert "Leave a Reply" not in page
     assert (
-        '<time datetime="2026-11-24T00:00:00-05:00"><a href="/2026/11/">November</a> '
+        '<time datetime="2026-11-24"><a href="/2026/11/">November</a> '
         '<a href="/2026/11/24/">24</a>, <a href="/2026/">2026</a></time>'
     ) in page
 

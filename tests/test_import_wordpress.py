@@ -47,7 +47,7 @@ def test_posts_of_every_status_are_imported_with_their_metadata(
         "summary: Crews walked out at dawn; hundreds stranded.\n"
         "image: https://herald.example.com/wp-content/uploads/2024/03/quay.jpg\n"
         "aliases:\n- /2024/03/14/ferry-strike/\n"
-        "extra:\n  imported_from: wordpress:https://herald.example.com/?p=101\n"
+        "extra:\n  imported_from: wordpress:https://herald.example.com/?p=101#101\n"
         "---\n"
     )
     cafe = files["2024/cafe-owners-toll.md"]
@@ -88,6 +88,7 @@ def test_the_summary_counts_what_was_skipped_and_warned(
     _root, report = imported
     assert summary(report) == (
         "Imported 6 articles (3 drafts)\n"
+        "Added 2 author profiles to authors.yaml\n"
         "Skipped 7: 2 attachments, 2 comments, 1 nav menu item, 1 page, 1 trash post\n"
         "6 warnings: 1 embed, 1 iframe, 1 old URL without redirect, 2 remote images, "
         "1 shortcode"
@@ -97,8 +98,9 @@ def test_the_summary_counts_what_was_skipped_and_warned(
         f"{EXPORT}:154:1: skipped: a page 'About us'",
     ]
     assert [str(w) for w in report.warnings] == [
-        f"{EXPORT}:1:1: the old links of the form /?p=ID (6 posts) cannot redirect from a "
-        "static site; redirect them on the web server, or keep the permalinks",
+        f"{EXPORT}:1:1: the old links of the form /?p=ID (3 posts without a pretty permalink) "
+        "cannot redirect from a static site; redirect them on the web server, or keep the "
+        "permalinks",
         f"{EXPORT}:22:1: shortcode [contact-form-7] is not supported; left as text",
         f"{EXPORT}:22:1: remote image "
         "https://herald.example.com/wp-content/uploads/2024/03/quay.jpg "

@@ -29,12 +29,12 @@ EVERY_SOURCE = (
 def test_a_second_run_imports_nothing_twice(tmp_path: Path) -> None:
     root = new_site(tmp_path / "site")
     first = import_into(root, *EVERY_SOURCE)
-    assert len(first.written) == 23
+    assert len(first.written) == 24
     before = articles(root)
     second = import_into(root, *EVERY_SOURCE)
     assert second.written == ()
     assert {s.reason for s in second.skipped} >= {"already"}
-    assert sum(s.reason == "already" for s in second.skipped) == 23
+    assert sum(s.reason == "already" for s in second.skipped) == 24
     assert articles(root) == before
 
 
@@ -105,20 +105,16 @@ def test_the_command_prints_warnings_skips_and_the_summary(
     result = run_cli("import", "-s", str(root), str(FIXTURES / "pelican"))
     assert result.code == 0
     assert result.out == (
-        "Imported 2 articles (1 draft)\n"
-        "Skipped 2: 1 page, 1 reStructuredText file\n"
-        "1 warning: 1 unmapped key\n"
+        "Imported 3 articles (1 draft)\nSkipped 1: 1 page\n1 warning: 1 unmapped key\n"
     )
     content = FIXTURES / "pelican" / "content"
     assert result.err == (
         f"{content}/school-roof.md:1:1: warning: keys not carried over: lang\n"
-        f"{content}/old-report.rst:1:1: skipped: reStructuredText is not imported "
-        "(convert it to Markdown first)\n"
         f"{content}/pages/about.md:1:1: skipped: a Pelican page\n"
     )
 
 
-def test_unreadable_sources_are_all_reported_and_nothing_is_written(
+def test_unreadable_sources_are_all_reported_the_import_failed_and_nothing_is_written(
     tmp_path: Path, run_cli: Callable[..., Run]
 ) -> None:
     root = new_site(tmp_path / "site")
@@ -133,7 +129,7 @@ def test_unreadable_sources_are_all_reported_and_nothing_is_written(
     assert result.err == (
         f"{broken}:1:59: not a readable JSON Feed: Expecting value: line 1 column 59 (char 58)\n"
         f"{missing}:1:1: no such file or folder\n"
-        "error: build failed with 2 problems; nothing was written\n"
+        "error: import failed with 2 problems; nothing was written\n"
     )
     assert not (root / "articles").exists()
 

@@ -13,8 +13,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from newsgen.build.resident import Resident
 from newsgen.build.run import BuildOptions, build
@@ -37,6 +38,8 @@ operation = st.one_of(
     st.tuples(st.just("delete"), st.integers(0, 20)),
     st.tuples(st.just("rename"), st.integers(0, 20)),
     st.tuples(st.just("touch"), st.integers(0, 20)),
+    st.tuples(st.just("correct"), st.integers(0, 20)),
+    st.tuples(st.just("picture"), st.integers(0, 3)),
     st.tuples(st.just("template"), st.integers(0, 2)),
     st.tuples(st.just("config"), st.integers(2, 3), st.sampled_from(["newest", "stable"])),
     st.tuples(st.just("nothing")),
@@ -109,6 +112,33 @@ class Session:
         )
         write(self.root / "articles" / f"a{fresh}.md", text, self.clock)
 
+    def correct(self, number: int) -> None:
+        """A correction (or one more) dated as its article: never before it, nor in the future
+        of a published article. /corrections/, its feeds and the dates of the article move."""
+        path = self._pick(number)
+        if path is None:
+            return
+        text, fresh = path.read_text(encoding="utf-8"), self._fresh()
+        day = text.split("date: ", 1)[1].split("\n", 1)[0]
+        entry = f"  - date: {day}\n    text: Correction {fresh}.\n"
+        if "corrections:\n" in text:
+            text = text.replace("corrections:\n", "corrections:\n" + entry, 1)
+        else:
+            text = text.replace("\n---\n", "\ncorrections:\n" + entry + "---\n", 1)
+        write(path, text, self.clock)
+
+    def picture(self, choice: int) -> None:
+        """Replace the lead image of s0 (and the body image of s1) with one of other
+        dimensions, or remove it: widths, heights and variants follow, as in a clean build."""
+        path = self.root / "static/lead.png"
+        if choice == 3:
+            path.unlink(missing_ok=True)
+            return
+        width, height = ((300, 200), (1000, 700), (1500, 600))[choice]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (width, height), (20 * choice, 90, 120)).save(path, "PNG")
+        self.clock.stamp(path)
+
     def delete(self, number: int) -> None:
         path = self._pick(number)
         if path is not None:
@@ -162,7 +192,7 @@ def clean_build(root: Path, workdir: Path) -> Path:
     shutil.rmtree(copy, ignore_errors=True)
     copy.mkdir()
     shutil.copy(root / "newsgen.yaml", copy)
-    for folder in ("articles", "templates"):
+    for folder in ("articles", "templates", "static"):
         if (root / folder).is_dir():
             shutil.copytree(root / folder, copy / folder)
     build(BuildOptions(root=copy, now=NOW, full=True, jobs=1))
@@ -171,6 +201,8 @@ def clean_build(root: Path, workdir: Path) -> Path:
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(operation, min_size=1, max_size=6), st.booleans())
+# Images replaced by others of other sizes, removed and put back; corrections added.
+@example([("picture", 1), ("picture", 2), ("correct", 0), ("picture", 3), ("picture", 0)], False)
 def test_incremental_builds_equal_clean_builds(
     steps: list[tuple[Any, ...]], resident_builds: bool
 ) -> None:
@@ -188,7 +220,9 @@ def test_incremental_builds_equal_clean_builds(
                     title=title,
                     date=f"2026-11-0{number + 1}",
                     tags=f"[{TAGS[number]}]",
-                    body=f"Body {number}.",
+                    body=f"Body {number}."
+                    + ("\n\n![Lead](/static/lead.png)" if number == 1 else ""),
+                    **({"image": "/static/lead.png"} if number == 0 else {}),
                 ),
                 clock,
             )

@@ -34,6 +34,12 @@ PAGE_TYPES = {
     "search": "/search/",
     "not found": "/no-such-page/",
     "redirect": "/2026/old-landing/",
+    "article with corrections and an update": (
+        "/business/2026/11/night-market-returns-for-the-festival-season/"
+    ),
+    "author page with a profile": "/authors/asha-rao/",
+    "corrections": "/corrections/",
+    "latest stories (the rail's page)": "/latest/",
 }
 
 

@@ -13,6 +13,7 @@ import jinja2
 
 from newsgen.build import collect, inventory
 from newsgen.build.pipeline import render_failure, settings_key, site_key
+from newsgen.content import authors, images, notices
 from newsgen.content.config import Config, load_config
 from newsgen.content.contained import files_inside
 from newsgen.content.links import broken_links
@@ -20,7 +21,7 @@ from newsgen.content.markdown import make_markdown
 from newsgen.errors import BuildFailed, Problem
 from newsgen.model import RenderedArticle
 from newsgen.options import BuildOptions
-from newsgen.outputs import assets, feeds, pages, sitemaps
+from newsgen.outputs import assets, corrections, feeds, latest, pages, sitemaps
 from newsgen.outputs.cards import svg_warnings
 from newsgen.outputs.templates import make_environment, template_problem
 from newsgen.plan import archive
@@ -52,8 +53,24 @@ def check(options: BuildOptions) -> CheckReport:
         if not problems:
             problems.extend(_check_site(config, loaded.articles, options, env))
     unique = sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.message))
+    now = options.now or datetime.now(UTC)
+    published = archive.select(
+        loaded.articles, drafts=options.drafts, future=options.future, now=now
+    ).published
+    # A missing body image is already a problem (a broken link): not a warning again.
+    problem_lines = {(p.path, p.line) for p in unique}
     skipped = () if folders else assets.static_files(config).skipped
-    warnings = (*loaded.warnings, *skipped, *svg_warnings(r.article for r in loaded.articles))
+    warnings = (
+        *loaded.warnings,
+        *skipped,
+        *svg_warnings(r.article for r in loaded.articles),
+        *authors.unused(config.profiles, (r.article for r in published)),
+        *(
+            w
+            for w in images.missing(published, config.static_dir)
+            if (w.path, w.line) not in problem_lines
+        ),
+    )
     return CheckReport(len(loaded.articles) + len(loaded.problems), tuple(unique), warnings)
 
 
@@ -65,6 +82,8 @@ def _check_site(
 ) -> Iterator[Problem]:
     now = options.now or datetime.now(UTC)
     selection = archive.select(articles, drafts=options.drafts, future=options.future, now=now)
+    if not options.future:
+        yield from notices.future_problems((r.article for r in selection.published), now)
     try:
         site = archive.plan(selection.published, config)
     except BuildFailed as exc:
@@ -80,6 +99,14 @@ def _check_site(
         for planned in itertools.chain(
             pages.render(site, env, config, site_key(config)),
             feeds.render(site, config, settings_key(config)),
+            (
+                planned
+                for unit in (
+                    *corrections.units(site, env, config, site_key(config), settings_key(config)),
+                    latest.unit(site, env, site_key(config)),
+                )
+                for planned in unit.files()
+            ),
         ):
             try:
                 planned.render()

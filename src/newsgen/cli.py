@@ -59,8 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         count = len(exc.problems)
+        what = "import" if args.command == "import" else "build"
         print(
-            f"error: build failed with {count} problem{'s' * (count != 1)}; nothing was written",
+            f"error: {what} failed with {count} problem{'s' * (count != 1)}; nothing was written",
             file=sys.stderr,
         )
         return EXIT_PROBLEMS

@@ -19,6 +19,21 @@ def pickle_by_fields(self: Any) -> tuple[type, tuple[object, ...]]:
 
 
 @dataclass(frozen=True, slots=True)
+class Notice:
+    """A correction or an update of an article, published with it (notices.py reads them)."""
+
+    kind: str  # "correction" or "update"
+    date: datetime  # timezone-aware, as 'date' is
+    date_only: bool  # written without a time of day
+    text: str  # Markdown
+    html: str  # rendered by markdown.py; "" until then
+    line: int  # of its 'date' in the article file
+    column: int
+
+    __reduce__ = pickle_by_fields
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """One validated article: front matter fields plus its Markdown body."""
 
@@ -48,11 +63,32 @@ class Article:
     draft: bool = False
     aliases: tuple[str, ...] = ()
     extra: Mapping[str, object] = field(default_factory=dict)
+    corrections: tuple[Notice, ...] = ()  # oldest first
+    updates: tuple[Notice, ...] = ()  # oldest first
     # (line, column) of each front matter key, for problems found after loading.
     positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)
 
     def position(self, key: str) -> tuple[int, int]:
         return self.positions.get(key, (1, 1))
+
+    @property
+    def modified(self) -> datetime:
+        """The last change readers are told of: 'updated', or a later correction or update.
+        JSON-LD dateModified, the sitemap's lastmod and the feeds' updated all use it."""
+        return max(
+            (self.updated or self.date, *(n.date for n in (*self.corrections, *self.updates)))
+        )
+
+    @property
+    def modified_date_only(self) -> bool:
+        """Whether the time of `modified` was written without a time of day."""
+        moment = self.modified
+        for notice in (*self.corrections, *self.updates):
+            if notice.date == moment:
+                return notice.date_only
+        if self.updated is not None and self.updated == moment:
+            return self.updated_date_only
+        return self.date_only
 
     __reduce__ = pickle_by_fields
 
@@ -89,6 +125,9 @@ class RenderedArticle:
     # Of what a listing shows of the article (all but its body): a body edit that keeps the
     # summary does not change the listings that show the article.
     view: str = ""
+    # Local images of the body: (site path under /static/, file line, column, width, height),
+    # the size 0, 0 when unknown. (markdown.py gives every image, collect.py the local ones.)
+    images: tuple[tuple[str, int, int, int, int], ...] = ()
 
     @property
     def html(self) -> str:

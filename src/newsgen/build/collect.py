@@ -19,7 +19,7 @@ from pathlib import Path
 from newsgen.build.parallel import forking, worker_started
 from newsgen.content import urls
 from newsgen.content.config import Config
-from newsgen.content.images import with_image_size
+from newsgen.content.images import image_size, local_images, with_image_size
 from newsgen.content.loader import (
     ArticleInvalid,
     comma_warnings,
@@ -88,6 +88,7 @@ def load(
     misses: list[tuple[Path, str, StatKey]] = []
     hits = 0
     found, problems = find_article_files(config.articles_dir, config.root)
+    sizes: dict[str, tuple[int, int] | None] = {}  # image sizes read in this build, by path
     for path in found:
         source = path.relative_to(config.root).as_posix()
         try:
@@ -95,7 +96,11 @@ def load(
         except OSError:
             stat = (0, 0, 0, 0)  # unreadable: read_one reports it
         cached = previous.get(source)
-        if cached is not None and cached.still_fresh(stat):
+        if (
+            cached is not None
+            and cached.still_fresh(stat)
+            and _images_current(cached.rendered, config.static_dir, sizes)
+        ):
             entries[source] = cached
             hits += 1
         else:
@@ -111,6 +116,23 @@ def load(
     dropped = frozenset(previous[s].rendered.digest for s in changed if s in previous)
     articles = tuple(entries[source].rendered for source in sorted(entries))
     return Loaded(articles, tuple(problems), tuple(warnings), hits, entries, changed, dropped)
+
+
+def _images_current(
+    rendered: RenderedArticle, static_dir: Path, sizes: dict[str, tuple[int, int] | None]
+) -> bool:
+    """Whether the local images of a cached article still have the sizes its pages show: a
+    replaced image file changes its page (width, height, variants) as a clean build would."""
+    article = rendered.article
+    shown = [(src, (w, h) if w else None) for src, _, _, w, h in rendered.images]
+    if article.image and article.image.startswith(urls.STATIC):
+        shown.append((article.image, article.image_size))
+    for src, size in shown:
+        if src not in sizes:
+            sizes[src] = image_size(static_dir, src.removeprefix(urls.STATIC))
+        if sizes[src] != size:
+            return False
+    return True
 
 
 def _read_one(
@@ -135,6 +157,20 @@ def _read_one(
     rendered, lost = render_article(
         shared_markdown(config.allow_html, urls.base_path(config.base_url)), article, digest
     )
+    local = local_images(rendered.images, article.url, urls.base_path(config.base_url))
+    # The body's images, with their sizes, show on its page too (width, height, variants).
+    sized = tuple(
+        (
+            src,
+            line,
+            column,
+            *(image_size(config.static_dir, src.removeprefix(urls.STATIC)) or (0, 0)),
+        )
+        for src, line, column in local
+    )
+    if sized:
+        digest = article_digest(fingerprint, data + repr((article.image_size, sized)).encode())
+    rendered = dataclasses.replace(rendered, images=sized, digest=digest)
     found = tuple(w for w in (warning, lost, *comma_warnings(article)) if w is not None)
     if bodies is not None:
         try:

@@ -17,11 +17,12 @@ from newsgen.content import urls
 from newsgen.content.config import CONFIG_FILE, Config
 from newsgen.content.contained import is_utf8
 from newsgen.errors import BuildFailed, Problem
-from newsgen.outputs import assets, sitemaps
+from newsgen.outputs import assets, sitemaps, variants
 from newsgen.plan.archive import SitePlan
 
 # Folders that one producer alone writes into: no page, alias or other file may.
 STATIC_FOLDER = urls.STATIC.lstrip("/")
+IMAGES_FOLDER = variants.FOLDER.lstrip("/")
 SEARCH_FOLDER = urls.SEARCH_BUNDLE.lstrip("/")
 # A name kept for the parts of a split sitemap, however many parts there are today.
 _SITEMAP_PART = re.compile(r"sitemap-\d+\.xml")
@@ -117,6 +118,12 @@ def _entries(site: SitePlan, config: Config) -> Iterator[Entry]:
         urls.NOT_FOUND,
         urls.ARCHIVE,
         urls.SEARCH,
+        urls.CORRECTIONS,
+        urls.LATEST,
+        *(
+            urls.feed_url(urls.CORRECTIONS, n)
+            for n in (urls.RSS_FEED, urls.ATOM_FEED, urls.JSON_FEED)
+        ),
         urls.SITEMAP,
         urls.NEWS_SITEMAP,
         urls.ROBOTS,
@@ -132,6 +139,13 @@ def _entries(site: SitePlan, config: Config) -> Iterator[Entry]:
             output,
             "this static file",
             _source_of(path, config.root),
+            (1, 1),
+        )
+    for variant in variants.used(site.entries, config).values():
+        yield Entry(
+            urls.output_path(variant.url),
+            "this image variant",
+            _source_of(config.static_dir / variant.source, config.root),
             (1, 1),
         )
     for entry in site.entries:
@@ -184,6 +198,8 @@ def _reserved(entry: Entry) -> str | None:
         return f"/{STATIC_FOLDER} holds the static files only"
     if path.startswith(urls.WELL_KNOWN + "/") and entry.what != "this static file":
         return f"/{urls.WELL_KNOWN}/ holds the files of static/{urls.WELL_KNOWN}/ only"
+    if path.startswith(IMAGES_FOLDER) and entry.what != "this image variant":
+        return f"/{IMAGES_FOLDER} holds the resized variants of images only"
     if path.startswith(SEARCH_FOLDER):
         return f"/{SEARCH_FOLDER} is kept for the search bundle"
     if _SITEMAP_PART.fullmatch(path) and entry.source != CONFIG_FILE:

@@ -116,19 +116,31 @@ def _start_workers(batch: Sequence[PlannedFile], jobs: int) -> list[Worker]:
     """Up to jobs - 1 forked workers, each with every jobs-th file of the batch."""
     context = multiprocessing.get_context("fork")
     workers: list[Worker] = []
-    for start in range(1, jobs):
-        share = range(start, len(batch), jobs)
-        receiving, sending = context.Pipe(duplex=False)
-        process = context.Process(target=_render_share, args=(batch, share, sending, os.getpid()))
-        try:
-            with forking():
-                process.start()
-        except OSError:  # no memory or processes left: this process renders the share
-            receiving.close()
-            break
-        finally:
-            sending.close()
-        workers.append((share, receiving, process))
+    try:
+        for start in range(1, jobs):
+            share = range(start, len(batch), jobs)
+            receiving, sending = context.Pipe(duplex=False)
+            process = context.Process(
+                target=_render_share, args=(batch, share, sending, os.getpid())
+            )
+            # Daemonic: a build that exits on Ctrl-C or SIGTERM ends its workers instead of
+            # waiting for them (one blocked on a full pipe would wait forever).
+            process.daemon = True
+            try:
+                with forking():
+                    process.start()
+            except OSError:  # no memory or processes left: this process renders the share
+                receiving.close()
+                break
+            finally:
+                sending.close()
+            workers.append((share, receiving, process))
+    except BaseException:  # Ctrl-C or SIGTERM between two forks: end those already started
+        for _, pipe, started in workers:
+            started.terminate()
+            pipe.close()
+            started.join()
+        raise
     return workers
 
 

@@ -20,11 +20,12 @@ from newsgen.build import collect, inventory, parallel, stamps, writer
 from newsgen.build.explain import Explainer
 from newsgen.build.resident import Resident
 from newsgen.build.writer import RenderMany
+from newsgen.content import authors, images, notices
 from newsgen.content.config import Config
 from newsgen.errors import BuildFailed, NewsgenError, Problem, WriteFailed
 from newsgen.model import OutputFile, PlannedFile, RenderedArticle, input_digest
 from newsgen.options import BuildOptions
-from newsgen.outputs import assets, feeds, pages, sitemaps
+from newsgen.outputs import assets, corrections, feeds, latest, pages, sitemaps, variants
 from newsgen.outputs.cards import svg_warnings
 from newsgen.outputs.fragments import Fragments
 from newsgen.outputs.search import outputs as search_outputs
@@ -70,9 +71,7 @@ def _run(
     fingerprint = settings_fingerprint(config)
     cache = ArticleCache(store, config.state_dir / "cache", fingerprint)
     loaded = _articles(config, options, cache, resident.cached_articles(fingerprint))
-    selection = archive.select(
-        loaded.articles, drafts=options.drafts, future=options.future, now=now
-    )
+    selection = _select(loaded, options, now)
     memo_key = memo.output_key(output)
     feed_key, templates = settings_key(config), templates_fingerprint(config)
     page_key = input_digest((feed_key, templates))  # as site_key
@@ -97,7 +96,10 @@ def _run(
         reuse=not options.full,
     )
     units = itertools.chain(
-        pages.units(site, env, config, page_key), feeds.units(site, config, feed_key)
+        pages.units(site, env, config, page_key),
+        feeds.units(site, config, feed_key),
+        corrections.units(site, env, config, page_key, feed_key),
+        (latest.unit(site, env, page_key),),
     )
     sorted_units = memo.Sorted([], {}, explainer.path if explainer else None)
     stamps_file = stamps.location(config.state_dir, output)  # of the files, in .newsgen/
@@ -146,6 +148,8 @@ def _run(
         *assets.static_files(config).skipped,
         *written.warnings,
         *svg_warnings(r.article for r in selection.published),
+        *authors.unused(config.profiles, (r.article for r in selection.published)),
+        *images.missing(selection.published, config.static_dir),
     )
     explained = explainer.finish(sorted_units.explained) if explainer else ()
     return Outcome(counts, written, warnings, loaded.cache_hits, valid_until, explained)
@@ -163,6 +167,17 @@ def _articles(
     if loaded.problems:
         raise BuildFailed(loaded.problems)
     return loaded
+
+
+def _select(loaded: collect.Loaded, options: BuildOptions, now: datetime) -> archive.Selection:
+    selection = archive.select(
+        loaded.articles, drafts=options.drafts, future=options.future, now=now
+    )
+    if not options.future:  # with --future, the build previews a later time
+        late = tuple(notices.future_problems((r.article for r in selection.published), now))
+        if late:
+            raise BuildFailed(late)
+    return selection
 
 
 def _counts(
@@ -218,10 +233,12 @@ def _outputs(
         if config.search
         else ()
     )
+    resized = variants.planned(variants.used(site.entries, config), config)
     return itertools.chain(
         with_render_errors(changed, config.root, shown),
         sitemaps.render(site, config, now),
         assets.collect(config),
+        resized,
         search,
     )
 

@@ -1,16 +1,19 @@
-"""Load and validate newsgen.yaml into one frozen `Config`; every problem is reported at once.
+"""Load and validate newsgen.yaml (and authors.yaml, see authors.py) into one frozen `Config`;
+every problem is reported at once.
 
 Each option is documented where it is defined (the README's reference repeats these lines).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from newsgen.content.authors import Profile, load_profiles
 from newsgen.content.fields import FieldReader
 from newsgen.content.frontmatter import YamlError, parse_mapping
 from newsgen.errors import BuildFailed, Problem
@@ -67,6 +70,8 @@ class Config:
     logo: str | None = None
     # locale: og:locale, language_TERRITORY; derived from `language` when not given.
     locale: str = "en_US"
+    # The people behind the bylines, from authors.yaml beside newsgen.yaml (authors.py).
+    profiles: tuple[Profile, ...] = ()
 
     @property
     def articles_dir(self) -> Path:
@@ -129,7 +134,20 @@ def load_config(root: Path) -> Config:
         raise BuildFailed(
             [Problem(CONFIG_FILE, 1, 1, f"cannot read newsgen.yaml: {exc}")]
         ) from None
-    return parse_config(text, root)
+    problems: list[Problem] = []
+    config = None
+    profiles: tuple[Profile, ...] = ()
+    try:
+        config = parse_config(text, root)
+    except BuildFailed as exc:
+        problems.extend(exc.problems)
+    try:  # authors.yaml's problems are reported with newsgen.yaml's, all at once
+        profiles = load_profiles(root, config.base_url if config else "")
+    except BuildFailed as exc:
+        problems.extend(exc.problems)
+    if problems or config is None:
+        raise BuildFailed(problems)
+    return dataclasses.replace(config, profiles=profiles) if profiles else config
 
 
 def parse_config(text: str, root: Path) -> Config:

@@ -46,7 +46,8 @@ class YamlMapping:
     """A parsed top-level mapping and where each of its keys stands in the file."""
 
     data: dict[str, object]
-    positions: dict[str, tuple[int, int]]  # "key" and dotted "key.nested" -> (line, column)
+    # "key", dotted "key.nested" and "key.0.nested" (mappings in lists) -> (line, column)
+    positions: dict[str, tuple[int, int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +200,15 @@ def _record_positions(
         out[path] = _position(key_node, offset)
         if isinstance(value_node, MappingNode):
             _record_positions(value_node, f"{path}.", offset, out)
+        elif isinstance(value_node, SequenceNode) and any(
+            isinstance(item, MappingNode) for item in value_node.value
+        ):
+            # Lists of mappings (corrections, updates): "key.0", "key.0.date"; lists of
+            # text (tags) record nothing more, to keep articles small in the build cache.
+            for index, item in enumerate(value_node.value):
+                out[f"{path}.{index}"] = _position(item, offset)
+                if isinstance(item, MappingNode):
+                    _record_positions(item, f"{path}.{index}.", offset, out)
 
 
 def _position(node: Node, offset: int) -> tuple[int, int]:

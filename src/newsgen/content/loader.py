@@ -7,9 +7,9 @@ the caching. Nothing here decides what gets published.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -20,17 +20,19 @@ from newsgen.content.contained import is_utf8, linked_folder, not_regular
 from newsgen.content.fields import FieldReader
 from newsgen.content.frontmatter import FORBIDDEN_CHARS as _FORBIDDEN_CHARS
 from newsgen.content.frontmatter import YamlError, parse_mapping, split
+from newsgen.content.notices import is_date_only
+from newsgen.content.notices import read as read_notices
+from newsgen.content.urls import term_key
 from newsgen.errors import Problem
 from newsgen.model import Article
 from newsgen.options import FIRST_YEAR, LAST_YEAR
-from newsgen.plan.terms import term_key
 
 ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")
 MAX_TERMS = 100  # tags, or authors, of one article
 FRONT_MATTER_KEYS = (
     "title", "date", "updated", "slug", "authors", "author", "section", "tags", "summary",
     "dateline", "image", "image_alt", "image_caption", "image_credit", "draft", "aliases",
-    "extra",
+    "extra", "corrections", "updates",
 )  # fmt: skip
 # Other generators' keys, for people who convert by hand: the hint names newsgen's key.
 OTHER_GENERATOR_KEYS = {
@@ -181,6 +183,9 @@ def parse_article(text: str, source: str, config: Config) -> Article:
     image_caption = fields.text("image_caption")
     image_credit = fields.text("image_credit")
     draft = fields.boolean("draft", default=False)
+    read_date = partial(_datetime, tz=config.timezone)
+    corrections = read_notices(fields, "corrections", published, read_date)
+    updates = read_notices(fields, "updates", published, read_date)
     if fields.problems or title is None or published is None or slug is None:
         raise ArticleInvalid(fields.problems)
     local_date = published.astimezone(config.timezone)
@@ -194,8 +199,8 @@ def parse_article(text: str, source: str, config: Config) -> Article:
         body=document.body,
         body_line=document.body_line,
         updated=updated,
-        date_only=_date_only(fields.data.get("date")),
-        updated_date_only=_date_only(fields.data.get("updated")),
+        date_only=is_date_only(fields.data.get("date")),
+        updated_date_only=is_date_only(fields.data.get("updated")),
         authors=authors,
         section=section,
         tags=tags,
@@ -208,6 +213,8 @@ def parse_article(text: str, source: str, config: Config) -> Article:
         draft=draft,
         aliases=aliases,
         extra=extra if isinstance(extra, dict) else {},
+        corrections=corrections,
+        updates=updates,
         positions=mapping.positions,
     )
 
@@ -303,13 +310,6 @@ def _offset_text(moment: datetime) -> str:
     seconds = _offset_seconds(moment)
     sign, seconds = ("-", -seconds) if seconds < 0 else ("+", seconds)
     return f"{sign}{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
-
-
-def _date_only(value: object) -> bool:
-    """A day without a time of day: YAML's date, or text written as YYYY-MM-DD."""
-    if isinstance(value, str):
-        return re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value) is not None
-    return isinstance(value, date) and not isinstance(value, datetime)
 
 
 def _localize(fields: FieldReader, key: str, naive: datetime, tz: ZoneInfo) -> datetime | None:

@@ -6,10 +6,11 @@ it, and markdown-it's link validation already drops javascript:/vbscript:/file: 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urljoin
@@ -20,7 +21,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from newsgen.content import urls
+from newsgen.content import notices, urls
 from newsgen.errors import Problem
 from newsgen.model import Article, Body, RenderedArticle, input_digest, reading_minutes
 
@@ -118,6 +119,15 @@ def render_article(
         summary_html = lead
     else:
         summary_html = _render_without_footnotes(md, _first_paragraph(tokens))
+    if article.corrections or article.updates:
+        article = dataclasses.replace(
+            article,
+            corrections=notices.rendered(md, article.corrections),
+            updates=notices.rendered(md, article.updates),
+        )
+    images = tuple(
+        (*found, 0, 0) for found in body_images(tokens, body.split("\n"), article.body_line)
+    )
     words = len(_WORD.findall(body)) - (more is not None)  # not the marker's "more"
     # What a listing can show: the front matter, the summary and the reading time.
     view = input_digest((replace(article, body=""), summary_html, reading_minutes(words)))
@@ -129,6 +139,7 @@ def render_article(
         words=words,
         digest=digest,
         view=view,
+        images=images,
     )
     cut = env.get(NESTING_CUT)
     warning = (
@@ -142,6 +153,27 @@ def render_article(
         )
     )
     return rendered, warning
+
+
+def body_images(
+    tokens: Sequence[Token], lines: list[str], body_line: int
+) -> Iterator[tuple[str, int, int]]:
+    """(src as rendered, file line, column) of each image in the body, in order."""
+    for block in tokens:
+        if block.type != "inline" or not block.children or block.map is None:
+            continue
+        for child in block.children:
+            src = child.attrGet("src") if child.type == "image" else None
+            if isinstance(src, str) and src:
+                line, column = block.map[0], 1
+                # As written: a link under the site's sub-path was given its prefix.
+                tail = src.rsplit("/static/", 1)[-1]
+                for number in range(block.map[0], min(block.map[1], len(lines))):
+                    found = max(lines[number].find(src), lines[number].find("/static/" + tail))
+                    if found != -1:
+                        line, column = number, found + 1
+                        break
+                yield src, body_line + line, column
 
 
 def plain_text(fragment: str) -> str:

@@ -17,6 +17,8 @@ from slugify import slugify
 HOME = "/"
 NOT_FOUND = "/404.html"
 ARCHIVE = "/archive/"
+CORRECTIONS = "/corrections/"  # every correction of the archive, with its own feeds
+LATEST = "/latest/"  # the newest stories, shown beside each article (not in the sitemap)
 SEARCH = "/search/"
 SEARCH_BUNDLE = "/pagefind/"
 SITEMAP = "/sitemap.xml"
@@ -109,3 +111,11 @@ def href(prefix: str, url: str) -> str:
     """A site path as a link on the site's pages: /2026/ -> /news/2026/ under /news.
     Other sites' URLs, relative links and protocol-relative URLs pass unchanged."""
     return f"{prefix}{url}" if url.startswith("/") and not url.startswith("//") else url
+
+
+def term_key(name: str) -> str:
+    """What makes two spellings one term: case is ignored, and Turkish dotted capital I (U+0130)
+    and dotless small i (U+0131) count as I and i, as in their URL slugs: 'Istanbul' spelled
+    with either is the same tag as 'istanbul'."""
+    folded = unicodedata.normalize("NFC", name).casefold()
+    return folded.replace("i\u0307", "i").replace("\u0131", "i")

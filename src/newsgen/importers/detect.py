@@ -10,6 +10,8 @@ import json
 import re
 from pathlib import Path
 
+from newsgen.importers.sites import PELICAN_CONFIGS
+
 FORMATS = ("wordpress", "feed", "hugo", "jekyll", "pelican", "text", "html")
 GENERATORS = ("hugo", "jekyll", "pelican")
 _HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml")
@@ -20,7 +22,7 @@ def detect_folder(folder: Path) -> str | None:
     """'jekyll', 'hugo' or 'pelican' for a site folder; None for a plain folder of files."""
     if (folder / "_posts").is_dir() or (folder / "_config.yml").is_file():
         return "jekyll"
-    if (folder / "pelicanconf.py").is_file():
+    if any((folder / n).is_file() for n in PELICAN_CONFIGS):
         return "pelican"
     if (folder / "content").is_dir() and any((folder / n).is_file() for n in _HUGO_CONFIGS):
         return "hugo"

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from newsgen.errors import Problem
+from newsgen.importers.files import decode
 from newsgen.importers.markup import to_markdown
 from newsgen.importers.record import ArticleRecord, Skipped, SourceResult
 
@@ -49,7 +50,8 @@ def read_text(
     data: bytes, path: Path, shown: str, boilerplate: Sequence[re.Pattern[str]]
 ) -> SourceResult:
     """A text page: the first line is the headline, every other line a paragraph."""
-    lines = [line.strip() for line in _decode(data).split("\n")]
+    text, decoding = _decode(data, shown)
+    lines = [line.strip() for line in text.split("\n")]
     lines = [line for line in lines if line]
     lines = _without_trailing(lines, boilerplate)
     if len(lines) < 2:
@@ -68,7 +70,7 @@ def read_text(
         dateline=dateline,
         warnings=notes,
     )
-    return SourceResult(records=(record,))
+    return SourceResult(records=(record,), warnings=decoding)
 
 
 def read_html(
@@ -77,7 +79,7 @@ def read_html(
     """An HTML page: trafilatura extracts the article and its metadata."""
     import trafilatura  # noqa: PLC0415 - heavy, and only HTML pages need it
 
-    page = _decode(data)
+    page, decoding = _decode(data, shown)
     found = trafilatura.bare_extraction(page, with_metadata=True)
     content = trafilatura.extract(
         page,
@@ -110,7 +112,7 @@ def read_html(
         dateline=dateline,
         warnings=notes,
     )
-    return SourceResult(records=(record,))
+    return SourceResult(records=(record,), warnings=decoding)
 
 
 def split_dateline(paragraph: str) -> tuple[str | None, str]:
@@ -139,12 +141,19 @@ def _without_trailing(lines: list[str], patterns: Sequence[re.Pattern[str]]) -> 
     return kept
 
 
-def _decode(data: bytes) -> str:
+def _decode(data: bytes, shown: str) -> tuple[str, tuple[Problem, ...]]:
+    """UTF-8, else Windows-1252 (as old scrapes often are), said in a warning at the first
+    byte that is not UTF-8; bytes neither can read become U+FFFD, also said."""
+    text, problem = decode(data, shown)
+    if problem is None:
+        return text, ()
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("cp1252")
     except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")  # old scrapes are often Windows-1252
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+        return text, (problem,)
+    message = problem.message.split(":", 1)[0] + "; the page was read as Windows-1252"
+    warning = Problem(problem.path, problem.line, problem.column, message)
+    return text.replace("\r\n", "\n").replace("\r", "\n"), (warning,)
 
 
 def _date_from_name(path: Path) -> date | None:

@@ -14,6 +14,15 @@ Moment = datetime | date  # a bare date is a day in the site's time zone
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """A link in a record's body to another imported article, whose new URL is not known yet."""
+
+    mark: str  # the word standing in the body where the URL goes
+    target: str  # the import id (source_id) of the article linked to; "" if none was found
+    original: str  # what the source said, put back if the target is not imported
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleRecord:
     """One article as read from a source, before it has a file of its own."""
 
@@ -33,6 +42,21 @@ class ArticleRecord:
     draft: bool = False
     aliases: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    former_ids: tuple[str, ...] = ()  # ids an earlier newsgen gave it: also "already imported"
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorRecord:
+    """A person behind a byline, as a source describes them: an authors.yaml entry to be."""
+
+    name: str  # the byline, as the source's articles are imported with it
+    source: Problem  # where it came from
+    role: str | None = None
+    bio: str | None = None  # Markdown (or plain text)
+    image: str | None = None
+    url: str | None = None
+    links: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,3 +74,4 @@ class SourceResult:
     records: tuple[ArticleRecord, ...] = ()
     skipped: tuple[Skipped, ...] = ()
     warnings: tuple[Problem, ...] = field(default=())
+    authors: tuple[AuthorRecord, ...] = ()  # profiles the source has (authors.yaml)

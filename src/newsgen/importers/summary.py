@@ -13,6 +13,22 @@ from newsgen.importers.run import ImportReport
 ROUTINE = ("attachment", "nav menu item", "comment")
 # Warning kinds, by a phrase their messages contain, in the order the summary lists them.
 _WARNING_KINDS = (
+    ("that the new site does not have", "dead link"),
+    ("names no article", "unresolved link"),
+    ("copy the file to static", "static file"),
+    ("only an excerpt", "excerpt"),
+    ("has no title", "untitled entry"),
+    ("password-protected", "password-protected post"),
+    ("shares its GUID", "shared GUID"),
+    ("($latex", "LaTeX formula"),
+    ("enclosure", "enclosure"),
+    ("control character", "control character"),
+    ("invalid UTF-8", "encoding problem"),
+    ("time zone", "time zone"),
+    ("reStructuredText", "reStructuredText message"),
+    ("script (", "superscript or subscript"),
+    ("dropped the image", "unsafe image"),
+    ("dropped 'updated'", "out-of-range date"),
     ("remote image", "remote image"),
     ("shortcode", "shortcode"),
     ("iframe", "iframe"),
@@ -41,6 +57,9 @@ def summary(report: ImportReport) -> str:
     if report.dry_run:
         first += "; nothing was written (--dry-run)"
     lines = [first]
+    if report.profiles:
+        verb = "Would add" if report.dry_run else "Added"
+        lines.append(f"{verb} {_count(len(report.profiles), 'author profile')} to authors.yaml")
     if report.skipped:
         reasons = Counter(s.reason for s in report.skipped)
         parts = ", ".join(f"{n} {_reason(r, n)}" for r, n in sorted(reasons.items()))
@@ -60,6 +79,10 @@ def _reason(reason: str, number: int) -> str:
         return "already imported"
     if number == 1 or reason.endswith("s"):
         return reason
+    if reason.endswith("y") and not reason.endswith(("ay", "ey", "oy")):
+        return f"{reason[:-1]}ies"
+    if reason == "superscript or subscript":
+        return "superscripts or subscripts"
     return f"{reason}es" if reason.endswith(("sh", "ch", "x")) else f"{reason}s"
 
 

@@ -3,13 +3,17 @@
 It reads the articles already in the site first, so that a second import of the same source
 writes nothing (same import id, same old URL, or same title and slug on the same day), and so
 that a slug taken by another article gets a deterministic suffix (-2, -3, …), not a clash.
+Records are settled first (settle.py), each file is read back through the loader's rules
+before it is written (what the build would refuse is reported, never written), and written
+whole by files.create_new. Links between the records are written once every URL is known.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -19,8 +23,19 @@ import yaml
 from newsgen.content import urls
 from newsgen.content.config import Config
 from newsgen.content.loader import ArticleInvalid, decode, find_article_files, parse_article
-from newsgen.errors import Problem
+from newsgen.errors import Problem, WriteFailed
+from newsgen.importers.files import APPEARED, OUTSIDE, create_new, remove_temporaries
 from newsgen.importers.record import ArticleRecord, Skipped
+from newsgen.importers.settle import (
+    chosen_spellings,
+    cleaned,
+    dead_links,
+    one_spelling,
+    own_page,
+    settled_terms,
+    terms_of,
+)
+from newsgen.options import FIRST_YEAR, LAST_YEAR
 
 try:  # libyaml's emitter when present: the same output, faster
     from yaml import CSafeDumper as _Dumper
@@ -28,6 +43,8 @@ except ImportError:  # pragma: no cover
     from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
 
 IMPORT_ID_KEY = "imported_from"  # under `extra`: the source's own id of the article
+
+_Day = date  # a name for the type inside Written, whose `date` field hides it
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +55,7 @@ class Written:
     slug: str
     date: datetime | date
     aliases: tuple[str, ...]  # the record's old URLs that can have a redirect page
+    day: _Day  # the date in the site's time zone: with the slug, how a copy is recognised
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +70,15 @@ class _Taken:
     """What the site already holds, grown as this run plans files (local to one run)."""
 
     ids: dict[str, str]  # import id -> article file
+    id_urls: dict[str, str]  # import id -> article URL, for links between imported articles
     aliases: dict[str, str]  # alias URL -> article file
     days: dict[tuple[str, date], tuple[str, str]]  # (slug, day) -> (article file, title)
-    urls: set[str]
+    urls: set[str]  # by collision key: paths that differ only in case are one file
     paths: set[str]
     suffixes: dict[str, int]  # slug -> the next number to try after it, for many clashes
+    # (kind, URL slug) -> the spelling the site's articles have: another spelling with that
+    # slug would be another term on the same page, which the build refuses.
+    terms: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def write_records(
@@ -69,30 +91,82 @@ def write_records(
 ) -> WriteOutcome:
     """Write each record as articles/YYYY/<slug>.md, in order; report what was not written."""
     taken = _existing(config)
-    written: list[Written] = []
+    if not dry_run:
+        remove_temporaries(config.articles_dir)
+    planned: list[tuple[Written, list[str]]] = []
     skipped: list[Skipped] = []
-    warnings: list[Problem] = []
-    for number, record in enumerate(records, 1):
+    for number, given in enumerate(records, 1):
         if progress is not None:
             progress(number, len(records))
+        record, cleaning = cleaned(given)
+        record = settled_terms(record, taken.terms, cleaning)
         outcome = _place(config, record, taken, default_date)
         if isinstance(outcome, Skipped):
             skipped.append(outcome)
             continue
         item, notes = outcome
+        shown = item.path.relative_to(config.root).as_posix()
+        refused = _refused_by_the_build(article_text(item), shown, config)
+        if refused is not None:
+            skipped.append(Skipped(_at(record.source, f"skipped: {refused}"), "refused article"))
+            continue
+        _claim(taken, item, shown)
+        planned.append((item, [*cleaning, *notes]))
+    # Every article has its URL now, so links between them can be written.
+    written: list[Written] = []
+    warnings: list[Problem] = []
+    chosen = chosen_spellings(item.record for item, _notes in planned)
+    for planned_item, notes in planned:
+        item = _with_links(planned_item, taken, notes)
+        item = dataclasses.replace(item, record=one_spelling(item.record, chosen, notes))
+        notes.extend(dead_links(item.record.body, lambda url: _has(taken, url)))
+        record = item.record
         if not dry_run:
-            item.path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                with item.path.open("x", encoding="utf-8") as file:  # never over a file
-                    file.write(article_text(item))
-            except FileExistsError:  # created by someone else since we looked
-                shown = item.path.relative_to(config.root).as_posix()
-                message = f"skipped: {shown} appeared while importing; it was left alone"
-                skipped.append(Skipped(_at(record.source, message), "already"))
+            shown = item.path.relative_to(config.root).as_posix()
+            failure = create_new(item.path, article_text(item).encode("utf-8"), config.root)
+            if failure in (APPEARED, OUTSIDE):
+                message = f"skipped: {shown} {failure}"
+                reason = "already" if failure == APPEARED else "unsafe folder"
+                skipped.append(Skipped(_at(record.source, message), reason))
                 continue
+            if failure is not None:  # a full disk fails every file after it: stop here
+                raise WriteFailed(
+                    f"{shown} {failure}; {_count(len(written), 'article')} of this import "
+                    "were written before it (each whole): run the import again to complete it"
+                )
         warnings.extend(_at(record.source, note) for note in (*record.warnings, *notes))
         written.append(item)
     return WriteOutcome(tuple(written), tuple(skipped), tuple(warnings))
+
+
+def _with_links(item: Written, taken: _Taken, notes: list[str]) -> Written:
+    """The body with each link to another article pointing at its new URL."""
+    record = item.record
+    if not record.links:
+        return item
+    body = record.body
+    for link in record.links:
+        url = taken.id_urls.get(link.target) if link.target else None
+        if url is None:
+            notes.append(f"{link.original} names no article of this import; left as it was")
+            body = body.replace(link.mark, link.original)
+        else:
+            body = body.replace(link.mark, url)
+    return dataclasses.replace(item, record=dataclasses.replace(record, body=body, links=()))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _refused_by_the_build(text: str, shown: str, config: Config) -> str | None:
+    """Read the file as the build will; what it would refuse, if anything."""
+    try:
+        checked, _warning = decode(text.encode("utf-8"), shown)
+        parse_article(checked, shown, config)
+    except ArticleInvalid as exc:
+        return "; ".join(p.message for p in exc.problems) or "the build would refuse it"
+    return None
 
 
 def article_text(item: Written) -> str:
@@ -127,9 +201,17 @@ def _place(
         return Skipped(_at(record.source, "skipped: no date (give one with --date)"), "no date")
     if record.date is None:
         notes.append(f"no date in the source; dated {moment.isoformat()} (--date)")
+    if not FIRST_YEAR + 1 <= moment.year <= LAST_YEAR - 1:
+        # A year's margin: a date near the ends can fall outside them in another time zone.
+        message = (
+            f"skipped: its date {moment.isoformat()} is outside the years newsgen supports "
+            f"({FIRST_YEAR + 1} to {LAST_YEAR - 1})"
+        )
+        return Skipped(_at(record.source, message), "out-of-range date")
     moment = _settled(moment, config, notes)
-    if record.source_id in taken.ids:
-        already = taken.ids[record.source_id]
+    known = next((i for i in (record.source_id, *record.former_ids) if i in taken.ids), None)
+    if known is not None:
+        already = taken.ids[known]
         return Skipped(_at(record.source, f"skipped: already imported as {already}"), "already")
     aliases, alias_notes = _aliases(record.aliases)
     notes.extend(alias_notes)
@@ -150,20 +232,34 @@ def _place(
         notes.append(f"the slug '{base}' is taken; written as '{slug}'")
     kept = []
     for alias in aliases:
-        if alias in taken.urls or alias == url:
+        if _has(taken, alias) or alias == url:
             if alias != url:
                 notes.append(f"old URL {alias} is already a page of the site; no redirect")
             continue
+        if own_page(alias):
+            notes.append(
+                f"old URL {alias} is a page newsgen makes itself (a listing, feed or built-in "
+                "page); no redirect"
+            )
+            continue
         kept.append(alias)
-    shown = path.relative_to(config.root).as_posix()
-    taken.ids[record.source_id] = shown
-    taken.days[(slug, local.date())] = (shown, _folded(record.title))
-    taken.urls.add(url)
-    taken.paths.add(str(path))
-    for alias in kept:
+    return Written(record, path, url, slug, moment, tuple(kept), local.date()), notes
+
+
+def _has(taken: _Taken, url: str) -> bool:
+    return urls.collision_key(url) in taken.urls
+
+
+def _claim(taken: _Taken, item: Written, shown: str) -> None:
+    """What a planned file takes: its id, URL, file, day and aliases."""
+    taken.ids[item.record.source_id] = shown
+    taken.id_urls[item.record.source_id] = item.url
+    taken.days[(item.slug, item.day)] = (shown, _folded(item.record.title))
+    taken.urls.add(urls.collision_key(item.url))
+    taken.paths.add(str(item.path))
+    for alias in item.aliases:
         taken.aliases[alias] = shown
-        taken.urls.add(alias)
-    return Written(record, path, url, slug, moment, tuple(kept)), notes
+        taken.urls.add(urls.collision_key(alias))
 
 
 def _free_slug(
@@ -175,7 +271,7 @@ def _free_slug(
         slug = base if number == 1 else f"{base}-{number}"
         url = urls.article_url(config.permalink, local, slug, section)
         path = config.articles_dir / f"{local.year:04d}" / f"{slug}.md"
-        if url not in taken.urls and str(path) not in taken.paths and not path.exists():
+        if not _has(taken, url) and str(path) not in taken.paths and not path.exists():
             taken.suffixes[base] = number + 1
             return slug, url, path
         # Numbers below the last one given out were taken then and stay taken.
@@ -238,7 +334,7 @@ def _local(moment: datetime | date, config: Config) -> datetime:
 
 def _existing(config: Config) -> _Taken:
     """Read the site's articles; files that do not parse are the build's business, not ours."""
-    taken = _Taken({}, {}, {}, set(), set(), {})
+    taken = _Taken({}, {}, {}, {}, set(), set(), {})
     files, _ = find_article_files(config.articles_dir, config.root)
     for path in files:
         shown = path.relative_to(config.root).as_posix()
@@ -248,14 +344,17 @@ def _existing(config: Config) -> _Taken:
             article = parse_article(text, shown, config)
         except (ArticleInvalid, OSError):
             continue
-        taken.urls.add(article.url)
+        taken.urls.add(urls.collision_key(article.url))
         taken.days[(article.slug, article.local_date.date())] = (shown, _folded(article.title))
+        for kind, slug, term in terms_of(article.section, article.tags, article.authors):
+            taken.terms.setdefault((kind, slug), term)
         for alias in article.aliases:
             taken.aliases[urls.alias_url(alias)] = shown
-            taken.urls.add(urls.alias_url(alias))
+            taken.urls.add(urls.collision_key(urls.alias_url(alias)))
         import_id = article.extra.get(IMPORT_ID_KEY)
         if isinstance(import_id, str):
             taken.ids[import_id] = shown
+            taken.id_urls[import_id] = article.url
     return taken
 
 

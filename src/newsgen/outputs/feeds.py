@@ -77,6 +77,11 @@ def _xml_feed(
     feed.link(href=urls.absolute(config.base_url, page_url), rel="alternate")
     if name == "atom":
         return bytes(feed.atom_str(pretty=True))
+    return rss_bytes(feed)
+
+
+def rss_bytes(feed: FeedGenerator) -> bytes:
+    """The feed as RSS 2.0, with plain-text elements escaped as the RSS profile asks."""
     return _RSS_TEXT.sub(_hex_references, bytes(feed.rss_str(pretty=True)))
 
 
@@ -202,4 +207,4 @@ def _add_entry(generator: FeedGenerator, rendered: RenderedArticle, config: Conf
 
 
 def _modified(rendered: RenderedArticle) -> datetime:
-    return rendered.article.updated or rendered.article.date
+    return rendered.article.modified

@@ -56,14 +56,21 @@ class Fragments:
             self.known.clear()  # only ever an optimisation
 
     def missing(self, entries: Iterable[RenderedArticle]) -> list[PlannedFile]:
-        """The default teasers of `entries` that are not known yet, as renderings that the
-        writer's renderer can share out to all cores (see `add`)."""
-        wanted = (entry for entry in entries if (entry.digest, "{}") not in self.known)
-        return [PlannedFile("", entry.digest, _Render(self.env, entry)) for entry in wanted]
+        """The teasers of `entries` that listings will ask for and that are not known yet
+        (each article's plain teaser, and those of its section's and its authors' pages), as
+        renderings that the writer's renderer can share out to all cores (see `add`)."""
+        wanted = []
+        for entry in entries:
+            for options in variants(entry):
+                key = (entry.digest, json.dumps(options, sort_keys=True))
+                if key not in self.known:
+                    wanted.append(PlannedFile(" ".join(key), "", _Render(self.env, entry, options)))
+        return wanted
 
     def add(self, rendered: Sequence[PlannedFile], contents: Sequence[bytes]) -> None:
         for planned, content in zip(rendered, contents, strict=True):
-            key = (planned.key, "{}")
+            digest, _, options = planned.path.partition(" ")
+            key = (digest, options)
             self.known[key] = self.fresh[key] = Markup(content.decode("utf-8"))
 
     def save(self, store: sqlite3.Connection, published: Iterable[RenderedArticle]) -> None:
@@ -93,12 +100,25 @@ class Fragments:
         self.fresh.clear()
 
 
-class _Render:
-    """A default teaser as bytes: picklable work for the renderer's workers."""
+def variants(entry: RenderedArticle) -> list[dict[str, Any]]:
+    """The options list.html gives an article's teaser outside the front page: none; on its
+    section's page, no section; on an author's page, not that author in the byline."""
+    article = entry.article
+    found: list[dict[str, Any]] = [{}]
+    if article.section:
+        found.append({"teaser_omit_section": True})
+    found.extend({"teaser_omit_author": name} for name in article.authors)
+    return found
 
-    def __init__(self, env: jinja2.Environment, entry: RenderedArticle) -> None:
+
+class _Render:
+    """A teaser as bytes: work for the renderer's workers."""
+
+    def __init__(self, env: jinja2.Environment, entry: RenderedArticle, options: Any) -> None:
         self.env = env
         self.entry = entry
+        self.options = options
 
     def __call__(self) -> bytes:
-        return self.env.get_template(TEMPLATE).render(entry=self.entry).encode("utf-8")
+        template = self.env.get_template(TEMPLATE)
+        return template.render(entry=self.entry, **self.options).encode("utf-8")

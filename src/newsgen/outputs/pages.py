@@ -17,6 +17,9 @@ from newsgen.content import urls
 from newsgen.content.config import Config
 from newsgen.model import PlannedFile, RenderedArticle, Unit, input_digest
 from newsgen.outputs.cards import card_image
+from newsgen.outputs.corrections import correction_comments
+from newsgen.outputs.profiles import person, publisher
+from newsgen.outputs.templates import machine_time
 from newsgen.plan import front
 from newsgen.plan.archive import ArticlePage, Link, Listing, ListingGroup, SitePlan
 
@@ -193,6 +196,8 @@ def _listing_key(listing: Listing) -> tuple[object, ...]:
         tuple(map(_link, listing.parents)),
         listing.feed.page_url if listing.feed else None,
         tuple(r.view for r in listing.articles),
+        # Only an author's first page shows the count: other pages stay as they were.
+        listing.total if listing.kind == "author" and not listing.previous_url else None,
     )
 
 
@@ -209,19 +214,16 @@ def news_article_json_ld(page: ArticlePage, config: Config) -> str:
         "@type": "NewsArticle",
         "headline": article.title,
         "description": page.entry.summary_text,
-        "datePublished": article.date.isoformat(),
-        "dateModified": (article.updated or article.date).isoformat(),
+        "datePublished": machine_time(article.date, article.date_only),
+        "dateModified": machine_time(article.modified, article.modified_date_only),
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
-        "publisher": _publisher(config),
+        "publisher": publisher(config),
         "inLanguage": config.language,
     }
     if page.authors:
-        data["author"] = [
-            {"@type": "Person", "name": link.title, "url": urls.absolute(config.base_url, link.url)}
-            for link in page.authors
-        ]
-    card = card_image(article, config)
+        data["author"] = [person(link.title, config) for link in page.authors]
+    card = card_image(article, config, page.entry)
     if card:
         data["image"] = [card.url]
     if article.section:
@@ -230,19 +232,6 @@ def news_article_json_ld(page: ArticlePage, config: Config) -> str:
         data["keywords"] = list(article.tags)
     if article.dateline:
         data["locationCreated"] = {"@type": "Place", "name": article.dateline}
+    if article.corrections:
+        data["correction"] = correction_comments(article, url)
     return json.dumps(data, ensure_ascii=False, indent=1).translate(_SCRIPT_SAFE)
-
-
-def _publisher(config: Config) -> dict[str, Any]:
-    """The publication, with its logo: search engines show it beside the headline."""
-    publisher: dict[str, Any] = {
-        "@type": "Organization",
-        "name": config.title,
-        "url": urls.absolute(config.base_url, urls.HOME),
-    }
-    if config.logo:
-        publisher["logo"] = {
-            "@type": "ImageObject",
-            "url": urls.absolute(config.base_url, config.logo),
-        }
-    return publisher

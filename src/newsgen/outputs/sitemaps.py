@@ -59,7 +59,7 @@ def part_urls(site: SitePlan, config: Config) -> tuple[str, ...]:
         len(site.entries)
         + sum(group.page_count(site.per_page) for group in site.listing_groups)
         + len(site.term_indexes)
-        + 2
+        + 3  # the archive, search and corrections pages
     )
     limit = config.sitemap_max_urls
     if count <= limit:
@@ -90,6 +90,7 @@ def _entries(site: SitePlan) -> Iterator[tuple[str, datetime | None]]:
         yield index.url, None
     yield urls.ARCHIVE, None
     yield urls.SEARCH, None
+    yield urls.CORRECTIONS, site.corrections[0].notice.date if site.corrections else None
 
 
 def _urlset(entries: Sequence[tuple[str, datetime | None]], config: Config) -> str:
@@ -138,7 +139,7 @@ def _news_language(tag: str) -> str:
 
 
 def _modified(rendered: RenderedArticle) -> datetime:
-    return rendered.article.updated or rendered.article.date
+    return rendered.article.modified
 
 
 def _file(url: str, text: str) -> OutputFile:

@@ -22,12 +22,16 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from newsgen.content import urls
+from newsgen.content.authors import find as find_profile
 from newsgen.content.config import Config
 from newsgen.content.contained import files_inside
+from newsgen.content.urls import term_key
 from newsgen.errors import BuildFailed, Problem
+from newsgen.outputs import variants
 from newsgen.outputs.cards import card_image
 from newsgen.outputs.fragments import Fragments
 from newsgen.outputs.pager import page_links
+from newsgen.outputs.profiles import profile_page_json_ld, website_json_ld
 from newsgen.plan.periods import MONTHS
 from newsgen.safefile import irregular
 
@@ -131,11 +135,27 @@ def make_environment(config: Config) -> jinja2.Environment:
     # '/news' when the site lives under https://example.org/news, '' at a host's root.
     env.globals["base_path"] = prefix
     env.globals["absolute"] = lambda url: urls.absolute(config.base_url, url)
-    env.globals["card_image"] = lambda article: card_image(article, config)
+    env.globals["card_image"] = lambda article, entry=None: card_image(article, config, entry)
     env.globals["page_links"] = page_links
     env.globals["term_url"] = urls.term_url
     # Teasers kept for this environment alone; a build lends them from the store instead.
     env.globals["teaser"] = Fragments(env, "").teaser
+    # Author profiles (authors.yaml): a byline's profile or none, and an author page's JSON-LD.
+    env.globals["profile"] = lambda name: find_profile(config.profiles, name)
+    env.globals["profile_json_ld"] = lambda name: profile_page_json_ld(name, config)
+    env.globals["profiles_of"] = lambda links: [
+        (link, found) for link in links if (found := find_profile(config.profiles, link.title))
+    ]
+    env.tests["same_term"] = lambda name, other: term_key(name) == term_key(other or "")
+    # Year pages head each month's stories; the front page describes the site for search.
+    env.filters["month_year"] = lambda moment: f"{MONTHS[moment.month - 1]} {moment.year}"
+    env.globals["month_url"] = lambda moment: urls.month_url(moment.year, moment.month)
+    env.globals["website_json_ld"] = lambda: website_json_ld(config)
+    # A day written without a time of day is given as the day alone, never an invented midnight.
+    env.globals["machine_time"] = machine_time
+    # Resized variants of local images (variants.py): the srcset of one format, or "".
+    env.globals["srcset"] = lambda image, size, mime: variants.srcset(image, size, mime, prefix)
+    env.globals["body_html"] = lambda entry: variants.body_html(entry.html, entry.images, prefix)
     return env
 
 
@@ -150,6 +170,12 @@ def templates_fingerprint(config: Config) -> str:
                 digest.update(os.fsencode(path.relative_to(folder).as_posix()) + b"\0")
                 digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def machine_time(moment: datetime, date_only: bool = False) -> str:
+    """ISO 8601 for datetime attributes and meta tags: '2026-11-24' for a day written without
+    a time of day, else the full time with its offset."""
+    return moment.date().isoformat() if date_only else moment.isoformat()
 
 
 def long_date(moment: datetime) -> str:

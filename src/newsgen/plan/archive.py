@@ -13,6 +13,7 @@ from datetime import datetime
 from newsgen.content import urls
 from newsgen.content.config import Config
 from newsgen.model import Group, RenderedArticle
+from newsgen.plan.corrections import Correction, corrections
 from newsgen.plan.periods import MONTHS, group_by_period
 from newsgen.plan.related import RelatedMemo, related_articles
 from newsgen.plan.terms import KINDS, group_by_term
@@ -76,6 +77,7 @@ class Listing:
     older: Link | None = None
     parents: tuple[Link, ...] = ()  # a day's month and year, a month's year
     stable: bool = False  # numbered from the oldest page (config pagination: stable)
+    total: int = 0  # articles in the whole listing (an author page shows the count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +178,7 @@ class SitePlan:
     sections: tuple[Link, ...]  # for the navigation bar
     per_page: int
     related_memo: RelatedMemo = field(default_factory=RelatedMemo, compare=False)
+    corrections: tuple[Correction, ...] = ()  # newest first, for /corrections/ and its feeds
 
     def article_page(self, index: int) -> ArticlePage:
         """The page of entries[index], with its links to periods, terms and neighbours."""
@@ -217,13 +220,13 @@ class SitePlan:
             + sum(group.page_count(self.per_page) for group in self.listing_groups)
             + len(self.term_indexes)
             + len(self.redirects)
-            + 3
+            + 5  # the archive, search, 404, corrections and latest pages
         )
 
     @property
     def feed_count(self) -> int:
-        """Feed files: RSS, Atom and JSON Feed for every feed."""
-        return 3 * len(self.feeds)
+        """Feed files: RSS, Atom and JSON Feed for every feed, and for the corrections."""
+        return 3 * (len(self.feeds) + 1)
 
 
 def select(
@@ -295,6 +298,7 @@ def plan(
         sections=_links(terms["section"]),
         per_page=config.per_page,
         related_memo=memo,
+        corrections=corrections(articles),
     )
     return site
 
@@ -326,6 +330,7 @@ def paginate(
             older=older,
             parents=parents,
             stable=stable,
+            total=len(group.articles),
         )
         for index, (number, url, articles) in enumerate(pages)
     )

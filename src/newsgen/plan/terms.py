@@ -7,23 +7,15 @@ sources.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
 from newsgen.content import urls
+from newsgen.content.urls import term_key
 from newsgen.errors import BuildFailed, Problem
 from newsgen.model import Article, Group, RenderedArticle
 
 KINDS = ("section", "tag", "author")
-
-
-def term_key(name: str) -> str:
-    """What makes two spellings one term: case is ignored, and Turkish dotted capital I (U+0130)
-    and dotless small i (U+0131) count as I and i, as in their URL slugs: 'Istanbul' spelled
-    with either is the same tag as 'istanbul'."""
-    folded = unicodedata.normalize("NFC", name).casefold()
-    return folded.replace("i\u0307", "i").replace("\u0131", "i")
 
 
 def terms_of(article: Article, kind: str) -> tuple[str, ...]:

@@ -1,4 +1,5 @@
-"""Watch a site's sources (articles/, templates/, static/, newsgen.yaml) with watchfiles.
+"""Watch a site's sources (articles/, templates/, static/, newsgen.yaml,
+authors.yaml) with watchfiles.
 
 Only source changes count: the output folder, newsgen's own .newsgen/ and editors' swap and
 backup files never trigger a rebuild.
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import watchfiles
 
+from newsgen.content.authors import AUTHORS_FILE
 from newsgen.content.config import CONFIG_FILE, SOURCE_DIRS
 
 # Short enough that a saved article shows in the browser within about a second.
@@ -25,12 +27,13 @@ def source_filter(root: Path) -> Callable[[watchfiles.Change, str], bool]:
     root = root.resolve()
     sources = tuple(root / name for name in SOURCE_DIRS)
     config = root / CONFIG_FILE
+    profiles = root / AUTHORS_FILE
 
     def is_source(_change: watchfiles.Change, raw_path: str) -> bool:
         path = Path(raw_path)
         if path.name.startswith((".#", ".")) or path.name.endswith(_EDITOR_LEFTOVERS):
             return False
-        return path == config or any(path.is_relative_to(folder) for folder in sources)
+        return path in (config, profiles) or any(path.is_relative_to(folder) for folder in sources)
 
     return is_source
 

@@ -28,8 +28,8 @@ from newsgen.store import db, records
 
 # 3: articles carry image caption, credit and size;
 # 4: sharded, with the cache's folder, and ctime in stats; 5: rows of the store;
-# 6: with the listing view's digest
-CACHE_FORMAT = 6
+# 6: with the listing view's digest; 7: corrections, updates and body images
+CACHE_FORMAT = 7
 # File systems stamp modification times in coarse ticks (up to seconds on some): a file saved
 # twice within one tick keeps its stat. As git does, a stat is trusted only for a file that
 # was this much older than the moment it was read.

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from newsgen.model import Article, Body, RenderedArticle
+from newsgen.model import Article, Body, Notice, RenderedArticle
 
 # Article fields that hold a plain value of one of these types (None allowed where optional).
 _TEXT = ("source", "title", "slug", "url", "body")
@@ -46,6 +46,8 @@ def encode(rendered: RenderedArticle) -> str:
     fields["image_size"] = list(article.image_size) if article.image_size else None
     fields["extra"] = _value(article.extra)
     fields["positions"] = {key: list(at) for key, at in article.positions.items()}
+    fields["corrections"] = [_notice(notice) for notice in article.corrections]
+    fields["updates"] = [_notice(notice) for notice in article.updates]
     record = {
         "article": fields,
         "summary_html": rendered.summary_html,
@@ -53,6 +55,7 @@ def encode(rendered: RenderedArticle) -> str:
         "words": rendered.words,
         "digest": rendered.digest,
         "view": rendered.view,
+        "images": [list(image) for image in rendered.images],
     }
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
@@ -80,6 +83,8 @@ def decode(text: str, body: Body) -> RenderedArticle:
                 _text(key): (_int(at[0]), _int(at[1]))
                 for key, at in _mapping(fields["positions"]).items()
             },
+            corrections=tuple(map(_notice_of, _list(fields["corrections"]))),
+            updates=tuple(map(_notice_of, _list(fields["updates"]))),
         )
         return RenderedArticle(
             article,
@@ -89,9 +94,40 @@ def decode(text: str, body: Body) -> RenderedArticle:
             _int(record["words"]),
             _text(record["digest"]),
             _text(record["view"]),
+            tuple(map(_image_of, _list(record["images"]))),
         )
     except (KeyError, IndexError, TypeError, ValueError) as exc:
         raise RecordDamaged(str(exc)) from None
+
+
+def _notice(notice: Notice) -> dict[str, Any]:
+    return {
+        "kind": notice.kind,
+        "date": _moment(notice.date),
+        "date_only": notice.date_only,
+        "text": notice.text,
+        "html": notice.html,
+        "at": [notice.line, notice.column],
+    }
+
+
+def _notice_of(value: object) -> Notice:
+    fields = _mapping(value)
+    line, column = _list(fields["at"])
+    return Notice(
+        _text(fields["kind"]),
+        _datetime(fields["date"]),
+        _flag(fields["date_only"]),
+        _text(fields["text"]),
+        _text(fields["html"]),
+        _int(line),
+        _int(column),
+    )
+
+
+def _image_of(value: object) -> tuple[str, int, int, int, int]:
+    src, line, column, width, height = _list(value)
+    return _text(src), _int(line), _int(column), _int(width), _int(height)
 
 
 def _moment(moment: datetime) -> list[str | None]:

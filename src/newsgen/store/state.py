@@ -1,9 +1,9 @@
 """What the last good build saw, so that a build of an unchanged site returns at once.
 
 The inputs are fingerprinted from file stats (modification and change times, size, inode) of
-every article, template and static file, newsgen.yaml's bytes and the build options. Time matters
-too: the site also changes when a scheduled article falls due or an article leaves the news
-sitemap, so the state says until when it stays valid.
+every article, template and static file, newsgen.yaml's and authors.yaml's bytes and the build
+options. Time matters too: the site also changes when a scheduled article falls due or an
+article leaves the news sitemap, so the state says until when it stays valid.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 
 from newsgen import __version__
 from newsgen.build.writer import MANIFEST, write_json
+from newsgen.content.authors import AUTHORS_FILE
 from newsgen.content.config import CONFIG_FILE, Config
 from newsgen.content.contained import is_utf8
 from newsgen.safefile import read_regular
@@ -78,6 +79,12 @@ def fingerprint(config: Config, options: tuple[object, ...]) -> Inputs:
         digest.update(read_regular(config.root / CONFIG_FILE))
     except OSError:
         return Inputs("", {})
+    try:  # the author profiles, beside it: read whole, as newsgen.yaml is
+        digest.update(b"\0" + (config.root / AUTHORS_FILE).read_bytes())
+    except FileNotFoundError:
+        digest.update(b"\0no profiles")
+    except OSError:
+        return Inputs("", {})
     racy: dict[str, str] = {}
     for folder in (config.articles_dir, config.templates_dir, config.static_dir):
         lines, recent = _stats(folder, racy_after)
@@ -90,7 +97,8 @@ def fingerprint(config: Config, options: tuple[object, ...]) -> Inputs:
 
 def read(config: Config) -> BuildState | None:
     try:
-        data = json.loads((config.state_dir / STATE_FILE).read_text(encoding="utf-8"))
+        # Not through a link, and never a FIFO planted at the name: the read would wait forever.
+        data = json.loads(read_regular(config.state_dir / STATE_FILE, follow=False))
         return BuildState(
             inputs=data["inputs"],
             racy=dict(data["racy"]),

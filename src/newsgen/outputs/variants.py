@@ -1,0 +1,223 @@
+"""Resized variants of the site's own images (files under static/), for pages that fit every
+screen: 480, 960, 1440 and 2000 px wide, never wider than the file, in WebP and in the file's
+own format, written to /images/ and kept in .newsgen/images/ across builds.
+
+Which variants exist follows from an image's path and pixel size alone (`variants`), so pages
+and the inventory know them without opening a file; only `planned` files run Pillow, and only
+for a variant that neither the output folder (by its key) nor the cache already holds.
+Metadata (EXIF, GPS positions) is not copied into variants.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path, PurePosixPath
+
+from newsgen.content import urls
+from newsgen.content.config import Config
+from newsgen.model import PlannedFile, RenderedArticle, input_digest
+
+WIDTHS = (480, 960, 1440, 2000)
+# How wide a body image or a lead image is shown: the text column, or the phone's width.
+COLUMN_SIZES = "(min-width: 42rem) 40rem, calc(100vw - 2rem)"
+COLUMN_PIXELS = 720  # 40rem: narrower files are shown at their own size, without variants
+# The renderer's own <img> (markdown-it writes src first, then alt, then an optional title).
+_IMG = re.compile(r'<img src="([^"]*)" alt="([^"]*)"((?: title="[^"]*")?)>')
+FOLDER = "/images/"
+# The file's own format, by suffix: (Pillow format, suffix of its variants, MIME type).
+FORMATS = {
+    ".jpg": ("JPEG", ".jpg", "image/jpeg"),
+    ".jpeg": ("JPEG", ".jpg", "image/jpeg"),
+    ".png": ("PNG", ".png", "image/png"),
+    ".webp": ("WEBP", ".webp", "image/webp"),
+}
+WEBP = ("WEBP", ".webp", "image/webp")
+CARD_WIDTH = 1200  # share cards want at least this (og:image)
+# Bumped when variants would come out differently, so that cached ones are made again.
+VARIANT_FORMAT = 1
+QUALITY = {"JPEG": 82, "WEBP": 80}
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    url: str  # site path: /images/photos/harbor.jpg-960w.webp
+    width: int
+    height: int
+    mime: str
+    source: str  # the file under static/: photos/harbor.jpg
+
+
+def variants(image: str | None, size: tuple[int, int] | None) -> tuple[Variant, ...]:
+    """Every variant of a local raster image, narrowest first, WebP before the own format."""
+    if not image or size is None or not image.startswith(urls.STATIC) or "?" in image:
+        return ()
+    name = image.removeprefix(urls.STATIC)
+    own = FORMATS.get(PurePosixPath(name).suffix.lower())
+    if own is None:  # SVG and GIF (often animated) are served as they are
+        return ()
+    width, height = size
+    # The source's own suffix stays in the name: photo.jpg and photo.png do not clash.
+    stem = FOLDER + name
+    found = []
+    for target in WIDTHS:
+        if target >= width:
+            break
+        scaled = max(1, round(height * target / width))
+        for _, suffix, mime in dict.fromkeys((WEBP, own)):
+            found.append(Variant(f"{stem}-{target}w{suffix}", target, scaled, mime, name))
+    if own != WEBP and width <= WIDTHS[-1]:  # the whole image in WebP too
+        found.append(Variant(f"{stem}-{width}w.webp", width, height, WEBP[2], name))
+    return tuple(found)
+
+
+def srcset(image: str | None, size: tuple[int, int] | None, mime: str, prefix: str) -> str:
+    """The `srcset` of one format ("own" for the file's own): its variants, and the file
+    itself at its own width; "" when the image has no variants."""
+    if size is None or image is None:
+        return ""
+    if mime == "own":
+        mime = FORMATS.get(PurePosixPath(image).suffix.lower(), ("", "", ""))[2]
+    found = [v for v in variants(image, size) if v.mime == mime]
+    if not found:
+        return ""
+    parts = [f"{urls.href(prefix, v.url)} {v.width}w" for v in found]
+    own = FORMATS.get(PurePosixPath(image).suffix.lower())
+    whole = size[0] <= WIDTHS[-1] and all(v.width != size[0] for v in found)
+    if own is not None and own[2] == mime and whole:  # the file itself, at its own width
+        parts.append(f"{urls.href(prefix, image)} {size[0]}w")
+    return ", ".join(parts)
+
+
+def card(image: str | None, size: tuple[int, int] | None) -> tuple[str, int, int] | None:
+    """The share card's picture: the narrowest variant in the image's own format at least
+    CARD_WIDTH wide, else the image itself; (site path, width, height), None if unknown."""
+    if image is None or size is None:
+        return None
+    own = FORMATS.get(PurePosixPath(image.split("?", 1)[0]).suffix.lower())
+    wide = [
+        v
+        for v in variants(image, size)
+        if v.width >= CARD_WIDTH and own is not None and v.mime == own[2]
+    ]
+    if wide:
+        return wide[0].url, wide[0].width, wide[0].height
+    return image, size[0], size[1]
+
+
+def used(entries: Iterable[RenderedArticle], config: Config) -> dict[str, Variant]:
+    """Every variant the pages show: of lead images, body images and author photos, by URL."""
+    images: list[tuple[str | None, tuple[int, int] | None]] = []
+    for entry in entries:
+        images.append((entry.article.image, entry.article.image_size))
+        # A body image narrower than the column is shown as it is (body_html).
+        images.extend((src, (w, h)) for src, _, _, w, h in entry.images if w >= COLUMN_PIXELS)
+    images += [(p.image, p.image_size) for p in config.profiles]
+    return {v.url: v for image, size in images for v in variants(image, size)}
+
+
+def planned(found: dict[str, Variant], config: Config) -> Iterator[PlannedFile]:
+    """Each variant as a file keyed by its source's stat: an unchanged image is not opened."""
+    cache = config.state_dir / "images"
+    for url in sorted(found):
+        variant = found[url]
+        source = config.static_dir / variant.source
+        try:
+            status = source.stat()
+        except OSError:
+            continue  # gone since its size was read: the warning names it
+        stamp = (status.st_mtime_ns, status.st_size, status.st_ino)
+        key = input_digest((VARIANT_FORMAT, url, variant.source, stamp, variant.width))
+        make = partial(render, source, variant.width, variant.mime, cache)
+        yield PlannedFile(urls.output_path(url), key, make)
+
+
+def render(source: Path, width: int, mime: str, cache: Path) -> bytes:
+    """One variant's bytes, from the cache when the source's content was resized before."""
+    data = source.read_bytes()
+    digest = hashlib.blake2b(data, digest_size=20).hexdigest()
+    kept = cache / f"{digest}-{VARIANT_FORMAT}-{width}.{mime.split('/')[1]}"
+    try:
+        return kept.read_bytes()
+    except OSError:
+        pass
+    try:
+        made = resize(data, width, mime)
+    except (OSError, ValueError, SyntaxError):
+        # A file whose header reads as an image but whose pixels do not decode: the build
+        # warns of it (images.missing), and the variant serves the file as it is.
+        return data
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        temporary = kept.with_name(f".{kept.name}.{os.getpid()}")
+        temporary.write_bytes(made)
+        temporary.replace(kept)
+    except OSError:
+        pass  # the cache is only ever an optimisation
+    return made
+
+
+def resize(data: bytes, width: int, mime: str) -> bytes:
+    """`data` scaled to `width` (never up) and encoded as `mime`, without metadata."""
+    from PIL import Image  # noqa: PLC0415 - a build without local images never loads Pillow
+
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        height = max(1, round(image.height * width / image.width))
+        kind = next(f for f, _, m in (*FORMATS.values(), WEBP) if m == mime)
+        picture = (
+            image
+            if image.width == width
+            else image.resize((width, height), Image.Resampling.LANCZOS)
+        )
+        if kind == "JPEG" and picture.mode not in ("RGB", "L"):
+            picture = picture.convert("RGB")
+        out = io.BytesIO()
+        options: dict[str, object] = {"optimize": True}
+        if kind in QUALITY:
+            options["quality"] = QUALITY[kind]
+        if kind == "WEBP":
+            options = {"quality": QUALITY[kind], "method": 4}
+        picture.save(out, kind, **options)
+        return out.getvalue()
+
+
+def body_html(fragment: str, images: Iterable[tuple[str, int, int, int, int]], prefix: str) -> str:
+    """A rendered body with its local images sized (width, height), lazy, and offered in
+    their variants; other images are left as written."""
+    sizes = {src: (width, height) for src, _, _, width, height in images if width}
+    if not sizes:
+        return fragment
+
+    def sized(match: re.Match[str]) -> str:
+        src = html.unescape(match[1])
+        if prefix and src.startswith(prefix + "/"):
+            src = src[len(prefix) :]
+        size = sizes.get(src)
+        if size is None:
+            return match[0]
+        tag = (
+            f'<img src="{match[1]}" alt="{match[2]}"{match[3]} width="{size[0]}" '
+            f'height="{size[1]}" loading="lazy"'
+        )
+        if size[0] < COLUMN_PIXELS:
+            return tag + ">"
+        own = srcset(src, size, "own", prefix)
+        webp = srcset(src, size, "image/webp", prefix)
+        if own:
+            tag += f' srcset="{html.escape(own)}" sizes="{COLUMN_SIZES}"'
+        tag += ">"
+        if webp:
+            source = (
+                f'<source type="image/webp" srcset="{html.escape(webp)}" sizes="{COLUMN_SIZES}">'
+            )
+            tag = f"<picture>{source}{tag}</picture>"
+        return tag
+
+    return _IMG.sub(sized, fragment)
