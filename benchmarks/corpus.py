@@ -140,6 +140,21 @@ def write_newsgen(site: Path, items: list[Story]) -> None:
         path = site / "articles" / f"{story.date.year}" / f"{story.slug}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(newsgen_article(story), encoding="utf-8")
+    write_photos(site / "static")
+
+
+PHOTOS = 40  # the bodies show /static/photo-1.jpg to photo-40.jpg
+
+
+def write_photos(folder: Path) -> None:
+    """The photos the bodies show, as a newsroom has them: large JPEGs of camera size."""
+    from PIL import Image  # noqa: PLC0415 - only the corpus writer needs Pillow
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(1, PHOTOS + 1):
+        image = Image.linear_gradient("L").resize((1600, 1067)).convert("RGB")
+        tint = Image.new("RGB", image.size, (number * 6, 120, 255 - number * 6))
+        Image.blend(image, tint, 0.5).save(folder / f"photo-{number}.jpg", quality=80)
 
 
 def newsgen_article(story: Story) -> str:
@@ -157,6 +172,7 @@ def write_hugo(site: Path, items: list[Story]) -> None:
     site.mkdir(parents=True, exist_ok=True)
     (site / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
     shutil.copytree(HUGO_LAYOUTS, site / "layouts")
+    write_photos(site / "static" / "static")  # Hugo publishes static/ at the site's root
     for story in items:
         path = site / "content" / "posts" / f"{story.slug}.md"
         path.parent.mkdir(parents=True, exist_ok=True)

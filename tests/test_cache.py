@@ -240,3 +240,18 @@ def test_every_article_field_survives_the_store(name: str) -> None:
     assert loaded.articles and not loaded.problems
     for rendered in loaded.articles:
         assert records.decode(records.encode(rendered), rendered.body) == rendered
+
+
+def test_warnings_about_the_sources_are_shown_again_by_a_build_that_changes_nothing(
+    make_site: Callable[..., Path], run_cli: Callable[..., Run]
+) -> None:
+    body = "![map](/static/map.png)\n"
+    root = make_site({"articles/a.md": article(body=body)})
+    first = run_cli("build", "-s", str(root), "--now", NOW)
+    assert first.code == 0
+    assert "the body's image /static/map.png is not in static/" in first.err
+    again = run_cli("build", "-s", str(root), "--now", NOW)
+    # The fast path: nothing was read or written, and the warning still stands.
+    assert (again.code, again.err) == (0, first.err)
+    assert "(0 written" in again.out
+    assert (root / ".newsgen/state.json").is_file()

@@ -368,7 +368,7 @@ def test_the_more_marker_is_found_in_the_markdown_not_the_raw_text(
 def test_check_knows_the_sitemap_parts_and_the_search_bundle(
     make_site: Callable[..., Path], run_cli: Callable[..., Run]
 ) -> None:
-    body = "See [part one](/sitemap-1.xml) and [search](/pagefind/segments.json)."
+    body = "See [part one](/sitemap-1.xml) and [search](/pagefind/tiers.json)."
     files = {
         f"articles/a{n}.md": article(title=f"A{n}", date=f"2026-11-{n + 1:02d}") for n in range(3)
     }
@@ -378,7 +378,7 @@ def test_check_knows_the_sitemap_parts_and_the_search_bundle(
     assert checked.code == 0, checked.err
     assert run_cli("build", "-s", str(root), "--now", NOW).code == 0
     assert (root / "site/sitemap-1.xml").is_file()
-    assert (root / "site/pagefind/segments.json").is_file()
+    assert (root / "site/pagefind/tiers.json").is_file()
     broken = body.replace("sitemap-1", "sitemap-9")
     (root / "articles/links.md").write_text(article(title="Links", body=broken), encoding="utf-8")
     assert "/sitemap-9.xml, which is not a page" in run_cli("check", "-s", str(root)).err

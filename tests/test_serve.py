@@ -52,7 +52,7 @@ def server(site: Path) -> Iterator[Server]:
     ("/robots.txt", "text/plain; charset=utf-8"),
     ("/static/newsgen.css", "text/css; charset=utf-8"),
     ("/static/logo.svg", "image/svg+xml"),
-    ("/pagefind/segments.json", "application/json; charset=utf-8"),
+    ("/pagefind/tiers.json", "application/json; charset=utf-8"),
     ("/.well-known/security.txt", "text/plain; charset=utf-8"),
 ])  # fmt: skip
 def test_content_types(server: Server, path: str, content_type: str) -> None:

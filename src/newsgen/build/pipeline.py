@@ -21,7 +21,7 @@ from newsgen.build.explain import Explainer
 from newsgen.build.resident import Resident
 from newsgen.build.writer import RenderMany
 from newsgen.content import authors, images, notices
-from newsgen.content.config import Config
+from newsgen.content.config import STATE_DIR, Config
 from newsgen.errors import BuildFailed, NewsgenError, Problem, WriteFailed
 from newsgen.model import OutputFile, PlannedFile, RenderedArticle, input_digest
 from newsgen.options import BuildOptions
@@ -45,6 +45,9 @@ class Outcome:
     cache_hits: int
     valid_until: datetime | None  # when time alone will change the site
     explained: tuple[str, ...] = ()  # build --explain: the decisions about one output
+    # Warnings of this build alone (its store, its cache, its writer), not about the sources:
+    # a build that has any is not trusted to stand for the next one.
+    events: tuple[Problem, ...] = ()
 
 
 def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> Outcome:
@@ -104,9 +107,11 @@ def _run(
     sorted_units = memo.Sorted([], {}, explainer.path if explainer else None)
     stamps_file = stamps.location(config.state_dir, output)  # of the files, in .newsgen/
     try:
-        intact = writer.intact_check(output, stamps_file)
-        changed = memo.changed_files(units, previous, sorted_units, intact)
-        outputs = _outputs(changed, site, config, now, options, shown=output.name)
+        # A unit whose files' stats all match their stamps is kept as it is.
+        changed = memo.changed_files(
+            units, previous, sorted_units, writer.intact_check(output, stamps_file)
+        )
+        outputs = _outputs(changed, site, config, now, options, output=output)
         if options.progress is not None:
             outputs = _reporting(outputs, site.page_count + site.feed_count, options.progress)
         written = writer.write(
@@ -152,7 +157,8 @@ def _run(
         *images.missing(selection.published, config.static_dir),
     )
     explained = explainer.finish(sorted_units.explained) if explainer else ()
-    return Outcome(counts, written, warnings, loaded.cache_hits, valid_until, explained)
+    events = (*(w for w in warnings if w.path.startswith(STATE_DIR)), *written.warnings)
+    return Outcome(counts, written, warnings, loaded.cache_hits, valid_until, explained, events)
 
 
 def _articles(
@@ -226,16 +232,16 @@ def _outputs(
     now: datetime,
     options: BuildOptions,
     *,
-    shown: str,
+    output: Path,
 ) -> Iterator[OutputFile | PlannedFile]:
     search = (
-        search_outputs(site.entries, config, options.jobs, reuse=not options.full)
+        search_outputs(site.entries, config, options.jobs, reuse=not options.full, output=output)
         if config.search
         else ()
     )
     resized = variants.planned(variants.used(site.entries, config), config)
     return itertools.chain(
-        with_render_errors(changed, config.root, shown),
+        with_render_errors(changed, config.root, output.name),
         sitemaps.render(site, config, now),
         assets.collect(config),
         resized,

@@ -65,7 +65,7 @@ def _build_locked(
         and previous.still_valid(inputs, output, now)
         and _in_place(config, output, previous.counts.files)
     ):
-        report = _unchanged(previous.counts, options, config, started)
+        report = _unchanged(previous, options, config, started)
         if options.explain:
             why = "no source, template, setting or option changed since the last build: kept"
             report = dataclasses.replace(report, explained=(f"{options.explain}: {why}",))
@@ -75,7 +75,7 @@ def _build_locked(
     from newsgen.build import pipeline  # noqa: PLC0415
 
     outcome = pipeline.run(config, output, now, options)
-    if not outcome.warnings:  # else the next build runs in full and shows them again
+    if not outcome.events:  # else the next build runs in full
         state.save(
             config,
             inputs=inputs,
@@ -83,6 +83,7 @@ def _build_locked(
             now=now,
             valid_until=outcome.valid_until,
             counts=outcome.counts,
+            warnings=tuple(w for w in outcome.warnings if w not in outcome.events),
         )
     return _report(
         outcome.counts,
@@ -105,10 +106,19 @@ def _in_place(config: Config, output: Path, files: int) -> bool:
 
 
 def _unchanged(
-    counts: state.Counts, options: BuildOptions, config: Config, started: float
+    previous: state.BuildState, options: BuildOptions, config: Config, started: float
 ) -> BuildReport:
+    counts = previous.counts
     written = writer.WriteReport(counts.files, 0, counts.files, 0)  # each one checked in place
-    report = _report(counts, options, config, started, warnings=(), written=written, cache_hits=0)
+    report = _report(
+        counts,
+        options,
+        config,
+        started,
+        warnings=previous.warnings,  # what the sources still say
+        written=written,
+        cache_hits=0,  # nothing was taken from the cache: nothing was read
+    )
     return dataclasses.replace(report, up_to_date=True)
 
 

@@ -303,7 +303,6 @@ def _locale(fields: FieldReader, language: str) -> str:
 
 
 SOURCE_DIRS = ("articles", "templates", "static")
-STATE_DIR = ".newsgen"
 
 
 def _output_dir(fields: FieldReader) -> str:

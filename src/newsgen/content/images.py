@@ -64,6 +64,8 @@ def local_images(
 def missing(entries: Iterable[RenderedArticle], static_dir: Path) -> Iterator[Problem]:
     """A warning at its line for each local image (lead or body) that is not in static/ or is
     not an image newsgen can read; `build` and `check` both report these."""
+    # An archive shows a few hundred images in thousands of places: each file is checked once.
+    checked: dict[str, str | None] = {}
     for entry in entries:
         article = entry.article
         found = []
@@ -71,7 +73,9 @@ def missing(entries: Iterable[RenderedArticle], static_dir: Path) -> Iterator[Pr
             found.append((article.image, *article.position("image"), "image"))
         found.extend((src, line, column, "body") for src, line, column, *_ in entry.images)
         for src, line, column, where in found:
-            reason = _unusable(static_dir, src.removeprefix(urls.STATIC))
+            if src not in checked:
+                checked[src] = _unusable(static_dir, src.removeprefix(urls.STATIC))
+            reason = checked[src]
             if reason:
                 what = "the image" if where == "image" else "the body's image"
                 yield Problem(

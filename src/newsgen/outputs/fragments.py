@@ -36,7 +36,7 @@ class Fragments:
         self.fresh: dict[Key, Markup] = {}
 
     def teaser(self, entry: RenderedArticle, **options: Any) -> Markup:
-        key = (entry.digest, json.dumps(options, sort_keys=True))
+        key = (entry.digest, _options_key(options))
         html = self.known.get(key)
         if html is None:
             html = Markup(self.env.get_template(TEMPLATE).render(entry=entry, **options))
@@ -62,7 +62,7 @@ class Fragments:
         wanted = []
         for entry in entries:
             for options in variants(entry):
-                key = (entry.digest, json.dumps(options, sort_keys=True))
+                key = (entry.digest, _options_key(options))
                 if key not in self.known:
                     wanted.append(PlannedFile(" ".join(key), "", _Render(self.env, entry, options)))
         return wanted
@@ -98,6 +98,11 @@ class Fragments:
         except sqlite3.Error:
             return
         self.fresh.clear()
+
+
+def _options_key(options: dict[str, Any]) -> str:
+    # Most teasers have no options: a build asks for tens of thousands of keys.
+    return json.dumps(options, sort_keys=True) if options else "{}"
 
 
 def variants(entry: RenderedArticle) -> list[dict[str, Any]]:

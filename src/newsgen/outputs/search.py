@@ -1,15 +1,18 @@
-"""The search index: one Pagefind bundle per segment of articles, kept in the state folder.
+"""The search index: a few Pagefind bundles in tiers (tiers.py), kept in the state folder.
 
-Pagefind cannot update an index, so the archive is cut into small segments (segments.py) and
-each is indexed once, from records made of the cached articles, never from rendered pages. A
-bundle is kept under .newsgen/search/<segment key>/ and published under /pagefind/<key>/; a
-build indexes only the segments whose key it has not seen, runs them in parallel, and hands the
-others to the writer unread. /pagefind/segments.json names the bundles that the search page
-merges in the browser. The writer stays the only thing that touches the site.
+Each bundle is indexed once, from records made of the cached articles (records.py), and kept
+under .newsgen/search/<key>/ with the Pagefind page id and length of each article in it; it is
+published under /pagefind/<key>/. /pagefind/tiers.json lists the bundles, the ids the search
+page must drop from each (superseded copies), the archive's totals (for one ranking across
+bundles) and its sections, authors and years (for the filters). The layout of the previous
+build is read back from .newsgen/search/tiers.json, data only and checked; anything odd there
+means a cold layout. The writer stays the only thing that touches the site.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import importlib.metadata
 import importlib.util
 import json
@@ -17,29 +20,48 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from newsgen.content import urls
 from newsgen.content.config import Config
 from newsgen.errors import NewsgenError
-from newsgen.model import OutputFile, PlannedFile, RenderedArticle
-from newsgen.outputs import segments
+from newsgen.model import OutputFile, PlannedFile, RenderedArticle, input_digest
+from newsgen.outputs import canonical, records, tiers
+from newsgen.outputs.tiers import Member, Tier
 
-INDEX_FILE = "segments.json"
-LISTING = ".files"  # in each cached bundle: its files, so a build need not walk the folder
-# Pagefind's search runtime: served once, from the first segment's folder, which the search
-# page loads as its primary index (Pagefind loads its worker and WebAssembly from there).
-RUNTIME = ("pagefind.js", "pagefind-worker.js")
+LISTING_FILE = "tiers.json"  # published, for the search page
+STATE_PREFIX = "layout-"  # in the state folder, per output folder: the layout, for the next build
+STATE_FORMAT = 1
+FILES = ".files"  # in each cached bundle: its files, so a build need not walk the folder
+PAGES = ".pages"  # in each cached bundle: [source, digest, Pagefind id, words] per article
+RUNTIME = ("pagefind.js",)
 RUNTIME_SUFFIX = ".pagefind"  # wasm.<language>.pagefind
-SEGMENT_FILES = ("pagefind-entry.json",)
-SEGMENT_SUFFIX = ".pf_meta"
-SEGMENT_FOLDERS = ("index", "fragment", "filter")
+BUNDLE_FILES = ("pagefind-entry.json",)
+BUNDLE_SUFFIX = ".pf_meta"
+BUNDLE_FOLDERS = ("index", "fragment", "filter")
+ENTRY = "pagefind-entry.json"
+# The search page opens one Pagefind instance per bundle (createInstance), and needs each in
+# Pagefind's playground mode: only there does a result say which words it matched (to drop a
+# bundle's prefix fallback) and with what statistics (to rank all bundles as one index).
+# Pagefind 1.5 has the method on its instances but leaves it out of createInstance's object;
+# this adds it. The build fails, naming the version, if the line is not found.
+PATCH_ANCHOR = "mergeIndex:(indexPath,options2)=>wrapper.mergeIndex(indexPath,options2),"
+PATCH = PATCH_ANCHOR + "enterPlaygroundMode:()=>wrapper.enterPlaygroundMode(),"
 
 
 class SearchFailed(NewsgenError):
     """Pagefind could not index the site."""
+
+
+@dataclass(frozen=True, slots=True)
+class Bundle:
+    tier: Tier
+    key: str
 
 
 def outputs(
@@ -48,33 +70,108 @@ def outputs(
     jobs: int | None = None,
     *,
     reuse: bool = True,
+    output: Path | None = None,
 ) -> Iterator[OutputFile | PlannedFile]:
-    """Every file under /pagefind/: the segment bundles, the runtime and segments.json.
-    Up to `jobs` Pagefind processes run at once; without `reuse`, every segment is indexed."""
+    """Every file under /pagefind/: the bundles, the runtime and tiers.json. Up to `jobs`
+    Pagefind processes run at once; without `reuse` (--full) the layout starts cold. The
+    layout is remembered per `output` folder (a preview has its own history), the bundles
+    are shared."""
     version = _pagefind_version()
     cache = config.state_dir / "search"
-    runtime = cache / f"runtime-{version}"
-    parts = segments.split(articles, salt=repr((version, config.language)))
-    missing = [p for p in parts if not reuse or not (cache / p.key / LISTING).is_file()]
+    state = cache / _state_name(output or config.root / config.output_dir)
+    salt = repr((version, config.language, records.RECORD_FORMAT, canonical.FORMAT, PATCH))
+    entries = {r.article.source: r for r in articles}
+    current = {source: r.digest for source, r in entries.items()}
+    previous = _load_state(state, salt) if reuse else None
+    layout = _layout(previous, current, cache, salt)
+    bundles = [Bundle(tier, _key(tier, salt)) for tier in layout]
+    runtime = cache / f"runtime-{input_digest((version, PATCH))[:12]}"
+    missing = [b for b in bundles if not reuse or not _intact(cache / b.key, b.tier)]
     if not reuse:
         shutil.rmtree(runtime, ignore_errors=True)
-    if parts and not (runtime / LISTING).is_file() and parts[0] not in missing:
-        missing.insert(0, parts[0])  # indexing any segment also yields the runtime
     if missing:
-        _index(missing, config.language, cache, runtime, jobs or os.cpu_count() or 1)
+        _index(missing, entries, config.language, cache, runtime, jobs=jobs)
+    if bundles and not (runtime / FILES).is_file():
+        _index_runtime(cache, runtime)
     prefix = urls.SEARCH_BUNDLE.lstrip("/")
-    for number, part in enumerate(parts):
-        folder = f"{prefix}{part.key}/"
-        yield from _planned(cache / part.key, folder, part.key)
-        if number == 0:
-            yield from _planned(runtime, folder, f"{part.key} {version}")
-    listing = {"version": 1, "segments": [part.key for part in parts]}
-    yield OutputFile(prefix + INDEX_FILE, (json.dumps(listing, indent=1) + "\n").encode())
-    _forget(cache, {runtime.name, *(part.key for part in parts)})
+    for bundle in bundles:
+        yield from _planned(cache / bundle.key, f"{prefix}{bundle.key}/", bundle.key)
+    if bundles:
+        yield from _planned(runtime, f"{prefix}{runtime.name}/", runtime.name)
+    listing = _listing(bundles, cache, current, entries.values(), runtime.name)
+    yield OutputFile(prefix + LISTING_FILE, _json(listing))
+    _save_state(state, salt, bundles)
+    _forget(cache, {runtime.name, state.name, *(b.key for b in bundles)})
+
+
+def _layout(
+    previous: tuple[Tier, ...] | None, current: Mapping[str, str], cache: Path, salt: str
+) -> tuple[Tier, ...]:
+    if previous is None:
+        return tiers.cold(current)
+    layout = tiers.update(previous, current)
+    for tier in layout:
+        # A kept bundle lost from the cache cannot be indexed again if it holds old copies.
+        lost = not _intact(cache / _key(tier, salt), tier)
+        if lost and len(tier.live(current)) != len(tier.members):
+            return tiers.cold(current)
+    return layout
+
+
+def _key(tier: Tier, salt: str) -> str:
+    return input_digest((salt, tuple((m.source, m.digest) for m in tier.members)))
+
+
+def _listing(
+    bundles: Sequence[Bundle],
+    cache: Path,
+    current: Mapping[str, str],
+    articles: Iterable[RenderedArticle],
+    runtime: str,
+) -> dict[str, Any]:
+    masks = tiers.masked(tuple(b.tier for b in bundles), current)
+    listed, pages, words = [], 0, 0
+    for bundle, dead in zip(bundles, masks, strict=True):
+        known = {(s, d): (page, count) for s, d, page, count in _pages(cache / bundle.key)}
+        masked = sorted(known[(m.source, m.digest)][0] for m in dead)
+        live = [known[(m.source, m.digest)][1] for m in bundle.tier.members if m not in dead]
+        pages, words = pages + len(live), words + sum(live)
+        listed.append(
+            {
+                "bundle": bundle.key,
+                "level": bundle.tier.level,
+                "masked": masked,
+                "size": len(bundle.tier.members),
+            }
+        )
+    sections: Counter[str] = Counter()
+    authors: Counter[str] = Counter()
+    years: Counter[str] = Counter()
+    for entry in articles:
+        sections.update([entry.article.section] if entry.article.section else [])
+        authors.update(entry.article.authors)
+        years[str(entry.article.local_date.year)] += 1
+    return {
+        "version": 2,
+        "runtime": runtime,
+        # What one index over the live articles would count: its page total and mean length.
+        "pages": pages,
+        "words": words,
+        "tiers": listed,
+        "facets": {
+            "section": sorted(sections.items()),
+            "author": sorted(authors.items()),
+            "year": sorted(years.items(), reverse=True),
+        },
+    }
+
+
+def _json(value: object) -> bytes:
+    return (json.dumps(value, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode()
 
 
 def _planned(folder: Path, prefix: str, key: str) -> Iterator[PlannedFile]:
-    names = (folder / LISTING).read_text(encoding="utf-8").split()
+    names = (folder / FILES).read_text(encoding="utf-8").split()
     for name in names:
         # A bundle's files depend on its key alone (and are named by their content).
         yield PlannedFile(prefix + name, f"search {key} {name}", partial(_read, folder, name))
@@ -85,22 +182,29 @@ def _read(folder: Path, name: str) -> bytes:
 
 
 def _index(
-    parts: Sequence[segments.Segment], language: str, cache: Path, runtime: Path, jobs: int
+    bundles: Sequence[Bundle],
+    entries: Mapping[str, RenderedArticle],
+    language: str,
+    cache: Path,
+    runtime: Path,
+    *,
+    jobs: int | None,
 ) -> None:
-    """Index `parts`, up to `jobs` Pagefind processes at once, and keep their bundles."""
+    """Index `bundles`, up to `jobs` Pagefind processes at once, and keep them."""
     cache.mkdir(parents=True, exist_ok=True)
     binary = _binary()
+    limit = jobs or os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix=".indexing-", dir=cache) as workspace:
-        queue = list(parts)
-        running: list[tuple[segments.Segment, Path, subprocess.Popen[bytes]]] = []
+        queue = list(bundles)
+        running: list[tuple[Bundle, Path, dict[str, Member], subprocess.Popen[bytes]]] = []
         try:
             while queue or running:
-                while queue and len(running) < jobs:
-                    part = queue.pop(0)
-                    work = Path(workspace) / part.key
-                    _write_records(part, language, work / "site")
-                    running.append((part, work, _start(binary, work)))
-                part, work, process = running.pop(0)
+                while queue and len(running) < limit:
+                    bundle = queue.pop(0)
+                    work = Path(workspace) / bundle.key
+                    by_url = _write_records(bundle.tier, entries, language, work / "site")
+                    running.append((bundle, work, by_url, _start(binary, work)))
+                bundle, work, by_url, process = running.pop(0)
                 _, stderr = process.communicate()
                 if process.returncode != 0:
                     detail = stderr.decode(errors="replace").strip().splitlines()
@@ -108,23 +212,30 @@ def _index(
                         "Pagefind failed to build the search index: "
                         + (detail[-1] if detail else f"exit {process.returncode}")
                     )
-                _keep(work / "bundle", cache / part.key, runtime)
+                _keep(work / "bundle", cache / bundle.key, runtime, by_url)
         finally:
-            for _, _, process in running:
+            for _, _, _, process in running:
                 process.kill()
                 process.wait()
 
 
-def _write_records(part: segments.Segment, language: str, site: Path) -> None:
-    folders: set[Path] = set()
-    for entry in part.articles:
+def _write_records(
+    tier: Tier, entries: Mapping[str, RenderedArticle], language: str, site: Path
+) -> dict[str, Member]:
+    by_url = {}
+    for member in tier.members:
+        entry = entries[member.source]  # a bundle is only ever indexed from live articles
         path = site / urls.output_path(entry.article.url)
         if path.suffix != ".html":
             path = path / "index.html"
-        if path.parent not in folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(path.parent)
-        path.write_text(segments.record(entry, language), encoding="utf-8")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(records.record(entry, language), encoding="utf-8")
+        by_url[_page_url(path.relative_to(site).as_posix())] = member
+    return by_url
+
+
+def _page_url(path: str) -> str:
+    return "/" + path.removesuffix("index.html")
 
 
 def _start(binary: Path, work: Path) -> subprocess.Popen[bytes]:
@@ -137,11 +248,78 @@ def _start(binary: Path, work: Path) -> subprocess.Popen[bytes]:
         raise SearchFailed(f"cannot run Pagefind to build the search index: {exc}") from exc
 
 
-def _keep(bundle: Path, target: Path, runtime: Path) -> None:
-    """Move a fresh bundle's index into `target` and, once per version, its runtime."""
-    _move(bundle, target, _is_segment_file)
-    if not (runtime / LISTING).is_file():
-        _move(bundle, runtime, lambda name: name in RUNTIME or name.endswith(RUNTIME_SUFFIX))
+def _keep(bundle: Path, target: Path, runtime: Path, by_url: Mapping[str, Member]) -> None:
+    """Move a fresh bundle into `target` with its page table and, once per version, its
+    runtime. The entry file is rewritten so that the bundle's instance fetches the runtime's
+    WebAssembly (Pagefind builds its URL as basePath + "wasm." + name + ".pagefind"), which
+    the browser then has already: one download for all bundles."""
+    canonical.canonicalise(bundle)
+    entry = json.loads((bundle / ENTRY).read_text(encoding="utf-8"))
+    for language in entry.get("languages", {}).values():
+        language["wasm"] = f"/../../{runtime.name}/wasm.{language.get('wasm') or 'unknown'}"
+    (bundle / ENTRY).write_text(json.dumps(entry, sort_keys=True), encoding="utf-8")
+    (bundle / PAGES).write_text(json.dumps(_page_table(bundle, by_url)), encoding="utf-8")
+    _move(bundle, target, lambda name: name == PAGES or _is_bundle_file(name))
+    if not (runtime / FILES).is_file():
+        _keep_runtime(bundle, runtime)
+
+
+def _keep_runtime(bundle: Path, runtime: Path) -> None:
+    script = bundle / "pagefind.js"
+    text = script.read_text(encoding="utf-8")
+    if text.count(PATCH_ANCHOR) != 1:
+        raise SearchFailed(
+            f"Pagefind {_pagefind_version()} is not supported by this newsgen's search page\n"
+            "hint: install Pagefind 1.5 with `pip install 'pagefind[bin]>=1.5,<1.6'`"
+        )
+    script.write_text(text.replace(PATCH_ANCHOR, PATCH), encoding="utf-8")
+    _move(bundle, runtime, lambda name: name in RUNTIME or name.endswith(RUNTIME_SUFFIX))
+
+
+def _index_runtime(cache: Path, runtime: Path) -> None:
+    """The runtime alone (every kept bundle was reused): Pagefind over one empty page."""
+    cache.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".indexing-", dir=cache) as workspace:
+        work = Path(workspace)
+        (work / "site").mkdir()
+        (work / "site/index.html").write_text(
+            '<!DOCTYPE html><html lang="en"><body><main data-pagefind-body>x</main></body></html>',
+            encoding="utf-8",
+        )
+        process = _start(_binary(), work)
+        process.communicate()
+        if process.returncode != 0:
+            raise SearchFailed("Pagefind failed to build the search runtime")
+        _keep_runtime(work / "bundle", runtime)
+
+
+def _page_table(bundle: Path, by_url: Mapping[str, Member]) -> list[list[object]]:
+    """[source, digest, Pagefind page id, word count] per article, from the fragments."""
+    table = []
+    for path in sorted((bundle / "fragment").iterdir()):
+        raw = path.read_bytes()
+        data = raw[12:] if raw.startswith(b"pagefind_dcd") else gzip.decompress(raw)[12:]
+        fragment = json.loads(data)
+        member = by_url[fragment["url"]]
+        table.append([member.source, member.digest, path.stem, int(fragment["word_count"])])
+    return sorted(table)
+
+
+def _pages(folder: Path) -> list[tuple[str, str, str, int]]:
+    rows = json.loads((folder / PAGES).read_text(encoding="utf-8"))
+    return [(str(s), str(d), str(p), int(n)) for s, d, p, n in rows]
+
+
+def _intact(folder: Path, tier: Tier) -> bool:
+    """Whether a kept bundle can be published as it is: its files listed, and a page id for
+    each of its articles (the cache is not trusted; anything else means indexing again)."""
+    try:
+        known = {(s, d) for s, d, _, _ in _pages(folder)}
+        return (folder / FILES).is_file() and all(
+            (m.source, m.digest) in known for m in tier.members
+        )
+    except (OSError, ValueError, TypeError):
+        return False
 
 
 def _move(bundle: Path, target: Path, wanted: Callable[[str], bool]) -> None:
@@ -154,24 +332,80 @@ def _move(bundle: Path, target: Path, wanted: Callable[[str], bool]) -> None:
         if path.is_file() and wanted(name):
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             path.rename(staging / name)  # the workspace is in the cache folder: no copy
-            names.append(name)
-    (staging / LISTING).write_text("\n".join(names) + "\n", encoding="utf-8")
+            if name != PAGES:
+                names.append(name)
+    (staging / FILES).write_text("\n".join(names) + "\n", encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)  # the listing appears with the files: a bundle is whole or absent
 
 
-def _is_segment_file(name: str) -> bool:
+def _is_bundle_file(name: str) -> bool:
     top = name.split("/", 1)[0]
-    return top in SEGMENT_FILES or top in SEGMENT_FOLDERS or top.endswith(SEGMENT_SUFFIX)
+    return top in BUNDLE_FILES or top in BUNDLE_FOLDERS or top.endswith(BUNDLE_SUFFIX)
+
+
+def _state_name(output: Path) -> str:
+    digest = hashlib.blake2b(str(output.resolve()).encode(), digest_size=8).hexdigest()
+    return f"{STATE_PREFIX}{digest}.json"
+
+
+def _load_state(path: Path, salt: str) -> tuple[Tier, ...] | None:
+    """The previous layout, or None if there is none or it is not exactly what we write."""
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+        if state["format"] != STATE_FORMAT or state["salt"] != salt:
+            return None
+        layout = []
+        for tier in state["tiers"]:
+            level, members = tier["level"], tier["members"]
+            if not isinstance(level, int) or level < 0 or not isinstance(members, list):
+                return None
+            pairs = [(m[0], m[1]) for m in members]
+            if not all(isinstance(s, str) and isinstance(d, str) for s, d in pairs):
+                return None
+            layout.append(Tier(level, tuple(sorted(Member(s, d) for s, d in pairs))))
+        if len({t.level for t in layout}) != len(layout):
+            return None
+        return tuple(layout)
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def _save_state(path: Path, salt: str, bundles: Sequence[Bundle]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    state = {
+        "format": STATE_FORMAT,
+        "salt": salt,
+        "tiers": [
+            {
+                "level": b.tier.level,
+                "key": b.key,
+                "members": [[m.source, m.digest] for m in b.tier.members],
+            }
+            for b in bundles
+        ],
+    }
+    temporary = path.with_name(path.name + ".new")
+    temporary.write_bytes(_json(state))
+    temporary.replace(path)
 
 
 def _forget(cache: Path, keep: set[str]) -> None:
-    """Drop the cached bundles this build no longer uses, so the cache does not grow forever."""
+    """Drop the cached bundles no output folder's layout uses, so the cache does not grow."""
     if not cache.is_dir():
         return
-    for folder in cache.iterdir():
-        if folder.name not in keep:
-            shutil.rmtree(folder, ignore_errors=True)
+    for path in cache.glob(STATE_PREFIX + "*.json"):
+        keep.add(path.name)
+        try:
+            keep.update(str(tier["key"]) for tier in json.loads(path.read_bytes())["tiers"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # unreadable: its folder's next build starts cold anyway
+    for path in cache.iterdir():
+        if path.name not in keep:
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
 
 
 def _binary() -> Path:

@@ -22,6 +22,7 @@ from newsgen.build.writer import MANIFEST, write_json
 from newsgen.content.authors import AUTHORS_FILE
 from newsgen.content.config import CONFIG_FILE, Config
 from newsgen.content.contained import is_utf8
+from newsgen.errors import Problem
 from newsgen.safefile import read_regular
 from newsgen.store.cache import RACY_NS
 
@@ -53,6 +54,8 @@ class BuildState:
     valid_from: str  # the clock of that build
     valid_until: str | None  # when time alone changes the site
     counts: Counts
+    # The build's warnings about the sources, shown again by every build that changes nothing.
+    warnings: tuple[Problem, ...] = ()
 
     def still_valid(self, inputs: Inputs, output_dir: Path, now: datetime) -> bool:
         if inputs.digest != self.inputs or _manifest_fingerprint(output_dir) != self.output:
@@ -106,6 +109,7 @@ def read(config: Config) -> BuildState | None:
             valid_from=data["valid_from"],
             valid_until=data["valid_until"],
             counts=Counts(**data["counts"]),
+            warnings=tuple(_problem(item) for item in data.get("warnings", [])),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None  # no state, or a damaged one: build normally
@@ -119,6 +123,7 @@ def save(
     now: datetime,
     valid_until: datetime | None,
     counts: Counts,
+    warnings: tuple[Problem, ...] = (),
 ) -> None:
     state = BuildState(
         inputs.digest,
@@ -127,9 +132,20 @@ def save(
         now.isoformat(),
         valid_until.isoformat() if valid_until else None,
         counts,
+        warnings,
     )
     with contextlib.suppress(OSError):  # without it the next build just does the work again
         write_json(config.state_dir / STATE_FILE, asdict(state))
+
+
+def _problem(item: object) -> Problem:
+    """A warning as asdict wrote it: [path, line, column, message, hint]."""
+    if not isinstance(item, dict):
+        raise TypeError("not a warning")
+    line, column = item["line"], item["column"]
+    if not (isinstance(line, int) and isinstance(column, int)):
+        raise TypeError("not a position")
+    return Problem(str(item["path"]), line, column, str(item["message"]), str(item["hint"]))
 
 
 def _content_digest(path: str) -> str:
