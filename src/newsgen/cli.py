@@ -405,6 +405,13 @@ def _summary(report: BuildReport) -> str:
         f"{report.cache_hits} of {report.articles + report.drafts + report.scheduled} "
         "articles from the cache"
     ]
+    if report.up_to_date:  # say only what was checked: nothing was read, rendered or written
+        lines = [
+            f"{report.output_dir}/ is up to date: no source, template or setting changed, and "
+            f"all {written.files} files of the last build are in place, untouched (checked in "
+            f"{report.seconds:.2f} s); {_count(report.articles, 'article')}, "
+            f"{_count(report.pages, 'page')}, {_count(report.feeds, 'feed')}"
+        ]
     if report.drafts or report.scheduled:
         held = (
             f"Held back {_count(report.drafts, 'draft')} and "

@@ -19,7 +19,8 @@ from newsgen.safefile import TEMPORARY_PREFIX, LinkRefused, NotRegularFile, read
 MANIFEST = ".newsgen-manifest.json"
 JOURNAL = ".newsgen-journal.json"
 STAGING_PREFIX = ".newsgen-staging-"
-MANIFEST_VERSION = 3
+# 4: no stamps; they are of the machine, not of the sources, and live in .newsgen/ (stamps.py).
+MANIFEST_VERSION = 4
 RESERVED = (MANIFEST, JOURNAL, f"{MANIFEST}.tmp", f"{JOURNAL}.tmp")
 NO_STAMP = (0, 0, 0)
 
@@ -32,7 +33,8 @@ class Written:
     size: int  # -1 when unknown
     key: str = ""  # the PlannedFile key it was made from, if any
     # st_mtime_ns, st_ctime_ns and st_ino once in place, as git's index keeps them: a file
-    # whose stat still matches is intact; zeros when unknown.
+    # whose stat still matches is intact; zeros when unknown. Kept in .newsgen/ (stamps.py),
+    # never written to the output folder: only what is a function of the sources goes there.
     stamp: tuple[int, int, int] = NO_STAMP
 
 
@@ -43,6 +45,7 @@ class Manifest:
     # file, since a power cut may have lost some of what was renamed into place.
     verify: bool = False
     ignored: tuple[str, ...] = ()  # entries that do not name a file inside the output folder
+    version: int = MANIFEST_VERSION  # an older one is written anew, in this version's form
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +109,9 @@ def _read_manifest(output_dir: Path, _stat: tuple[int, int, int, int]) -> Manife
         return None
     files = data.get("files")
     version = data.get("version")
-    if not isinstance(files, dict) or version not in (1, 2, MANIFEST_VERSION):
+    if not (
+        isinstance(files, dict) and isinstance(version, int) and 0 < version <= MANIFEST_VERSION
+    ):
         raise DamagedRecord("it is not a manifest of this newsgen version")
     kept: dict[str, Written] = {}
     ignored: list[str] = []
@@ -117,12 +122,13 @@ def _read_manifest(output_dir: Path, _stat: tuple[int, int, int, int]) -> Manife
             ignored.append(str(path))
         else:
             kept[relative] = entry
-    return Manifest(kept, data.get("verify") is True, tuple(sorted(ignored)))
+    return Manifest(kept, data.get("verify") is True, tuple(sorted(ignored)), version)
 
 
 def write_manifest(output_dir: Path, files: dict[str, Written], *, verify: bool = False) -> None:
-    entries = {path: [w.sha256, w.size, w.key, *w.stamp] for path, w in files.items()}
-    data: dict[str, object] = {"version": MANIFEST_VERSION, "files": entries}
+    """The manifest of `files`: their paths, digests, sizes and keys, a function of the sources
+    alone, so that two builds of the same sources write the same bytes."""
+    data: dict[str, object] = {"version": MANIFEST_VERSION, "files": _rows(files)}
     if verify:
         data["verify"] = True
     write_json(output_dir / MANIFEST, data, durable=verify)
@@ -167,7 +173,7 @@ def write_journal(output_dir: Path, journal: Journal) -> None:
         "staging": journal.staging,
         "moves": [list(move) for move in journal.moves],
         "stale": list(journal.stale),
-        "files": {path: [w.sha256, w.size, w.key, *w.stamp] for path, w in journal.files.items()},
+        "files": _rows(journal.files),
     }
     write_json(output_dir / JOURNAL, data, durable=True)
 
@@ -176,9 +182,20 @@ def safe_staging(name: str) -> bool:
     return name.startswith(STAGING_PREFIX) and "/" not in name and name not in (".", "..")
 
 
+def _rows(files: dict[str, Written]) -> dict[str, list[object]]:
+    return {path: [w.sha256, w.size, w.key] for path, w in files.items()}
+
+
+def same_rows(one: dict[str, Written], other: dict[str, Written]) -> bool:
+    """Whether two sets of entries make the same manifest (stamps aside)."""
+    return _rows(one) == _rows(other)
+
+
 def _entry(value: object, version: object) -> Written | None:
     if version == 1:
         return Written(value, -1) if isinstance(value, str) else None
+    # Versions 2 and 3 (and their journals) carried stamps as three more numbers: they are
+    # read, never trusted, since anyone who can write to the output folder can forge them.
     if not isinstance(value, list) or len(value) not in (3, 6):
         return None
     sha, size, key, *stamp = value
@@ -186,7 +203,7 @@ def _entry(value: object, version: object) -> Written | None:
         return None
     if not all(_integer(number) for number in stamp):
         return None
-    return Written(sha, size, key, (stamp[0], stamp[1], stamp[2]) if stamp else NO_STAMP)
+    return Written(sha, size, key)
 
 
 def _integer(value: object) -> bool:

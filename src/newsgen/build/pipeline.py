@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 
 from newsgen import __version__
-from newsgen.build import collect, inventory, parallel, writer
+from newsgen.build import collect, inventory, parallel, stamps, writer
 from newsgen.build.explain import Explainer
 from newsgen.build.resident import Resident
 from newsgen.build.writer import RenderMany
@@ -105,9 +105,12 @@ def _run(
         (latest.unit(site, env, page_key),),
     )
     sorted_units = memo.Sorted([], {}, explainer.path if explainer else None)
+    stamps_file = stamps.location(config.state_dir, output)  # of the files, in .newsgen/
     try:
-        intact = writer.intact_check(output)
-        changed = memo.changed_files(units, previous, sorted_units, intact)
+        # A unit whose files' stats all match their stamps is kept as it is.
+        changed = memo.changed_files(
+            units, previous, sorted_units, writer.intact_check(output, stamps_file)
+        )
         outputs = _outputs(changed, site, config, now, options, output=output)
         if options.progress is not None:
             outputs = _reporting(outputs, site.page_count + site.feed_count, options.progress)
@@ -118,6 +121,7 @@ def _run(
             keep=sorted_units.kept,
             render_many=render_many,
             verify=options.full,
+            stamps_file=stamps_file,
         )
     except jinja2.TemplateError as exc:
         raise BuildFailed([template_problem(exc, config.root)]) from exc

@@ -1,5 +1,6 @@
 """`newsgen build`: load the config, skip the work when nothing changed since the last good
-build, else run the pipeline (pipeline.py) and remember what it saw.
+build and its files are all in place, else run the pipeline (pipeline.py) and remember what
+it saw.
 
 Every stage's problems end the build before anything is written, and the writer only touches
 the output folder once everything rendered.
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from newsgen.build import lock, writer
+from newsgen.build import lock, stamps, writer
 from newsgen.content.config import Config, load_config
 from newsgen.errors import Problem
 from newsgen.options import BuildOptions
@@ -36,6 +37,9 @@ class BuildReport:
     seconds: float
     cache_hits: int = 0  # articles taken from the build cache, not read again
     explained: tuple[str, ...] = ()  # build --explain: why an output was or was not rebuilt
+    # Nothing to build: no source changed (by their stat) and every file of the last build was
+    # found in place with the stat it was left with. Nothing else was read or rendered.
+    up_to_date: bool = False
 
 
 def build(options: BuildOptions) -> BuildReport:
@@ -56,7 +60,11 @@ def _build_locked(
     now = options.now or datetime.now(UTC)
     inputs = state.fingerprint(config, (options.drafts, options.future, str(output.resolve())))
     previous = None if options.full or recovery is not None else state.read(config)
-    if previous is not None and previous.still_valid(inputs, output, now):
+    if (
+        previous is not None
+        and previous.still_valid(inputs, output, now)
+        and _in_place(config, output, previous.counts.files)
+    ):
         report = _unchanged(previous, options, config, started)
         if options.explain:
             why = "no source, template, setting or option changed since the last build: kept"
@@ -89,20 +97,29 @@ def _build_locked(
     )
 
 
+def _in_place(config: Config, output: Path, files: int) -> bool:
+    """Whether all `files` of the last build are in `output` as it left them: one lstat each
+    against the stamps kept in .newsgen/. A file missing or touched, or no stamps, means the
+    pipeline runs, and makes again what is not there."""
+    known = stamps.read(stamps.location(config.state_dir, output))
+    return stamps.in_place(output, known) == files
+
+
 def _unchanged(
     previous: state.BuildState, options: BuildOptions, config: Config, started: float
 ) -> BuildReport:
     counts = previous.counts
-    written = writer.WriteReport(counts.files, 0, counts.files, 0)
-    return _report(
+    written = writer.WriteReport(counts.files, 0, counts.files, 0)  # each one checked in place
+    report = _report(
         counts,
         options,
         config,
         started,
         warnings=previous.warnings,  # what the sources still say
         written=written,
-        cache_hits=counts.articles,
+        cache_hits=0,  # nothing was taken from the cache: nothing was read
     )
+    return dataclasses.replace(report, up_to_date=True)
 
 
 def _report(

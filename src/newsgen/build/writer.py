@@ -20,18 +20,22 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from newsgen.build import stamps
 from newsgen.build.manifest import (
     JOURNAL,
     MANIFEST,
+    MANIFEST_VERSION,
     NO_STAMP,
     STAGING_PREFIX,
     DamagedRecord,
     Journal,
+    Manifest,
     Written,
     read_journal,
     read_manifest,
     safe_relative,
     safe_staging,
+    same_rows,
     write_journal,
     write_json,
     write_manifest,
@@ -103,6 +107,7 @@ def write(
     verify: bool = False,
     keep: Iterable[str] = (),
     render_many: RenderMany | None = None,
+    stamps_file: Path | None = None,
 ) -> WriteReport:
     """Write `outputs` (consumed lazily) to `output_dir`; nothing changes unless all succeed.
 
@@ -110,9 +115,13 @@ def write(
     bytes on disk, so whatever happened to the folder, it ends as a clean build would be.
     `keep` names files of the last build that this build vouches are unchanged: they stay as
     they are without being planned (a caller that wants everything verified keeps nothing).
-    `render_many` renders a batch of planned files (on all cores); by default each in turn."""
+    `render_many` renders a batch of planned files (on all cores); by default each in turn.
+    `stamps_file` (in .newsgen/, never in the output folder) keeps each file's stat once in
+    place: a file whose stat still matches is trusted, any other is compared by its content."""
     created = not output_dir.exists() and not output_dir.is_symlink()
-    old, verify, warnings = _previous(output_dir, force, verify, created)
+    previous, warnings = _previous(output_dir, force, created)
+    known = stamps.read(stamps_file)
+    old, verify = stamps.apply(previous.files, known), verify or previous.verify
     try:
         root = Folder.open(output_dir, create=True)
     except OSError as exc:
@@ -138,8 +147,10 @@ def write(
         stage.finish(keep)
         removed, refused = stage.commit(root)
         new, warnings = stage.new, warnings + _refusal_warnings(output_dir, refused)
-        if stage.committing or new != old or verify or warnings:
+        outdated = previous.version != MANIFEST_VERSION
+        if stage.committing or outdated or verify or warnings or not same_rows(new, old):
             write_manifest(output_dir, new)
+        stamps.save(stamps_file, new, known)  # before the journal goes: see stamps.py
         if stage.committing:
             root.unlink(JOURNAL)
         stage.succeeded = True
@@ -192,27 +203,29 @@ def _shown(output_dir: Path, filename: object) -> str:
     return str(path)
 
 
-def intact_check(output_dir: Path) -> Callable[[Iterable[str]], bool]:
+def intact_check(output_dir: Path, stamps_file: Path) -> Callable[[Iterable[str]], bool]:
     """A test of whether files of the last build are still exactly as newsgen left them, by
-    their stat against the manifest's stamps (as git's index does): one lstat a file, so
-    that a build can trust what it does not plan again, and a hand-edited file is noticed."""
+    their stat against the stamps kept in `stamps_file` (as git's index does): one lstat a
+    file, so that a build can trust what it does not plan again, and a hand-edited file is
+    noticed. A file without a stamp for its manifest entry's digest is not trusted."""
     try:
         manifest = read_manifest(output_dir)
     except DamagedRecord:
         manifest = None
+    known = stamps.read(stamps_file)
     files = manifest.files if manifest is not None and not manifest.verify else {}
     base = str(output_dir)
 
     def intact(paths: Iterable[str]) -> bool:
         for path in paths:
-            written = files.get(path)
-            if written is None:
+            written, stamp = files.get(path), known.get(path)
+            if written is None or stamp is None or stamp[0] != written.sha256:
                 return False
             try:
                 status = os.lstat(f"{base}/{path}")  # not Path: 20,000 a build
             except OSError:
                 return False
-            if (status.st_mtime_ns, status.st_ctime_ns, status.st_ino) != written.stamp:
+            if (status.st_mtime_ns, status.st_ctime_ns, status.st_ino) != stamp[1]:
                 return False
         return True
 
@@ -312,10 +325,8 @@ def _finish_moves(folders: Tree, staging: Folder, moves: Iterable[tuple[str, str
             staging.rename(name, folders.folder(parent, create=True), base)
 
 
-def _previous(
-    output_dir: Path, force: bool, verify: bool, created: bool
-) -> tuple[dict[str, Written], bool, tuple[Problem, ...]]:
-    """The manifest's files, whether to check every file's content, and warnings."""
+def _previous(output_dir: Path, force: bool, created: bool) -> tuple[Manifest, tuple[Problem, ...]]:
+    """The manifest of the last write (an empty one if there is none), and warnings."""
     shown = f"{output_dir.name}/{MANIFEST}"
     try:
         manifest = read_manifest(output_dir)
@@ -326,14 +337,15 @@ def _previous(
                 f"({exc}), so newsgen cannot tell the files it wrote from yours; move the "
                 "folder away, or pass --force to write beside what is there"
             ) from None
-        return {}, True, (Problem(shown, 1, 1, f"ignored a damaged manifest: {exc}"),)
+        warning = Problem(shown, 1, 1, f"ignored a damaged manifest: {exc}")
+        return Manifest({}, verify=True), (warning,)
     if manifest is None:
         if not force and not created and any(output_dir.iterdir()):
             raise OutputRefused(
                 f"refusing to write to {output_dir.name}/: it holds files newsgen "
                 "did not write; empty it, or pass --force to write beside them"
             )
-        return {}, verify, ()
+        return Manifest({}), ()
     warnings: tuple[Problem, ...] = ()
     if manifest.ignored:
         count = len(manifest.ignored)
@@ -347,7 +359,7 @@ def _previous(
                 f"{manifest.ignored[0]!r}; newsgen deletes only files it wrote",
             ),
         )
-    return manifest.files, verify or manifest.verify, warnings
+    return manifest, warnings
 
 
 RenderMany = Callable[[Sequence[PlannedFile]], list[bytes]]

@@ -10,11 +10,14 @@ Metadata (EXIF, GPS positions) is not copied into variants.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import io
+import json
 import os
 import re
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -23,6 +26,8 @@ from pathlib import Path, PurePosixPath
 from newsgen.content import urls
 from newsgen.content.config import Config
 from newsgen.model import PlannedFile, RenderedArticle, input_digest
+from newsgen.safefile import read_regular, write_file
+from newsgen.store.cache import RACY_NS
 
 WIDTHS = (480, 960, 1440, 2000)
 # How wide a body image or a lead image is shown: the text column, or the phone's width.
@@ -31,6 +36,7 @@ COLUMN_PIXELS = 720  # 40rem: narrower files are shown at their own size, withou
 # The renderer's own <img> (markdown-it writes src first, then alt, then an optional title).
 _IMG = re.compile(r'<img src="([^"]*)" alt="([^"]*)"((?: title="[^"]*")?)>')
 FOLDER = "/images/"
+SOURCES = "sources.json"  # in .newsgen/images/: each source image's digest, by its stat
 # The file's own format, by suffix: (Pillow format, suffix of its variants, MIME type).
 FORMATS = {
     ".jpg": ("JPEG", ".jpg", "image/jpeg"),
@@ -123,19 +129,53 @@ def used(entries: Iterable[RenderedArticle], config: Config) -> dict[str, Varian
 
 
 def planned(found: dict[str, Variant], config: Config) -> Iterator[PlannedFile]:
-    """Each variant as a file keyed by its source's stat: an unchanged image is not opened."""
+    """Each variant as a file keyed by its source's content, a function of the sources as the
+    manifest that keeps the key must be (never a stat: another checkout has other inodes)."""
     cache = config.state_dir / "images"
+    digests = _source_digests({v.source for v in found.values()}, config.static_dir, cache)
     for url in sorted(found):
         variant = found[url]
-        source = config.static_dir / variant.source
-        try:
-            status = source.stat()
-        except OSError:
+        digest = digests.get(variant.source)
+        if digest is None:
             continue  # gone since its size was read: the warning names it
-        stamp = (status.st_mtime_ns, status.st_size, status.st_ino)
-        key = input_digest((VARIANT_FORMAT, url, variant.source, stamp, variant.width))
-        make = partial(render, source, variant.width, variant.mime, cache)
+        key = input_digest((VARIANT_FORMAT, url, variant.source, digest, variant.width))
+        make = partial(
+            render, config.static_dir / variant.source, variant.width, variant.mime, cache
+        )
         yield PlannedFile(urls.output_path(url), key, make)
+
+
+def _source_digests(sources: Iterable[str], static_dir: Path, cache: Path) -> dict[str, str]:
+    """The content digest of each source image, kept in .newsgen/images/ by the file's stat
+    (as git's index does, not for a file changed within RACY_NS), so that an unchanged image
+    is not read again."""
+    try:
+        known = json.loads(read_regular(cache / SOURCES, follow=False))
+    except (OSError, ValueError):
+        known = {}
+    known = known if isinstance(known, dict) else {}
+    racy_after = time.time_ns() - RACY_NS
+    digests: dict[str, str] = {}
+    kept: dict[str, list[object]] = {}
+    for source in sorted(sources):
+        try:
+            status = (static_dir / source).stat()
+            stamp: list[object] = [status.st_mtime_ns, status.st_ctime_ns, status.st_size]
+            stamp.append(status.st_ino)
+            entry = known.get(source)
+            if isinstance(entry, list) and entry[:4] == stamp and isinstance(entry[-1], str):
+                digests[source] = entry[-1]
+            else:
+                data = read_regular(static_dir / source)
+                digests[source] = hashlib.blake2b(data, digest_size=20).hexdigest()
+        except OSError:
+            continue
+        if max(status.st_mtime_ns, status.st_ctime_ns) < racy_after:
+            kept[source] = [*stamp, digests[source]]
+    if kept != known:
+        with contextlib.suppress(OSError):  # without it, the next build reads the images again
+            write_file(cache / SOURCES, json.dumps(kept).encode(), root=cache.parent)
+    return digests
 
 
 def render(source: Path, width: int, mime: str, cache: Path) -> bytes:

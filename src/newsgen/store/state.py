@@ -48,8 +48,8 @@ class BuildState:
     # Content digests of sources modified so shortly before the scan that a later change in
     # the same time stamp tick would not show in their stat (see cache.RACY_NS), as git does.
     racy: dict[str, str]
-    # The output manifest's stat: no other build wrote the site since. newsgen trusts that the
-    # files it wrote are as it left them (`build --full` checks and repairs them).
+    # The output manifest's stat: no other build wrote the site since. The build then checks
+    # that the files it wrote are as it left them, by their stamps (build/stamps.py).
     output: str
     valid_from: str  # the clock of that build
     valid_until: str | None  # when time alone changes the site
