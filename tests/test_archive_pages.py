@@ -7,12 +7,19 @@ import html
 import itertools
 import re
 from collections import defaultdict
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import lxml.html
 import pytest
 
+from newsgen.build.run import BuildOptions, build
+from newsgen.content import kinds
+from newsgen.plan import archive
+
 import golden
+from conftest import article
 from oracle import listing_titles, published, read_articles, site_zone
 
 SOURCES = golden.SITES / "courier"
@@ -139,3 +146,25 @@ def test_term_pages_announce_their_own_feeds(golden_site: Path, url: str) -> Non
     for name in ("feed.xml", "atom.xml", "feed.json"):
         assert url + name in alternates
         assert (golden_site / url.strip("/") / name).is_file()
+
+
+def test_a_row_in_the_kinds_table_gives_pages_an_index_feeds_and_a_label(
+    make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kind is one row: planning, URLs and templates read it, nothing lists kinds again."""
+    desk = kinds.TermKind("desk", "section", ("section",), "/desks/", "Desk", "Desks")
+    monkeypatch.setattr(archive, "KINDS", (*kinds.KINDS, desk))
+    monkeypatch.setitem(kinds.BY_NAME, "desk", desk)
+    root = make_site(
+        {
+            "articles/a.md": article(title="Harbor", section="Metro"),
+            "articles/b.md": article(title="Ferry", date="2026-11-21", section="Metro"),
+        }
+    )
+    build(BuildOptions(root=root, now=datetime(2026, 11, 24, tzinfo=UTC), jobs=1))
+    page = (root / "site/desks/metro/index.html").read_text("utf-8")
+    assert '<p class="listing-kind">Desk</p>' in page
+    assert page.count('<article class="teaser') == 2
+    assert "/desks/metro/" in (root / "site/desks/index.html").read_text("utf-8")
+    for feed in ("feed.xml", "atom.xml", "feed.json"):
+        assert (root / "site/desks/metro" / feed).is_file()

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 from slugify import slugify
 
+from newsgen.content.kinds import BY_NAME
+
 HOME = "/"
 NOT_FOUND = "/404.html"
 ARCHIVE = "/archive/"
@@ -25,7 +27,6 @@ SITEMAP = "/sitemap.xml"
 NEWS_SITEMAP = "/news-sitemap.xml"
 ROBOTS = "/robots.txt"
 JSON_FEED = "feed.json"
-TERM_INDEXES = {"section": "/sections/", "tag": "/tags/", "author": "/authors/"}
 RSS_FEED = "feed.xml"
 ATOM_FEED = "atom.xml"
 STATIC = "/static/"
@@ -68,7 +69,7 @@ def day_url(year: int, month: int, day: int) -> str:
 
 def term_url(kind: str, name: str) -> str:
     """/tags/venezuela/ for the tag 'Venezuela'; every spelling of a term has the same URL."""
-    return f"{TERM_INDEXES[kind]}{slugify_segment(name)}/"
+    return f"{BY_NAME[kind].folder}{slugify_segment(name)}/"
 
 
 def alias_url(alias: str) -> str:

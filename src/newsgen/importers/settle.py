@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from newsgen.content import urls
 from newsgen.content.frontmatter import FORBIDDEN_CHARS
+from newsgen.content.kinds import KINDS
 from newsgen.content.urls import term_key
 from newsgen.importers.record import ArticleRecord
 from newsgen.options import FIRST_YEAR, LAST_YEAR
@@ -190,7 +191,7 @@ _OWN_FILES = {
     f"/{urls.RSS_FEED}", f"/{urls.ATOM_FEED}", f"/{urls.JSON_FEED}",
 }  # fmt: skip
 
-_OWN_FOLDERS = (*urls.TERM_INDEXES.values(), urls.STATIC, urls.SEARCH_BUNDLE)
+_OWN_FOLDERS = (*(kind.folder for kind in KINDS), urls.STATIC, urls.SEARCH_BUNDLE)
 
 # The front page's pages, the date archives (and their pages), the parts of a split sitemap.
 _OWN_PATTERNS = re.compile(

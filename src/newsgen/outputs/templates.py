@@ -25,6 +25,7 @@ from newsgen.content import urls
 from newsgen.content.authors import find as find_profile
 from newsgen.content.config import Config
 from newsgen.content.contained import files_inside
+from newsgen.content.kinds import BY_NAME
 from newsgen.content.urls import term_key
 from newsgen.errors import BuildFailed, Problem
 from newsgen.outputs import variants
@@ -138,6 +139,8 @@ def make_environment(config: Config) -> jinja2.Environment:
     env.globals["card_image"] = lambda article, entry=None: card_image(article, config, entry)
     env.globals["page_links"] = page_links
     env.globals["term_url"] = urls.term_url
+    # A listing's kicker: its kind's label (content/kinds.py), "Archive" for a period.
+    env.globals["kind_label"] = lambda kind: BY_NAME[kind].label if kind in BY_NAME else "Archive"
     # Teasers kept for this environment alone; a build lends them from the store instead.
     env.globals["teaser"] = Fragments(env, "").teaser
     # Author profiles (authors.yaml): a byline's profile or none, and an author page's JSON-LD.

@@ -12,14 +12,14 @@ from datetime import datetime
 
 from newsgen.content import urls
 from newsgen.content.config import Config
+from newsgen.content.kinds import KINDS
 from newsgen.model import Group, RenderedArticle
 from newsgen.plan.corrections import Correction, corrections
 from newsgen.plan.periods import MONTHS, group_by_period
 from newsgen.plan.related import RelatedMemo, related_articles
-from newsgen.plan.terms import KINDS, group_by_term
+from newsgen.plan.terms import group_by_term
 
 PERIOD_KINDS = ("year", "month", "day")
-INDEX_TITLES = {"section": "Sections", "tag": "Tags", "author": "Authors"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,15 +260,15 @@ def plan(
     related articles that nothing changed."""
     articles = newest_first(rendered)
     periods = group_by_period(articles)
-    terms = {kind: group_by_term(articles, kind) for kind in KINDS}
+    terms = {kind.name: group_by_term(articles, kind.name) for kind in KINDS}
     home_feed = Feed(config.title, urls.HOME, articles[: config.feeds.items])
     feeds = [home_feed]
     stable = config.pagination == "stable"
     listings = [ListingGroup(Group("home", config.title, urls.HOME, articles), home_feed, stable)]
-    for kind in PERIOD_KINDS:
-        listings.extend(_period_listings(periods[kind], stable))
+    for period in PERIOD_KINDS:
+        listings.extend(_period_listings(periods[period], stable))
     for kind in KINDS:
-        for group in terms[kind]:
+        for group in terms[kind.name]:
             feed = Feed(
                 f"{group.name} · {config.title}", group.url, group.articles[: config.feeds.items]
             )
@@ -280,7 +280,7 @@ def plan(
         related=tuple(related),
         listing_groups=tuple(listings),
         term_indexes=tuple(
-            TermIndex(kind, INDEX_TITLES[kind], urls.TERM_INDEXES[kind], _links(terms[kind]))
+            TermIndex(kind.name, kind.index_title, kind.folder, _links(terms[kind.name]))
             for kind in KINDS
         ),
         archive=_archive_years(periods),

@@ -11,17 +11,14 @@ from collections import Counter
 from collections.abc import Sequence
 
 from newsgen.content import urls
+from newsgen.content.kinds import BY_NAME
 from newsgen.content.urls import term_key
 from newsgen.errors import BuildFailed, Problem
 from newsgen.model import Article, Group, RenderedArticle
 
-KINDS = ("section", "tag", "author")
-
 
 def terms_of(article: Article, kind: str) -> tuple[str, ...]:
-    if kind == "section":
-        return (article.section,) if article.section else ()
-    return article.tags if kind == "tag" else article.authors
+    return BY_NAME[kind].terms_of(article)
 
 
 def group_by_term(articles: Sequence[RenderedArticle], kind: str) -> tuple[Group, ...]:
@@ -58,7 +55,7 @@ def _check_slugs(kind: str, first_use: dict[str, tuple[Article, str]]) -> None:
     problems: list[Problem] = []
     for _key, (article, name) in sorted(first_use.items()):
         slug = urls.slugify_segment(name)
-        line, column = article.position(_front_matter_key(article, kind))
+        line, column = article.position(BY_NAME[kind].key_in(article))
         if not slug:
             problems.append(
                 Problem(
@@ -76,7 +73,7 @@ def _check_slugs(kind: str, first_use: dict[str, tuple[Article, str]]) -> None:
                     line,
                     column,
                     f"{kind} {name!r} and {kind} {other_name!r} ({other.source}) would share "
-                    f"the page {urls.TERM_INDEXES[kind]}{slug}/",
+                    f"the page {BY_NAME[kind].folder}{slug}/",
                     "spell them the same way, or make them differ in letters or digits",
                 )
             )
@@ -84,9 +81,3 @@ def _check_slugs(kind: str, first_use: dict[str, tuple[Article, str]]) -> None:
             owners[slug] = (name, article)
     if problems:
         raise BuildFailed(problems)
-
-
-def _front_matter_key(article: Article, kind: str) -> str:
-    if kind == "author":
-        return "author" if "author" in article.positions else "authors"
-    return "section" if kind == "section" else "tags"
