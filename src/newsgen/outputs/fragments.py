@@ -10,6 +10,7 @@ makes it reusable.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -101,8 +102,18 @@ class Fragments:
 
 
 def _options_key(options: dict[str, Any]) -> str:
-    # Most teasers have no options: a build asks for tens of thousands of keys.
-    return json.dumps(options, sort_keys=True) if options else "{}"
+    # A build asks for tens of thousands of keys, nearly all of a few kinds of options.
+    if not options:
+        return "{}"
+    try:
+        return _options_json(tuple(sorted(options.items())))
+    except TypeError:  # an option a template gave as a list or a mapping
+        return json.dumps(options, sort_keys=True)
+
+
+@functools.lru_cache(maxsize=4096)
+def _options_json(items: tuple[tuple[str, Any], ...]) -> str:
+    return json.dumps(dict(items), sort_keys=True)
 
 
 def variants(entry: RenderedArticle) -> list[dict[str, Any]]:

@@ -101,10 +101,17 @@ def save(store: sqlite3.Connection, output: str, memo: PlanMemo, previous: PlanM
     known = previous.units if previous is not None else None
     try:
         with db.transaction(store):
-            store.execute(
-                "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
-                (output, memo.context, json.dumps(memo.manifest), _related_json(memo.related)),
-            )
+            if previous is not None and previous.related == memo.related:
+                # About 1.5 MB of JSON at 10,000 articles: written again only when it changed.
+                store.execute(
+                    "UPDATE outputs SET context = ?, manifest = ? WHERE output = ?",
+                    (memo.context, json.dumps(memo.manifest), output),
+                )
+            else:
+                store.execute(
+                    "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
+                    (output, memo.context, json.dumps(memo.manifest), _related_json(memo.related)),
+                )
             if known is None:
                 store.execute("DELETE FROM units WHERE output = ?", (output,))
                 known = {}
