@@ -7,6 +7,7 @@ import contextlib
 import os
 import pickle
 import pty
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -255,3 +256,41 @@ def test_warnings_about_the_sources_are_shown_again_by_a_build_that_changes_noth
     assert (again.code, again.err) == (0, first.err)
     assert "site/ is up to date: " in again.out
     assert (root / ".newsgen/state.json").is_file()
+
+
+@pytest.mark.parametrize("transaction", [1, 2, 3])
+def test_a_build_killed_inside_a_store_transaction_is_followed_by_a_clean_result(
+    make_site: Callable[..., Path], run_cli: Callable[..., Run], tmp_path: Path, transaction: int
+) -> None:
+    """The process dies (os._exit, as a SIGKILL would) inside the store's first, second or
+    third write transaction of a build: after the next build the site is a clean build's."""
+    files = {f"articles/s{n}.md": article(title=f"Story {n}", tags="[Harbor]") for n in range(4)}
+    root = make_site(files)
+    assert run_cli("build", "-s", str(root), "--now", NOW).code == 0
+    (root / "articles/new.md").write_text(article(title="New", date="2026-11-21"), "utf-8")
+    code = (
+        "import os, sys, contextlib\n"
+        "from newsgen.store import db\n"
+        "from newsgen.cli import main\n"
+        "opened = db.transaction\n"
+        "count = [0]\n"
+        "@contextlib.contextmanager\n"
+        "def dying(connection):\n"
+        "    with opened(connection):\n"
+        "        count[0] += 1\n"
+        f"        if count[0] == {transaction}:\n"
+        "            connection.execute('DELETE FROM units')\n"
+        "            os._exit(9)\n"
+        "        yield\n"
+        "db.transaction = dying\n"
+        f"sys.exit(main(['build', '-s', {str(root)!r}, '--now', {NOW!r}]))\n"
+    )
+    killed = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False)
+    assert killed.returncode == 9, killed.stderr
+    assert run_cli("build", "-s", str(root), "--now", NOW).code == 0
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    shutil.copytree(root / "articles", clean / "articles")
+    shutil.copy(root / "newsgen.yaml", clean / "newsgen.yaml")
+    assert run_cli("build", "-s", str(clean), "--now", NOW).code == 0
+    assert site_files(root) == site_files(clean)
