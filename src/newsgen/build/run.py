@@ -62,7 +62,7 @@ def _build_locked(
     previous = None if options.full or recovery is not None else state.read(config)
     if (
         previous is not None
-        and previous.still_valid(inputs, output, now)
+        and previous.still_valid(inputs, output / writer.MANIFEST, now)
         and _in_place(config, output, previous.counts.files)
     ):
         report = _unchanged(previous, options, config, started)
@@ -79,7 +79,7 @@ def _build_locked(
         state.save(
             config,
             inputs=inputs,
-            output_dir=output,
+            manifest=output / writer.MANIFEST,
             now=now,
             valid_until=outcome.valid_until,
             counts=outcome.counts,

@@ -18,12 +18,11 @@ from datetime import datetime
 from pathlib import Path
 
 from newsgen import __version__
-from newsgen.build.writer import MANIFEST, write_json
 from newsgen.content.authors import AUTHORS_FILE
 from newsgen.content.config import CONFIG_FILE, Config
 from newsgen.content.contained import is_utf8
 from newsgen.errors import Problem
-from newsgen.safefile import read_regular
+from newsgen.safefile import read_regular, write_file
 from newsgen.store.cache import RACY_NS
 
 STATE_FILE = "state.json"
@@ -57,8 +56,10 @@ class BuildState:
     # The build's warnings about the sources, shown again by every build that changes nothing.
     warnings: tuple[Problem, ...] = ()
 
-    def still_valid(self, inputs: Inputs, output_dir: Path, now: datetime) -> bool:
-        if inputs.digest != self.inputs or _manifest_fingerprint(output_dir) != self.output:
+    def still_valid(self, inputs: Inputs, manifest: Path, now: datetime) -> bool:
+        """Whether nothing changed: the sources (`inputs`), the output folder's `manifest`
+        (no other build wrote it since) and the time."""
+        if inputs.digest != self.inputs or _manifest_fingerprint(manifest) != self.output:
             return False
         for path, digest in self.racy.items():
             if (inputs.racy.get(path) or _content_digest(path)) != digest:
@@ -119,7 +120,7 @@ def save(
     config: Config,
     *,
     inputs: Inputs,
-    output_dir: Path,
+    manifest: Path,
     now: datetime,
     valid_until: datetime | None,
     counts: Counts,
@@ -128,14 +129,15 @@ def save(
     state = BuildState(
         inputs.digest,
         inputs.racy,
-        _manifest_fingerprint(output_dir),
+        _manifest_fingerprint(manifest),
         now.isoformat(),
         valid_until.isoformat() if valid_until else None,
         counts,
         warnings,
     )
     with contextlib.suppress(OSError):  # without it the next build just does the work again
-        write_json(config.state_dir / STATE_FILE, asdict(state))
+        text = json.dumps(asdict(state), sort_keys=True, separators=(",", ":"))
+        write_file(config.state_dir / STATE_FILE, text.encode("utf-8"))
 
 
 def _problem(item: object) -> Problem:
@@ -156,9 +158,8 @@ def _content_digest(path: str) -> str:
         return "unreadable"
 
 
-def _manifest_fingerprint(folder: Path) -> str:
+def _manifest_fingerprint(manifest: Path) -> str:
     digest = hashlib.blake2b(digest_size=16)
-    manifest = folder / MANIFEST
     try:
         status = manifest.stat()
     except OSError:
