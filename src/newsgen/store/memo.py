@@ -84,7 +84,7 @@ def load(store: sqlite3.Connection, output: str) -> PlanMemo | None:
         }
         mtime, size, inode = (int(value) for value in json.loads(row[1]))
         return PlanMemo(str(row[0]), (mtime, size, inode), units, _related(row[2]))
-    except (sqlite3.Error, ValueError, TypeError, KeyError):
+    except (sqlite3.Error, ValueError, TypeError, KeyError, AttributeError):
         return None  # the memo is only ever an optimisation
 
 
