@@ -63,22 +63,27 @@ def connect(state_dir: Path) -> tuple[sqlite3.Connection, str | None]:
         return memory, f"cannot use the build store ({exc}); this build keeps nothing for the next"
 
 
+def _files(path: Path) -> tuple[Path, ...]:
+    """The store's file and the ones SQLite keeps beside it."""
+    return (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal")))
+
+
 def _unlink_planted(path: Path) -> None:
     """SQLite opens its files by name and would write through a link planted at any of them:
     a link or anything but a regular file there is removed (the link, never its target)."""
-    for name in (path.name, *(path.name + suffix for suffix in ("-wal", "-shm", "-journal"))):
+    for file in _files(path):
         try:
-            mode = path.with_name(name).lstat().st_mode
+            mode = file.lstat().st_mode
         except FileNotFoundError:
             continue
         if not stat.S_ISREG(mode):
-            path.with_name(name).unlink()
+            file.unlink()
 
 
 def _remove(path: Path) -> None:
-    for name in (path.name, *(path.name + suffix for suffix in ("-wal", "-shm", "-journal"))):
+    for file in _files(path):
         with contextlib.suppress(OSError):
-            path.with_name(name).unlink()
+            file.unlink()
 
 
 def _open(path: Path) -> sqlite3.Connection:
