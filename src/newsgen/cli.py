@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import os
 import signal
 import sys
@@ -39,6 +40,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    # A build holds tens of thousands of long-lived objects (articles, plan, manifest) and
+    # makes millions of short-lived ones, few in cycles: at the default thresholds the cycle
+    # collector walks the long-lived ones again and again, a fifth of an edit's time at
+    # 10,000 articles for no memory saved (the peak stays the same).
+    thresholds = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        return _run(args)
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def _run(args: argparse.Namespace) -> int:
     handler = signal.getsignal(signal.SIGTERM)
     # Only the main thread may set handlers; main() run in another thread keeps SIGTERM's.
     handling = threading.current_thread() is threading.main_thread()
