@@ -132,7 +132,7 @@ def _run(
         site.related_memo,
     )
     memo.save(store, memo_key, planned, previous)
-    fragments.save(store, site.entries)
+    fragments.save(store, site.entries, loaded.dropped_bodies, sweep=options.full)
     if loaded.changed:
         # Without reuse (--full) every row is written again, dropping stale ones.
         sources = loaded.changed if not options.full else None

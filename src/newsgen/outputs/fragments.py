@@ -74,20 +74,37 @@ class Fragments:
             key = (digest, options)
             self.known[key] = self.fresh[key] = Markup(content.decode("utf-8"))
 
-    def save(self, store: sqlite3.Connection, published: Iterable[RenderedArticle]) -> None:
-        """Keep the fragments rendered in this build; drop those of other contexts and of
-        articles no longer published."""
+    def save(
+        self,
+        store: sqlite3.Connection,
+        published: Iterable[RenderedArticle],
+        dropped: Iterable[str],
+        *,
+        sweep: bool = False,
+    ) -> None:
+        """Keep the fragments rendered in this build, and drop those of `dropped` digests (the
+        articles' versions this build replaced or removed). Under new settings or templates,
+        or with `sweep`, every fragment of another context or of an article no longer
+        published goes: a look at every row, which a build of one edit need not pay."""
         live = {entry.digest for entry in published}
         prefix = self.context + " "
         try:
             with db.transaction(store):
-                stale = [
-                    key
-                    for (key,) in store.execute("SELECT key FROM fragments")
-                    if not str(key).startswith(prefix)
-                    or str(key)[len(prefix) :].partition(" ")[0] not in live
-                ]
-                store.executemany("DELETE FROM fragments WHERE key = ?", ((k,) for k in stale))
+                if sweep or db.meta(store, "fragments") != self.context:
+                    stale = [
+                        key
+                        for (key,) in store.execute("SELECT key FROM fragments")
+                        if not str(key).startswith(prefix)
+                        or str(key)[len(prefix) :].partition(" ")[0] not in live
+                    ]
+                    store.executemany("DELETE FROM fragments WHERE key = ?", ((k,) for k in stale))
+                    db.set_meta(store, "fragments", self.context)
+                else:
+                    # Keys are "context digest options": a digest's rows are one range.
+                    store.executemany(
+                        "DELETE FROM fragments WHERE key >= ? AND key < ?",
+                        ((f"{prefix}{d} ", f"{prefix}{d}!") for d in set(dropped) - live),
+                    )
                 store.executemany(
                     "INSERT OR REPLACE INTO fragments VALUES (?, ?)",
                     (
@@ -96,6 +113,7 @@ class Fragments:
                         if digest in live
                     ),
                 )
+            self.fresh.clear()
         except sqlite3.Error:
             return
         self.fresh.clear()
