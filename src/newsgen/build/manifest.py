@@ -8,12 +8,12 @@ ignored. Reading and writing the records is all this module does; writer.py acts
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from newsgen.filememo import FileMemo, file_stat
 from newsgen.safefile import TEMPORARY_PREFIX, LinkRefused, NotRegularFile, read_regular, write_file
 
 MANIFEST = ".newsgen-manifest.json"
@@ -55,7 +55,10 @@ class Journal:
     staging: str  # the staging folder's name, inside the output folder
     moves: tuple[tuple[str, str], ...]  # (path in the site, staged file's name)
     stale: tuple[str, ...]  # files of the previous build to remove
-    files: dict[str, Written]  # the manifest once the commit is done
+    # The manifest entries this commit adds or changes. With the previous manifest, which
+    # stays in place until the commit is done, they make the manifest of the new build: a
+    # journal of one edit is a few rows, not the whole site's.
+    files: dict[str, Written]
 
 
 class DamagedRecord(Exception):
@@ -87,23 +90,24 @@ def safe_relative(path: object) -> str | None:
     return path
 
 
+# A build reads the manifest twice (to trust what it keeps, then to write), and a serving
+# process reads what its last build wrote.
+_parsed: FileMemo[Manifest] = FileMemo()
+
+
 def read_manifest(output_dir: Path) -> Manifest | None:
     """The manifest, None if there is none; DamagedRecord if it cannot be read as one."""
-    try:
-        status = (output_dir / MANIFEST).lstat()
-    except OSError:
-        status = None
-    if status is None:
-        return _read_manifest(output_dir, (0, 0, 0, 0))
-    return _read_manifest(
-        output_dir, (status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_size)
-    )
+    path = output_dir / MANIFEST
+    stat = file_stat(path)
+    manifest = _parsed.get(path, stat)
+    if manifest is None:
+        manifest = _read_manifest(output_dir)
+        if manifest is not None:
+            _parsed.put(path, stat, manifest)
+    return manifest
 
 
-# A build reads the manifest twice (to trust what it keeps, then to write): parsed once per
-# version of the file, as its stat tells them apart. Callers never change what they get.
-@functools.lru_cache(maxsize=4)
-def _read_manifest(output_dir: Path, _stat: tuple[int, int, int, int]) -> Manifest | None:
+def _read_manifest(output_dir: Path) -> Manifest | None:
     data = _read_json(output_dir / MANIFEST)
     if data is None:
         return None
@@ -132,6 +136,7 @@ def write_manifest(output_dir: Path, files: dict[str, Written], *, verify: bool 
     if verify:
         data["verify"] = True
     write_json(output_dir / MANIFEST, data, durable=verify)
+    _parsed.wrote(output_dir / MANIFEST, Manifest(dict(files), verify))
 
 
 def read_journal(output_dir: Path) -> Journal | None:

@@ -10,7 +10,6 @@ Without stamps (.newsgen/ deleted, the site moved) every file is checked by its 
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -18,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from newsgen.build.manifest import NO_STAMP, Written, safe_relative
+from newsgen.filememo import FileMemo, file_stat
 from newsgen.safefile import read_regular, write_file
 
 FOLDER = "stamps"
@@ -39,17 +39,22 @@ def read(path: Path | None) -> Stamps:
     read as stamps (a damaged file only costs a content check of each file)."""
     if path is None:
         return {}
-    try:
-        status = path.lstat()
-    except OSError:
+    stat = file_stat(path)
+    if stat is None:
         return {}
-    return _read(path, (status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_size))
+    stamps = _parsed.get(path, stat)
+    if stamps is None:
+        stamps = _read(path)
+        _parsed.put(path, stat, stamps)
+    return stamps
 
 
-# A build reads the stamps twice (to keep units as they are, then to write): parsed once per
-# version of the file, as its stat tells them apart. Callers never change what they get.
-@functools.lru_cache(maxsize=4)
-def _read(path: Path, _stat: tuple[int, int, int, int]) -> Stamps:
+# A build reads the stamps twice (to keep units as they are, then to write), and a serving
+# process reads what its last build wrote.
+_parsed: FileMemo[Stamps] = FileMemo()
+
+
+def _read(path: Path) -> Stamps:
     try:
         data = json.loads(read_regular(path, follow=False))
         files = data["files"] if data["version"] == VERSION else {}
@@ -78,6 +83,7 @@ def save(path: Path | None, files: Mapping[str, Written], known: Stamps) -> None
         write_file(path, text.encode("utf-8"), root=path.parent.parent)
     except OSError:
         return
+    _parsed.wrote(path, stamps)
 
 
 def apply(files: Mapping[str, Written], known: Stamps) -> dict[str, Written]:

@@ -287,12 +287,15 @@ def _recover(output_dir: Path, root: Folder) -> Recovery | None:
             staging.close()
     try:
         known = read_manifest(output_dir)
-        files = known.files if known else {}
     except DamagedRecord:
-        files = {}
-    # Both builds' files, none of them trusted by stat: the next write checks each one.
-    unknown = {path: replace(w, stamp=NO_STAMP) for path, w in (files | journal.files).items()}
-    write_manifest(output_dir, unknown, verify=True)
+        # The journal holds only what the commit changed: the rest was in the manifest. The
+        # damaged manifest stays, and the next build refuses to guess which files are whose.
+        pass
+    else:
+        files = known.files if known else {}
+        # Both builds' files, none of them trusted by stat: the next write checks each one.
+        unknown = {path: replace(w, stamp=NO_STAMP) for path, w in (files | journal.files).items()}
+        write_manifest(output_dir, unknown, verify=True)
     root.unlink(JOURNAL, missing_ok=True)
     if staging is not None:
         shutil.rmtree(output_dir / journal.staging, ignore_errors=True)
@@ -404,7 +407,8 @@ class _Stage:
         _check_obstacles(self.output_dir, staged, self.new, set(stale))
         if not self.staged and not stale:
             return 0, []
-        journal = Journal(self.staging.path.name, tuple(self.staged), tuple(stale), self.new)
+        changed = {path: w for path, w in self.new.items() if not _same_row(self.old.get(path), w)}
+        journal = Journal(self.staging.path.name, tuple(self.staged), tuple(stale), changed)
         write_journal(self.output_dir, journal)
         self.committing = True
         folders = Tree(root)
@@ -475,6 +479,10 @@ class _Stage:
             exc.filename = exc.filename or str(target)  # say which page could not be staged
             raise
         self.staged.append((relative, name))
+
+
+def _same_row(old: Written | None, new: Written) -> bool:
+    return old is not None and (old.sha256, old.size, old.key) == (new.sha256, new.size, new.key)
 
 
 def _intact(path: Path, expected: Written, *, trust_stamp: bool) -> tuple[int, int, int] | None:

@@ -30,6 +30,7 @@ from typing import Any
 from newsgen.content import urls
 from newsgen.content.config import Config
 from newsgen.errors import NewsgenError
+from newsgen.filememo import FileMemo, file_stat
 from newsgen.model import OutputFile, PlannedFile, RenderedArticle, input_digest
 from newsgen.outputs import canonical, records, tiers
 from newsgen.outputs.tiers import Member, Tier
@@ -305,9 +306,21 @@ def _page_table(bundle: Path, by_url: Mapping[str, Member]) -> list[list[object]
     return sorted(table)
 
 
-def _pages(folder: Path) -> list[tuple[str, str, str, int]]:
-    rows = json.loads((folder / PAGES).read_text(encoding="utf-8"))
-    return [(str(s), str(d), str(p), int(n)) for s, d, p, n in rows]
+PageRows = tuple[tuple[str, str, str, int], ...]
+# A build reads each bundle's page table twice, and a serving process every build, while a
+# sealed tier's stays the same.
+_page_tables: FileMemo[PageRows] = FileMemo()
+
+
+def _pages(folder: Path) -> PageRows:
+    path = folder / PAGES
+    stat = file_stat(path)
+    table = _page_tables.get(path, stat)
+    if table is None:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        table = tuple((str(s), str(d), str(p), int(n)) for s, d, p, n in rows)
+        _page_tables.put(path, stat, table)
+    return table
 
 
 def _intact(folder: Path, tier: Tier) -> bool:
@@ -349,8 +362,23 @@ def _state_name(output: Path) -> str:
     return f"{STATE_PREFIX}{digest}.json"
 
 
+# The layout each output folder's last build left, as this process read or wrote it.
+_states: FileMemo[tuple[str, tuple[Tier, ...]]] = FileMemo()
+
+
 def _load_state(path: Path, salt: str) -> tuple[Tier, ...] | None:
     """The previous layout, or None if there is none or it is not exactly what we write."""
+    stat = file_stat(path)
+    known = _states.get(path, stat)
+    if known is not None:
+        return known[1] if known[0] == salt else None
+    layout = _read_state(path, salt)
+    if layout is not None:
+        _states.put(path, stat, (salt, layout))
+    return layout
+
+
+def _read_state(path: Path, salt: str) -> tuple[Tier, ...] | None:
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
         if state["format"] != STATE_FORMAT or state["salt"] != salt:
@@ -388,6 +416,8 @@ def _save_state(path: Path, salt: str, bundles: Sequence[Bundle]) -> None:
     temporary = path.with_name(path.name + ".new")
     temporary.write_bytes(_json(state))
     temporary.replace(path)
+    layout = tuple(Tier(b.tier.level, tuple(sorted(b.tier.members))) for b in bundles)
+    _states.wrote(path, (salt, layout))  # as _read_state would give it back
 
 
 def _forget(cache: Path, keep: set[str]) -> None:
