@@ -81,11 +81,13 @@ def robots_txt(config: Config) -> str:
 
 def _entries(site: SitePlan) -> Iterator[tuple[str, datetime | None]]:
     """Every page a reader can land on, with the time its content last changed where known."""
+    # Once per article: an article is on a dozen listing pages (front, section, tags, dates).
+    modified = {entry.article.source: _modified(entry) for entry in site.entries}
     for entry in site.entries:
-        yield entry.article.url, _modified(entry)
+        yield entry.article.url, modified[entry.article.source]
     for group in site.listing_groups:
         for _, url, articles in group.spans(site.per_page):
-            yield url, max((_modified(r) for r in articles), default=None)
+            yield url, max((modified[r.article.source] for r in articles), default=None)
     for index in site.term_indexes:
         yield index.url, None
     yield urls.ARCHIVE, None
