@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from newsgen.build import parallel
+from newsgen.build import parallel, writer
 from newsgen.build.run import BuildOptions, build
 from newsgen.serve import preview
 
@@ -74,6 +74,39 @@ def test_serve_starts_from_the_published_site_and_never_changes_it(
     assert (
         b"Story 3, corrected" in (folder / "2026/04/04/story-3-corrected/index.html").read_bytes()
     )
+
+
+def test_serve_starts_and_the_next_site_build_follows_without_reading_every_file(
+    make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_site(archive(30), config=CONFIG)
+    build(BuildOptions(root=root, now=NOW))
+    checked: list[Path] = []
+    original = writer._sha256
+
+    def counting(path: Path) -> str:
+        checked.append(path)
+        return original(path)
+
+    monkeypatch.setattr(writer, "_sha256", counting)
+    # Linking a file changes its change time in both folders: the stamps must follow.
+    preview.seed(root)
+    first = build(BuildOptions(root=root, now=NOW, output=preview.preview_folder(root)))
+    assert (first.write.written, first.write.rendered) == (0, 0)
+    assert checked == [], "the first preview build read files that the stamps vouch for"
+    # Nothing changed, but the site's own files' change times moved when they were linked.
+    (root / ".newsgen/state.json").unlink()  # no fast path: the pipeline runs
+    again = build(BuildOptions(root=root, now=NOW))
+    assert (again.write.written, again.write.rendered) == (0, 0)
+    assert checked == [], "the site's next build read files that the stamps vouch for"
+    # A file edited by hand in the preview, same size, is still noticed by its content.
+    page = preview.preview_folder(root) / "index.html"
+    data = page.read_bytes()
+    page.unlink()
+    page.write_bytes(data.replace(b"Test Gazette", b"Test Gazettf", 1))
+    fixed = build(BuildOptions(root=root, now=NOW, output=preview.preview_folder(root)))
+    assert fixed.write.written == 1
+    assert page.read_bytes() == data
 
 
 def test_pages_rendered_on_several_processes_are_the_same_bytes(

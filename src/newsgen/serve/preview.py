@@ -12,6 +12,8 @@ import shutil
 import stat
 from pathlib import Path
 
+from newsgen.build import stamps
+from newsgen.build.manifest import DamagedRecord, Written, read_manifest
 from newsgen.build.writer import MANIFEST, STAGING_PREFIX
 from newsgen.content.config import STATE_DIR, load_config
 from newsgen.errors import NewsgenError
@@ -37,21 +39,44 @@ def seed(root: Path) -> None:
     if (preview / MANIFEST).exists() or not (published / MANIFEST).is_file():
         return
     try:
-        _copy_tree(published, preview)
+        linked = _copy_tree(published, preview, _trusted(config.state_dir, published))
         _carry_memo(config.state_dir, published, preview)
+        _carry_stamps(config.state_dir, published, preview, linked)
     except OSError:
         shutil.rmtree(preview, ignore_errors=True)
 
 
-def _copy_tree(source: Path, target: Path) -> None:
+def _trusted(state_dir: Path, published: Path) -> dict[str, tuple[str, stamps.Stamp]]:
+    """The published files whose stamps vouch for their manifest digest: path -> (digest,
+    stamp)."""
+    try:
+        manifest = read_manifest(published)
+    except DamagedRecord:
+        return {}
+    files = manifest.files if manifest is not None and not manifest.verify else {}
+    known = stamps.read(stamps.location(state_dir, published))
+    return {
+        path: found
+        for path, found in known.items()
+        if (written := files.get(path)) is not None and written.sha256 == found[0]
+    }
+
+
+def _copy_tree(
+    source: Path, target: Path, trusted: dict[str, tuple[str, stamps.Stamp]]
+) -> dict[str, tuple[str, int]]:
+    """Link (or copy) every file newsgen may have written; return the linked files whose
+    stamp vouched for them just before: path -> (digest, inode)."""
     shutil.rmtree(target, ignore_errors=True)
+    linked: dict[str, tuple[str, int]] = {}
     for folder, subfolders, names in os.walk(source):
         subfolders[:] = [name for name in subfolders if not name.startswith(STAGING_PREFIX)]
         here = target / Path(folder).relative_to(source)
         here.mkdir(parents=True, exist_ok=True)
         for name in names:
             path = Path(folder) / name
-            if not stat.S_ISREG(path.lstat().st_mode) or name.startswith(TEMPORARY_PREFIX):
+            before = path.lstat()
+            if not stat.S_ISREG(before.st_mode) or name.startswith(TEMPORARY_PREFIX):
                 continue  # a link or FIFO planted in the site is no file newsgen wrote
             # The writer replaces files by renaming new ones into place, never in place, so
             # a hard link can never carry a change from one folder to the other.
@@ -59,6 +84,41 @@ def _copy_tree(source: Path, target: Path) -> None:
                 os.link(path, here / name, follow_symlinks=False)
             except OSError:
                 shutil.copy2(path, here / name, follow_symlinks=False)
+                continue  # a copy is checked by its content, once
+            relative = path.relative_to(source).as_posix()
+            found = trusted.get(relative)
+            if found is not None and found[1] == (
+                before.st_mtime_ns,
+                before.st_ctime_ns,
+                before.st_ino,
+            ):
+                linked[relative] = (found[0], before.st_ino)
+    return linked
+
+
+def _carry_stamps(
+    state_dir: Path, published: Path, preview: Path, linked: dict[str, tuple[str, int]]
+) -> None:
+    """Stamps for the linked files in both folders. Linking changed the change time of each
+    file both names share, so without new stamps the first preview build, and the next build
+    of the site, would read every file to check it. A file is stamped only if the name still
+    holds the inode that was vouched for."""
+    for folder in (published, preview):
+        file = stamps.location(state_dir, folder)
+        known = stamps.read(file)
+        current: dict[str, Written] = {}
+        if folder == published:  # the files not linked keep their stamps
+            current = {path: Written(d, -1, "", stamp) for path, (d, stamp) in known.items()}
+        for relative, (digest, inode) in linked.items():
+            try:
+                now = (folder / relative).lstat()
+            except OSError:
+                continue
+            if now.st_ino == inode:
+                current[relative] = Written(
+                    digest, -1, "", (now.st_mtime_ns, now.st_ctime_ns, inode)
+                )
+        stamps.save(file, current, known)
 
 
 def _carry_memo(state_dir: Path, published: Path, preview: Path) -> None:
