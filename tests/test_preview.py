@@ -109,6 +109,26 @@ def test_serve_starts_and_the_next_site_build_follows_without_reading_every_file
     assert page.read_bytes() == data
 
 
+def test_the_site_and_the_preview_each_keep_their_own_fast_path(
+    make_site: Callable[..., Path],
+) -> None:
+    root = make_site(archive(12), config=CONFIG)
+    folder = preview.preview_folder(root)
+    assert not build(BuildOptions(root=root, now=NOW)).up_to_date
+    preview.seed(root)
+    assert not build(BuildOptions(root=root, now=NOW, output=folder)).up_to_date
+    # Built one after the other, with nothing changed: neither makes the other work again
+    # (a serve restart after `newsgen build`, a build after serving).
+    assert build(BuildOptions(root=root, now=NOW)).up_to_date
+    assert build(BuildOptions(root=root, now=NOW, output=folder)).up_to_date
+    assert build(BuildOptions(root=root, now=NOW)).up_to_date
+    (root / "articles/story-3.md").write_text(
+        article(title="Story 3, corrected", date="2026-04-04", tags="[t0]"), encoding="utf-8"
+    )
+    assert not build(BuildOptions(root=root, now=NOW, output=folder)).up_to_date
+    assert not build(BuildOptions(root=root, now=NOW)).up_to_date
+
+
 def test_pages_rendered_on_several_processes_are_the_same_bytes(
     make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -59,7 +59,7 @@ def _build_locked(
     recovery = writer.recover(output)
     now = options.now or datetime.now(UTC)
     inputs = state.fingerprint(config, (options.drafts, options.future, str(output.resolve())))
-    previous = None if options.full or recovery is not None else state.read(config)
+    previous = None if options.full or recovery is not None else state.read(config, output)
     if (
         previous is not None
         and previous.still_valid(inputs, output / writer.MANIFEST, now)
@@ -78,6 +78,7 @@ def _build_locked(
     if not outcome.events:  # else the next build runs in full
         state.save(
             config,
+            output,
             inputs=inputs,
             manifest=output / writer.MANIFEST,
             now=now,

@@ -99,10 +99,20 @@ def fingerprint(config: Config, options: tuple[object, ...]) -> Inputs:
     return Inputs(digest.hexdigest(), racy)
 
 
-def read(config: Config) -> BuildState | None:
+def location(config: Config, output: Path) -> Path:
+    """The state of builds into `output`: the site's is state.json; another folder's (the
+    preview) has its own, so that a build of one does not make the other's next build run in
+    full."""
+    if output.resolve() == config.output_path.resolve():
+        return config.state_dir / STATE_FILE
+    name = hashlib.blake2b(os.fsencode(output.resolve()), digest_size=8).hexdigest()
+    return config.state_dir / f"state-{name}.json"
+
+
+def read(config: Config, output: Path) -> BuildState | None:
     try:
         # Not through a link, and never a FIFO planted at the name: the read would wait forever.
-        data = json.loads(read_regular(config.state_dir / STATE_FILE, follow=False))
+        data = json.loads(read_regular(location(config, output), follow=False))
         return BuildState(
             inputs=data["inputs"],
             racy=dict(data["racy"]),
@@ -118,6 +128,7 @@ def read(config: Config) -> BuildState | None:
 
 def save(
     config: Config,
+    output: Path,
     *,
     inputs: Inputs,
     manifest: Path,
@@ -137,7 +148,7 @@ def save(
     )
     with contextlib.suppress(OSError):  # without it the next build just does the work again
         text = json.dumps(asdict(state), sort_keys=True, separators=(",", ":"))
-        write_file(config.state_dir / STATE_FILE, text.encode("utf-8"))
+        write_file(location(config, output), text.encode("utf-8"))
 
 
 def _problem(item: object) -> Problem:
