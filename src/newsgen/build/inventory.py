@@ -116,8 +116,7 @@ def problems_of(inventory: Inventory) -> Iterator[Problem]:
 def _entries(site: SitePlan, config: Config) -> Iterator[Entry]:
     built_in = (
         urls.NOT_FOUND,
-        urls.ARCHIVE,
-        urls.SEARCH,
+        *(url for edition in site.editions for url in (edition.archive_url, edition.search_url)),
         urls.CORRECTIONS,
         urls.LATEST,
         *(

@@ -229,7 +229,8 @@ def _write_records(
         if path.suffix != ".html":
             path = path / "index.html"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(records.record(entry, language), encoding="utf-8")
+        # Each article in its own language: Pagefind keeps one index per `lang`.
+        path.write_text(records.record(entry, entry.article.language), encoding="utf-8")
         by_url[_page_url(path.relative_to(site).as_posix())] = member
     return by_url
 

@@ -59,7 +59,8 @@ def part_urls(site: SitePlan, config: Config) -> tuple[str, ...]:
         len(site.entries)
         + sum(group.page_count(site.per_page) for group in site.listing_groups)
         + len(site.term_indexes)
-        + 3  # the archive, search and corrections pages
+        + 2 * len(site.editions)  # each language's archive and search pages
+        + 1  # the corrections page
     )
     limit = config.sitemap_max_urls
     if count <= limit:
@@ -88,8 +89,9 @@ def _entries(site: SitePlan) -> Iterator[tuple[str, datetime | None]]:
             yield url, max((_modified(r) for r in articles), default=None)
     for index in site.term_indexes:
         yield index.url, None
-    yield urls.ARCHIVE, None
-    yield urls.SEARCH, None
+    for edition in site.editions:
+        yield edition.archive_url, None
+        yield edition.search_url, None
     yield urls.CORRECTIONS, site.corrections[0].notice.date if site.corrections else None
 
 
