@@ -103,7 +103,7 @@ def _check_site(
                 planned
                 for unit in (
                     *corrections.units(site, env, config, site_key(config), settings_key(config)),
-                    latest.unit(site, env, site_key(config)),
+                    *latest.units(site, env, site_key(config)),
                 )
                 for planned in unit.files()
             ),

@@ -118,7 +118,7 @@ def _entries(site: SitePlan, config: Config) -> Iterator[Entry]:
         urls.NOT_FOUND,
         *(url for edition in site.editions for url in (edition.archive_url, edition.search_url)),
         urls.CORRECTIONS,
-        urls.LATEST,
+        *(edition.language.prefix + urls.LATEST for edition in site.editions),
         *(
             urls.feed_url(urls.CORRECTIONS, n)
             for n in (urls.RSS_FEED, urls.ATOM_FEED, urls.JSON_FEED)

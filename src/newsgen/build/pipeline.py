@@ -111,7 +111,7 @@ def _run(
         pages.units(site, env, config, page_key),
         feeds.units(site, config, feed_key),
         corrections.units(site, env, config, page_key, feed_key),
-        (latest.unit(site, env, page_key),),
+        latest.units(site, env, page_key),
     )
     sorted_units = memo.Sorted([], {}, explainer.path if explainer else None)
     stamps_file = stamps.location(config.state_dir, output)  # of the files, in .newsgen/

@@ -138,6 +138,7 @@ def units(site: SitePlan, env: jinja2.Environment, config: Config, site_key: str
                 redirect.url,
                 target,
                 "redirect.html",
+                language=redirect.language,
                 redirect=redirect,
                 canonical_url=redirect.target,
             ),
@@ -259,7 +260,8 @@ def news_article_json_ld(page: ArticlePage, config: Config) -> str:
         "inLanguage": article.language,
     }
     if page.authors:
-        data["author"] = [person(link.title, config) for link in page.authors]
+        prefix = config.edition(article.language).prefix
+        data["author"] = [person(link.title, config, prefix) for link in page.authors]
     card = card_image(article, config, page.entry)
     if card:
         data["image"] = [card.url]

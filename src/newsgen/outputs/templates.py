@@ -145,12 +145,16 @@ def make_environment(config: Config) -> jinja2.Environment:
     env.globals["teaser"] = Fragments(env, "").teaser
     # Author profiles (authors.yaml): a byline's profile or none, and an author page's JSON-LD.
     env.globals["profile"] = lambda name: find_profile(config.profiles, name)
-    env.globals["profile_json_ld"] = lambda name: profile_page_json_ld(name, config)
+    env.globals["profile_json_ld"] = jinja2.pass_context(
+        lambda context, name: profile_page_json_ld(name, config, context.resolve("edition"))
+    )
     env.globals["profiles_of"] = lambda links: [
         (link, found) for link in links if (found := find_profile(config.profiles, link.title))
     ]
     env.tests["same_term"] = lambda name, other: term_key(name) == term_key(other or "")
-    env.globals["website_json_ld"] = lambda: website_json_ld(config)
+    env.globals["website_json_ld"] = jinja2.pass_context(
+        lambda context: website_json_ld(config, context.resolve("edition"))
+    )
     # A day written without a time of day is given as the day alone, never an invented midnight.
     env.globals["machine_time"] = machine_time
     # Resized variants of local images (variants.py): the srcset of one format, or "".

@@ -146,6 +146,7 @@ class Redirect:
     target: str  # the article's URL
     source: str  # the article file that asked for it
     position: tuple[int, int]  # of its 'aliases' key
+    language: str = ""  # the article's: the redirect page speaks it
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,8 +289,8 @@ class SitePlan:
             + sum(group.page_count(self.per_page) for group in self.listing_groups)
             + len(self.term_indexes)
             + len(self.redirects)
-            + 2 * len(self.editions)  # each language's archive and search pages
-            + 3  # the 404, corrections and latest pages
+            + 3 * len(self.editions)  # each language's archive, search and latest pages
+            + 2  # the 404 and corrections pages
         )
 
     @property
@@ -355,6 +356,7 @@ def plan(
                 r.article.url,
                 r.article.source,
                 r.article.position("aliases"),
+                r.article.language,
             )
             for r in articles
             for alias in r.article.aliases
