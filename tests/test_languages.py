@@ -3,8 +3,12 @@ each language's own pages under its prefix, and translations linked to one anoth
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from pathlib import Path
+
+from babel.messages.pofile import read_po
 
 from conftest import BASIC_CONFIG, Run, article
 
@@ -77,3 +81,111 @@ def test_front_matter_language_must_be_configured_and_keys_unique_per_language(
         "hint: articles of one language need keys of their own; give each its original's key\n"
         "error: build failed with 1 problem; nothing was written\n"
     )
+
+
+THEME = Path(__file__).parent.parent / "src/newsgen/theme"
+
+
+def _catalogue(code: str) -> dict[str, str]:
+    with (THEME / "locales" / f"{code}.po").open("rb") as file:
+        return {str(m.id): str(m.string) for m in read_po(file) if m.id}
+
+
+def test_every_theme_message_is_in_english_and_translated_in_french_german_spanish() -> None:
+    used = set()
+    for template in (THEME / "templates").glob("*.html"):
+        used.update(re.findall(r"""_\((?:"([^"]+)"|'([^']+)')""", template.read_text("utf-8")))
+    wanted = {a or b for a, b in used} | {"Topic", "Reporter", "Section", "Tags", "Authors"}
+    english = _catalogue("en")
+    assert wanted <= english.keys(), wanted - english.keys()
+    assert all(english[message] == message for message in english)
+    for code in ("fr", "de", "es"):
+        translated = _catalogue(code)
+        assert translated.keys() == english.keys(), code
+        # Placeholders survive translation, and every message is translated.
+        for message, text in translated.items():
+            assert text, (code, message)
+            assert re.findall(r"\{\w+\}", text) == re.findall(r"\{\w+\}", message), (code, text)
+
+
+def test_missing_messages_fall_back_to_english_with_one_warning_each(
+    make_site: Callable[..., Path], run_cli: Callable[..., Run]
+) -> None:
+    config = BASIC_CONFIG + "languages:\n  - code: en\n  - code: pt-BR\n"
+    files = {
+        "articles/a.md": article("Porto", author="Ana", language="pt-BR"),
+        # A site's own catalogue: Portuguese for one message, and French it overrides.
+        "locales/pt.po": 'msgid "By"\nmsgstr "Por"\n',
+    }
+    root = make_site(files, config=config)
+    result = run_cli("build", "-s", str(root), "--now", NOW)
+    assert result.code == 0, result.err
+    warnings = [line for line in result.err.splitlines() if "translation of" in line]
+    english = _catalogue("en")
+    assert len(warnings) == len(english) - 1  # every message but "By"
+    assert warnings[0] == (
+        "newsgen.yaml:1:1: warning: no pt-BR translation of the theme's message '1 article'; "
+        "English is shown"
+    )
+    page = (root / "site/pt-br/2026/11/20/porto/index.html").read_text("utf-8")
+    assert '<span class="byline">Por <a href="/pt-br/authors/ana/">Ana</a></span>' in page
+    assert '<h2 id="related-heading">' not in page
+    assert ">Skip to content</a>" in page  # English stands in
+    assert "20 de nov. de 2026" in (root / "site/pt-br/index.html").read_text("utf-8")
+
+
+def test_a_site_with_language_alone_keeps_the_english_theme(
+    make_site: Callable[..., Path], run_cli: Callable[..., Run]
+) -> None:
+    root = make_site(
+        {"articles/a.md": article("Hafen", author="Ana")}, BASIC_CONFIG + "language: de\n"
+    )
+    result = run_cli("build", "-s", str(root), "--now", NOW)
+    assert result.code == 0
+    assert "translation" not in result.err
+    page = (root / "site/2026/11/20/hafen/index.html").read_text("utf-8")
+    assert '<html lang="de">' in page
+    assert '<span class="byline">By ' in page
+
+
+def test_each_language_has_its_own_sections_pages_and_feeds(
+    make_site: Callable[..., Path], run_cli: Callable[..., Run]
+) -> None:
+    root = make_site(
+        {
+            "articles/en.md": article("Vote", section="Politics", translation_key="v"),
+            "articles/fr.md": article(
+                "Scrutin", section="Politique", language="fr-CA", translation_key="v"
+            ),
+            "articles/fr2.md": article(
+                "Politique locale", date="2026-11-21 09:05", section="politics", language="fr-CA"
+            ),
+        },
+        config=BILINGUAL,
+    )
+    assert _build(root, run_cli).code == 0
+    site = root / "site"
+    english = (site / "sections/index.html").read_text("utf-8")
+    french = (site / "fr-ca/sections/index.html").read_text("utf-8")
+    assert '<a href="/sections/politics/">Politics</a> <span class="count">1</span>' in english
+    assert "Politique" not in english
+    # The French "politics" is a section of its own, under the French prefix.
+    assert '<a href="/fr-ca/sections/politics/">politics</a>' in french
+    assert '<a href="/fr-ca/sections/politique/">Politique</a>' in french
+    feed = json.loads((site / "fr-ca/sections/politique/feed.json").read_text("utf-8"))
+    assert (feed["title"], feed["language"]) == ("Politique · La Gazette", "fr-CA")
+    assert [item["title"] for item in feed["items"]] == ["Scrutin"]
+    front = (site / "fr-ca/index.html").read_text("utf-8")
+    assert '<html lang="fr-CA">' in front
+    assert "21 nov. 2026, 09 h 05" in front
+    assert "Vote" not in front
+    month = (site / "fr-ca/2026/11/index.html").read_text("utf-8")
+    assert '<h1 class="listing-title">novembre 2026</h1>' in month
+    article_page = (site / "2026/11/20/vote/index.html").read_text("utf-8")
+    assert (
+        '<link rel="alternate" hreflang="fr-CA" '
+        'href="https://gazette.example.org/fr-ca/2026/11/20/scrutin/">'
+    ) in article_page
+    assert "Français (Canada): Scrutin" in article_page
+    # Neighbours are of the article's own language.
+    assert "Politique locale" not in article_page

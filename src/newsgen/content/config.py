@@ -41,6 +41,9 @@ class Language:
     description: str
     prefix: str  # "" for the default language, else "/fr-ca"
     locale: str  # og:locale: "fr_CA"
+    # The language of the theme's words and dates: the code, for a language of `languages:`;
+    # "" (English, as before languages) for a site with `language:` alone, which keeps its bytes.
+    words: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,6 +354,7 @@ def _languages(fields: FieldReader, title: str, description: str) -> tuple[Langu
                 entry.text("description") or description,
                 prefix,
                 locale,
+                code,
             )
         )
     return tuple(found)

@@ -54,7 +54,7 @@ def load(config: Config) -> Messages:
     site = config.root / SITE_LOCALES
     english = {**_theme(ENGLISH), **_read(site, ENGLISH)}
     chains: dict[str, list[Catalogue]] = {}
-    for language in config.editions:
+    for language in config.languages:  # a site with `language:` alone speaks English
         code = language.code
         names = [code] if "-" not in code else [code, code.split("-")[0]]
         chain: list[Catalogue] = []

@@ -225,8 +225,9 @@ def _add_language(env: jinja2.Environment, config: Config, messages: Messages) -
     env.globals["edition_of"] = config.edition
 
     def code(context: jinja2.runtime.Context) -> str:
+        """The language of the page's words and dates ("" for English, see Language.words)."""
         edition = context.resolve("edition")
-        return edition.code if isinstance(edition, Language) else config.editions[0].code
+        return edition.words if isinstance(edition, Language) else config.editions[0].words
 
     def prefix(context: jinja2.runtime.Context) -> str:
         edition = context.resolve("edition")
@@ -242,7 +243,7 @@ def _add_language(env: jinja2.Environment, config: Config, messages: Messages) -
         return Markup.escape(text).format(**values) if values else text
 
     env.globals["_"] = jinja2.pass_context(gettext)
-    env.globals["is_english"] = locales.is_english
+    env.globals["is_english"] = lambda language: locales.is_english(language.words)
     env.globals["language_name"] = locales.language_name
     env.filters["long_date"] = filter_in(long_date)
     env.filters["clock"] = filter_in(lambda moment, language: clock(moment, zone, language))

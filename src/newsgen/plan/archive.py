@@ -244,12 +244,13 @@ class SitePlan:
         entry = self.entries[index]
         article = entry.article
         moment = article.local_date
-        prefix = self.edition_of(article.language).language.prefix
+        language = self.edition_of(article.language).language
+        prefix = language.prefix
         return ArticlePage(
             entry=entry,
             day=Link(str(moment.day), prefix + urls.day_url(moment.year, moment.month, moment.day)),
             month=Link(
-                month_name(moment.month, article.language),
+                month_name(moment.month, language.words),
                 prefix + urls.month_url(moment.year, moment.month),
             ),
             year=Link(str(moment.year), prefix + urls.year_url(moment.year)),
@@ -375,7 +376,7 @@ def _edition(
 ) -> tuple[Edition, list[ListingGroup], list[Feed], list[TermIndex]]:
     """One language's listings, feeds, term indexes and edition, from its own articles."""
     code, prefix = language.code, language.prefix
-    periods = group_by_period(articles, prefix, code)
+    periods = group_by_period(articles, prefix, code, language.words)
     terms = {kind.name: group_by_term(articles, kind.name, prefix, code) for kind in KINDS}
     home = prefix + urls.HOME
     home_feed = Feed(language.title, home, articles[: config.feeds.items], code)
@@ -384,7 +385,7 @@ def _edition(
         ListingGroup(Group("home", language.title, home, articles, code), home_feed, stable)
     ]
     for period in PERIOD_KINDS:
-        listings.extend(_period_listings(periods[period], stable, prefix))
+        listings.extend(_period_listings(periods[period], stable, prefix, language.words))
     for kind in KINDS:
         for group in terms[kind.name]:
             feed = Feed(
@@ -484,7 +485,7 @@ def _stable_pages(group: Group, per_page: int) -> list[Page]:
 
 
 def _period_listings(
-    groups: tuple[Group, ...], stable: bool, prefix: str
+    groups: tuple[Group, ...], stable: bool, prefix: str, words: str
 ) -> Iterable[ListingGroup]:
     """Periods are newest first, so a period's neighbours in the tuple skip empty periods."""
     for index, group in enumerate(groups):
@@ -496,16 +497,16 @@ def _period_listings(
             stable,
             newer=_link(newer) if newer else None,
             older=_link(older) if older else None,
-            parents=_parents(group, prefix),
+            parents=_parents(group, prefix, words),
         )
 
 
-def _parents(group: Group, prefix: str) -> tuple[Link, ...]:
+def _parents(group: Group, prefix: str, words: str) -> tuple[Link, ...]:
     """The year above a month; the year and month above a day."""
     moment = group.articles[0].article.local_date
     year = Link(str(moment.year), prefix + urls.year_url(moment.year))
     month = Link(
-        month_year(moment.year, moment.month, group.language),
+        month_year(moment.year, moment.month, words),
         prefix + urls.month_url(moment.year, moment.month),
     )
     return {"year": (), "month": (year,), "day": (year, month)}[group.kind]

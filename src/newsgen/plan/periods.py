@@ -11,10 +11,10 @@ from newsgen.model import Group, RenderedArticle
 
 
 def group_by_period(
-    articles: Sequence[RenderedArticle], prefix: str = "", language: str = ""
+    articles: Sequence[RenderedArticle], prefix: str = "", language: str = "", words: str = ""
 ) -> dict[str, tuple[Group, ...]]:
     """{'year': ..., 'month': ..., 'day': ...}, each newest first, from newest-first articles
-    of one language: URLs under its `prefix`, names in it."""
+    of one `language`: URLs under its `prefix`, names in `words` (Language.words)."""
     years: dict[int, list[RenderedArticle]] = {}
     months: dict[tuple[int, int], list[RenderedArticle]] = {}
     days: dict[tuple[int, int, int], list[RenderedArticle]] = {}
@@ -31,7 +31,7 @@ def group_by_period(
         "month": tuple(
             Group(
                 "month",
-                month_year(year, month, language),
+                month_year(year, month, words),
                 prefix + urls.month_url(year, month),
                 tuple(items),
                 language,
@@ -41,7 +41,7 @@ def group_by_period(
         "day": tuple(
             Group(
                 "day",
-                long_date(date(year, month, day), language),
+                long_date(date(year, month, day), words),
                 prefix + urls.day_url(year, month, day),
                 tuple(items),
                 language,
