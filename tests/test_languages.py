@@ -189,3 +189,53 @@ def test_each_language_has_its_own_sections_pages_and_feeds(
     assert "Français (Canada): Scrutin" in article_page
     # Neighbours are of the article's own language.
     assert "Politique locale" not in article_page
+
+
+def test_new_writes_a_translation_with_the_originals_key_and_check_finds_orphans(
+    make_site: Callable[..., Path], run_cli: Callable[..., Run]
+) -> None:
+    original = (
+        "---\r\ntitle: Harbour reopens\r\ndate: 2026-11-20\r\nauthor: Ana\r\n---\r\n\r\nText.\r\n"
+    )
+    root = make_site({"articles/harbour.md": original}, config=BILINGUAL)
+    at = "2026-11-21T09:30:00+00:00"
+    # No headline: the translation starts from the original's, to be translated.
+    made = run_cli(
+        "new", "-s", str(root), "--language", "FR-ca", "--translation-of",
+        str(root / "articles/harbour.md"), "--now", at,
+    )  # fmt: skip
+    assert (made.code, made.out, made.err) == (0, "articles/fr-ca/2026/harbour-reopens.md\n", "")
+    assert (root / "articles/fr-ca/2026/harbour-reopens.md").read_text("utf-8") == (
+        '---\ntitle: "Harbour reopens"\ndate: 2026-11-21T10:30:00+01:00\n'
+        'authors: ["Ana"]\nlanguage: "fr-CA"\ntranslation_key: "harbour-reopens"\n---\n\n'
+    )
+    # The original had no key: it is given its slug, in a line of its own, the rest kept.
+    assert (root / "articles/harbour.md").read_bytes() == original.replace(
+        "---\r\n", '---\r\ntranslation_key: "harbour-reopens"\r\n', 1
+    ).encode()
+    assert _build(root, run_cli).code == 0
+    page = (root / "site/2026/11/20/harbour-reopens/index.html").read_text("utf-8")
+    assert (
+        'hreflang="fr-CA" href="https://gazette.example.org/fr-ca/2026/11/21/harbour-reopens/"'
+        in page
+    )
+    # A second translation into the same language is the build's error; into the original's
+    # own language, or an unknown one, `new` refuses.
+    for language, message in (
+        ("en", "articles/harbour.md is in en; give --language with another of the site's "
+               "languages: en, fr-CA"),
+        ("de", "unknown language 'de'; the site's languages are en, fr-CA"),
+    ):  # fmt: skip
+        refused = run_cli(
+            "new", "Titre", "-s", str(root), "--language", language,
+            "--translation-of", str(root / "articles/harbour.md"),
+        )  # fmt: skip
+        assert (refused.code, refused.err) == (1, f"error: {message}\n")
+    # The original deleted: check names the translation left without one.
+    (root / "articles/harbour.md").unlink()
+    checked = run_cli("check", "-s", str(root), "--now", NOW)
+    assert checked.code == 0
+    assert (
+        "articles/fr-ca/2026/harbour-reopens.md:6:1: warning: the original of this translation "
+        "is missing: no article in another language has translation_key 'harbour-reopens'\n"
+    ) in checked.err

@@ -54,3 +54,27 @@ def clashes(articles: Iterable[Article]) -> Iterable[Problem]:
                 f"({article.language})",
                 "articles of one language need keys of their own; give each its original's key",
             )
+
+
+def orphans(articles: Iterable[Article], default: str) -> Iterable[Problem]:
+    """A warning for each translation (an article outside the default language with a
+    translation_key) that no article of another language shares: its original is missing,
+    deleted or renamed, or its key mistyped. `newsgen check` reports them."""
+    found = sorted(articles, key=lambda a: a.source)
+    languages: dict[str, set[str]] = {}
+    for article in found:
+        if article.translation_key is not None:
+            languages.setdefault(article.translation_key, set()).add(article.language)
+    for article in found:
+        key = article.translation_key
+        if key is None or article.language == default or languages[key] != {article.language}:
+            continue
+        line, column = article.position("translation_key")
+        yield Problem(
+            article.source,
+            line,
+            column,
+            f"the original of this translation is missing: no article in another language "
+            f"has translation_key {key!r}",
+            "give the original this key, or remove it here",
+        )
