@@ -233,6 +233,13 @@ timezone: UTC
 # logo: /static/logo.png
 # og:locale as language_TERRITORY; by default the likeliest one for `language` (en: en_US).
 # locale: en_US
+# Several languages instead of `language`: the first keeps the root URLs, each other lives
+# under /<code>/; articles say `language: fr-CA` and link translations by `translation_key`.
+# languages:
+#   - code: en
+#   - code: fr-CA
+#     title: Mes nouvelles
+#     description: ""
 """
 
 WELCOME = """\
