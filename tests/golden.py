@@ -21,7 +21,7 @@ SEARCH_BUNDLE = "pagefind/"
 IMAGES = "images/"
 
 SITES = Path(__file__).parent / "sites"
-GOLDEN_SITES = ("courier", "valley", "bulletin")
+GOLDEN_SITES = ("courier", "valley", "bulletin", "bilingue")
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -201,12 +202,15 @@ def test_every_page_of_every_golden_site_has_a_card_and_a_locale(each_golden_sit
         for p in each_golden_site.rglob("*.html")
         if b'http-equiv="refresh"' not in p.read_bytes()
         # /latest/ is shown inside article pages, never shared or indexed on its own.
-        and p.relative_to(each_golden_site).as_posix() != "latest/index.html"
+        and not p.relative_to(each_golden_site).as_posix().endswith("latest/index.html")
     ]
     assert pages
     for page in pages:
         meta = head_meta(page)
-        assert meta["og:locale"] == [config.locale], page
+        # Each page's locale is its language's (the bilingual site's French pages: fr_CA).
+        lang = re.search(r'<html lang="([^"]+)"', page.read_text(encoding="utf-8"))
+        assert lang, page
+        assert meta["og:locale"] == [config.edition(lang[1]).locale], page
         images = meta.get("og:image", [])
         assert images == meta.get("twitter:image", []), page
         assert all(i.startswith("https://") and not i.endswith(".svg") for i in images), page

@@ -69,6 +69,7 @@ def test_init_creates_a_site_that_builds_at_once(
     config = (folder / "newsgen.yaml").read_text(encoding="utf-8")
     for key in (
         "language",
+        "languages",
         "description",
         "permalink",
         "per_page",

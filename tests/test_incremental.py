@@ -29,6 +29,9 @@ CONFIG = ("title: Test Gazette\nbase_url: https://gazette.example.org\ntimezone:
 TITLES = ["Harbor reopens", "Council vote", "Storm warning", "Ferry news", "Market day",
           "School roof", "Bridge closed", "Festival opens"]  # fmt: skip
 TAGS = ["Harbor", "harbor", "Council", "Weather", "Roads"]
+# A second language: articles move into and out of it, get translations, and the site gains
+# and loses its `languages:` (an article in fr-CA is then an error, in both builds alike).
+LANGUAGES = "languages:\n  - code: en\n  - code: fr-CA\n    title: La Gazette\n"
 
 operation = st.one_of(
     st.tuples(
@@ -45,6 +48,9 @@ operation = st.one_of(
     st.tuples(st.just("nothing")),
     st.tuples(st.just("store"), st.sampled_from(["delete", "older", "damaged"])),
     st.tuples(st.just("preview")),
+    st.tuples(st.just("language"), st.integers(0, 20)),
+    st.tuples(st.just("translate"), st.integers(0, 20)),
+    st.tuples(st.just("languages")),
 )
 
 
@@ -72,6 +78,8 @@ class Session:
         self.root = root
         self.clock = Clock()
         self.counter = 100
+        self.bilingual = True
+        self.settings = CONFIG.format(per_page=2, pagination="newest")
 
     def apply(self, step: tuple[Any, ...]) -> None:
         getattr(self, step[0])(*step[1:])
@@ -162,8 +170,51 @@ class Session:
             write(footer, f'<footer class="site-footer"><p>{choice}</p></footer>\n', self.clock)
 
     def config(self, per_page: int, pagination: str) -> None:
-        text = CONFIG.format(per_page=per_page, pagination=pagination)
+        self.settings = CONFIG.format(per_page=per_page, pagination=pagination)
+        self.write_config()
+
+    def write_config(self) -> None:
+        text = self.settings + (LANGUAGES if self.bilingual else "")
         write(self.root / "newsgen.yaml", text, self.clock)
+
+    def languages(self) -> None:
+        """The site gains or loses its second language."""
+        self.bilingual = not self.bilingual
+        self.write_config()
+
+    def language(self, number: int) -> None:
+        """An article moves to the other language (its URL, listings and feeds move)."""
+        path = self._pick(number)
+        if path is None:
+            return
+        text = path.read_text(encoding="utf-8")
+        if "language: fr-CA\n" in text:
+            text = text.replace("language: fr-CA\n", "", 1)
+        else:
+            text = text.replace("title: ", "language: fr-CA\ntitle: ", 1)
+        write(path, text, self.clock)
+
+    def translate(self, number: int) -> None:
+        """A French translation of an article, sharing its translation_key (given to the
+        original if it had none): both pages gain hreflang links, the sitemap alternates."""
+        path = self._pick(number)
+        if path is None:
+            return
+        text, fresh = path.read_text(encoding="utf-8"), self._fresh()
+        if "translation_key:" not in text:
+            text = text.replace("title: ", f"translation_key: k{fresh}\ntitle: ", 1)
+            write(path, text, self.clock)
+        key = text.split("translation_key: ", 1)[1].split("\n", 1)[0]
+        date = text.split("date: ", 1)[1].split("\n", 1)[0]
+        translation = article(
+            title=f"Traduction {fresh}",
+            date=date,
+            body=f"Texte {fresh}.",
+            language="fr-CA",
+            translation_key=key,
+            section="Politique",
+        )
+        write(self.root / "articles" / f"t{fresh}.md", translation, self.clock)
 
     def nothing(self) -> None:
         pass
@@ -203,6 +254,9 @@ def clean_build(root: Path, workdir: Path) -> Path:
 @given(st.lists(operation, min_size=1, max_size=6), st.booleans())
 # Images replaced by others of other sizes, removed and put back; corrections added.
 @example([("picture", 1), ("picture", 2), ("correct", 0), ("picture", 3), ("picture", 0)], False)
+# A translation, its original moved into its language (a clash), and back; then one language.
+@example([("translate", 0), ("language", 0), ("language", 0), ("languages",)], False)
+@example([("translate", 1), ("edit", 1, "title"), ("delete", 1), ("language", 2)], True)
 def test_incremental_builds_equal_clean_builds(
     steps: list[tuple[Any, ...]], resident_builds: bool
 ) -> None:
@@ -212,7 +266,7 @@ def test_incremental_builds_equal_clean_builds(
         root = workdir / "site-src"
         session = Session(root)
         clock = session.clock
-        write(root / "newsgen.yaml", CONFIG.format(per_page=2, pagination="newest"), clock)
+        session.write_config()
         for number, title in enumerate(TITLES[:4]):
             write(
                 root / "articles" / f"s{number}.md",

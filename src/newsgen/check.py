@@ -21,10 +21,10 @@ from newsgen.content.markdown import make_markdown
 from newsgen.errors import BuildFailed, Problem
 from newsgen.model import RenderedArticle
 from newsgen.options import BuildOptions
-from newsgen.outputs import assets, corrections, feeds, latest, pages, sitemaps
+from newsgen.outputs import assets, corrections, feeds, latest, messages, pages, sitemaps
 from newsgen.outputs.cards import svg_warnings
 from newsgen.outputs.templates import make_environment, template_problem
-from newsgen.plan import archive
+from newsgen.plan import archive, translations
 from newsgen.store.cache import settings_fingerprint
 
 
@@ -70,6 +70,8 @@ def check(options: BuildOptions) -> CheckReport:
             for w in images.missing(published, config.static_dir)
             if (w.path, w.line) not in problem_lines
         ),
+        *translations.orphans((r.article for r in loaded.articles), config.editions[0].code),
+        *messages.missing_warnings(messages.load(config), config),
     )
     return CheckReport(len(loaded.articles) + len(loaded.problems), tuple(unique), warnings)
 
@@ -103,7 +105,7 @@ def _check_site(
                 planned
                 for unit in (
                     *corrections.units(site, env, config, site_key(config), settings_key(config)),
-                    latest.unit(site, env, site_key(config)),
+                    *latest.units(site, env, site_key(config)),
                 )
                 for planned in unit.files()
             ),

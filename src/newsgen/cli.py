@@ -141,12 +141,21 @@ def _parser() -> argparse.ArgumentParser:
     check_parser.set_defaults(run=_run_check)
 
     new_parser = commands.add_parser("new", help="write a new article file, dated now")
-    new_parser.add_argument("title", metavar="HEADLINE")
+    new_parser.add_argument(
+        "title", metavar="HEADLINE", nargs="?", help="optional with --translation-of"
+    )
     _add_source_option(new_parser)
     new_parser.add_argument("--section")
     new_parser.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
     new_parser.add_argument("--author", action="append", default=[], help="an author (repeatable)")
     new_parser.add_argument("--draft", action="store_true", help="mark the article a draft")
+    new_parser.add_argument("--language", help="one of the site's languages (default: the first)")
+    new_parser.add_argument(
+        "--translation-of",
+        type=Path,
+        metavar="PATH",
+        help="the article this one translates: it shares its translation_key",
+    )
     new_parser.add_argument(
         "--now",
         type=_moment,
@@ -341,6 +350,8 @@ def _run_new(args: argparse.Namespace) -> int:
         authors=args.author,
         draft=args.draft,
         now=args.now,
+        language=args.language,
+        translation_of=args.translation_of,
     )
     print(path.relative_to(args.source).as_posix())
     return EXIT_OK

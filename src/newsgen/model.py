@@ -67,6 +67,10 @@ class Article:
     updates: tuple[Notice, ...] = ()  # oldest first
     # (line, column) of each front matter key, for problems found after loading.
     positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    # The BCP 47 code of one of the site's languages (config `languages`, else `language`).
+    language: str = "en"
+    # Articles sharing it are translations of one another (one per language).
+    translation_key: str | None = None
 
     def position(self, key: str) -> tuple[int, int]:
         return self.positions.get(key, (1, 1))
@@ -188,3 +192,4 @@ class Group:
     name: str  # as shown: "November 2026", "Politics", "Ada Lindqvist"
     url: str  # the first page of its listing
     articles: tuple[RenderedArticle, ...]  # newest first
+    language: str = ""  # the code of the language whose articles it lists; "" the default

@@ -12,23 +12,39 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from newsgen.content import urls
-from newsgen.content.config import CONFIG_FILE, load_config
+from newsgen.content.config import CONFIG_FILE, Config, load_config
 from newsgen.content.frontmatter import FORBIDDEN_CHARS
-from newsgen.errors import NewsgenError
+from newsgen.content.loader import ArticleInvalid, decode, parse_article
+from newsgen.errors import BuildFailed, NewsgenError
+from newsgen.model import Article
+from newsgen.safefile import read_regular, write_file
 
 
 def new_article(
     root: Path,
-    title: str,
+    title: str | None,
     *,
     section: str | None = None,
     tags: Sequence[str] = (),
     authors: Sequence[str] = (),
     draft: bool = False,
     now: datetime | None = None,
+    language: str | None = None,
+    translation_of: Path | None = None,
 ) -> Path:
-    """Write articles/YYYY/<slug>.md dated now in the site's time zone; return its path."""
+    """Write articles/YYYY/<slug>.md dated now in the site's time zone; return its path.
+    A translation (`translation_of`) shares its original's translation_key (the original is
+    given one, its slug, if it has none) and, without a headline, starts from its title."""
     config = load_config(root)
+    code = _language(config, language)
+    key = None
+    if translation_of is not None:
+        original = _original(config, translation_of, code)
+        key = original.translation_key or _give_key(translation_of, original)
+        title = title or original.title
+        authors = authors or original.authors
+    if title is None:
+        raise NewsgenError("give the headline, or --translation-of an article to start from")
     _refuse_unusable(
         [("the headline", title), ("--section", section)]
         + [("--tag", tag) for tag in tags]
@@ -47,7 +63,14 @@ def new_article(
         lines.append(f"tags: [{', '.join(_quoted(t) for t in tags)}]")
     if draft:
         lines.append("draft: true")
-    path = config.articles_dir / f"{moment.year:04d}" / f"{slug}.md"
+    if code is not None:
+        lines.append(f"language: {_quoted(code)}")
+    if key is not None:
+        lines.append(f"translation_key: {_quoted(key)}")
+    # A language other than the default has its own folder, as its URLs have their prefix.
+    edition = config.edition(code) if code else config.editions[0]
+    folder = config.articles_dir / edition.prefix.lstrip("/")
+    path = folder / f"{moment.year:04d}" / f"{slug}.md"
     shown = path.relative_to(root).as_posix()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -63,6 +86,55 @@ def new_article(
     except OSError as exc:
         raise _cannot_create(shown, root, exc) from None
     return path
+
+
+def _language(config: Config, given: str | None) -> str | None:
+    """--language as the site configures it (BCP 47 ignores case); an unknown one is an
+    error naming the site's languages."""
+    if given is None:
+        return None
+    codes = [edition.code for edition in config.editions]
+    found = next((code for code in codes if code.lower() == given.lower()), None)
+    if found is None:
+        raise NewsgenError(
+            f"unknown language {given!r}; the site's languages are {', '.join(codes)}"
+        )
+    return found
+
+
+def _original(config: Config, path: Path, code: str | None) -> Article:
+    """The article a translation in `code` is made from, read through the build's rules."""
+    shown = _shown(path, config.root)
+    try:
+        text, _ = decode(read_regular(path), shown)
+        original = parse_article(text, shown, config)
+    except ArticleInvalid as exc:
+        raise BuildFailed(exc.problems) from None
+    except OSError as exc:  # NotRegularFile is one
+        raise NewsgenError(f"cannot read {shown}: {exc.strerror or exc}") from None
+    if code is None or code == original.language:
+        raise NewsgenError(
+            f"{shown} is in {original.language}; give --language with another of the site's "
+            "languages: " + ", ".join(e.code for e in config.editions)
+        )
+    return original
+
+
+def _give_key(path: Path, original: Article) -> str:
+    """An original without a translation_key gets its slug as one, in a line of its own after
+    the opening '---' (the rest of the file untouched); the file is replaced whole."""
+    data = read_regular(path)
+    start = data.index(b"---") + 3  # after a BOM, if any: the loader found front matter
+    newline = b"\r\n" if data[start : start + 2] == b"\r\n" else b"\n"
+    line = f"translation_key: {_quoted(original.slug)}".encode()
+    write_file(path, data[:start] + newline + line + data[start:], durable=True)
+    return original.slug
+
+
+def _shown(path: Path, root: Path) -> str:
+    """A path as problems name it: relative to the site folder when inside it."""
+    resolved, base = path.resolve(), root.resolve()
+    return resolved.relative_to(base).as_posix() if resolved.is_relative_to(base) else str(path)
 
 
 def _cannot_create(shown: str, root: Path, exc: OSError) -> NewsgenError:
@@ -161,6 +233,13 @@ timezone: UTC
 # logo: /static/logo.png
 # og:locale as language_TERRITORY; by default the likeliest one for `language` (en: en_US).
 # locale: en_US
+# Several languages instead of `language`: the first keeps the root URLs, each other lives
+# under /<code>/; articles say `language: fr-CA` and link translations by `translation_key`.
+# languages:
+#   - code: en
+#   - code: fr-CA
+#     title: Mes nouvelles
+#     description: ""
 """
 
 WELCOME = """\

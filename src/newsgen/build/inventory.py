@@ -116,10 +116,9 @@ def problems_of(inventory: Inventory) -> Iterator[Problem]:
 def _entries(site: SitePlan, config: Config) -> Iterator[Entry]:
     built_in = (
         urls.NOT_FOUND,
-        urls.ARCHIVE,
-        urls.SEARCH,
+        *(url for edition in site.editions for url in (edition.archive_url, edition.search_url)),
         urls.CORRECTIONS,
-        urls.LATEST,
+        *(edition.language.prefix + urls.LATEST for edition in site.editions),
         *(
             urls.feed_url(urls.CORRECTIONS, n)
             for n in (urls.RSS_FEED, urls.ATOM_FEED, urls.JSON_FEED)

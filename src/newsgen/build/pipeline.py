@@ -25,7 +25,16 @@ from newsgen.content.config import STATE_DIR, Config
 from newsgen.errors import BuildFailed, NewsgenError, Problem, WriteFailed
 from newsgen.model import OutputFile, PlannedFile, RenderedArticle, input_digest
 from newsgen.options import BuildOptions
-from newsgen.outputs import assets, corrections, feeds, latest, pages, sitemaps, variants
+from newsgen.outputs import (
+    assets,
+    corrections,
+    feeds,
+    latest,
+    messages,
+    pages,
+    sitemaps,
+    variants,
+)
 from newsgen.outputs.cards import svg_warnings
 from newsgen.outputs.fragments import Fragments
 from newsgen.outputs.search import outputs as search_outputs
@@ -82,7 +91,7 @@ def _run(
     if not options.full:
         previous = resident.memos.get(memo_key) or memo.load(store, memo_key)
     site = archive.plan(selection.published, config, previous.related if previous else None)
-    nav = tuple((section.title, section.url) for section in site.sections)
+    nav = site.nav  # every language's
     context = memo.context(page_key, nav, options.drafts, options.future)
     explainer = Explainer.of(options, config, output, previous, context)
     if previous is not None and not memo.belongs(previous, context, output / writer.MANIFEST):
@@ -102,7 +111,7 @@ def _run(
         pages.units(site, env, config, page_key),
         feeds.units(site, config, feed_key),
         corrections.units(site, env, config, page_key, feed_key),
-        (latest.unit(site, env, page_key),),
+        latest.units(site, env, page_key),
     )
     sorted_units = memo.Sorted([], {}, explainer.path if explainer else None)
     stamps_file = stamps.location(config.state_dir, output)  # of the files, in .newsgen/
@@ -155,6 +164,7 @@ def _run(
         *svg_warnings(r.article for r in selection.published),
         *authors.unused(config.profiles, (r.article for r in selection.published)),
         *images.missing(selection.published, config.static_dir),
+        *messages.missing_warnings(messages.load(config), config),
     )
     explained = explainer.finish(sorted_units.explained) if explainer else ()
     events = (*(w for w in warnings if w.path.startswith(STATE_DIR)), *written.warnings)

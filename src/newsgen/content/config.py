@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from newsgen.content.authors import Profile, load_profiles
 from newsgen.content.fields import FieldReader
-from newsgen.content.frontmatter import YamlError, parse_mapping
+from newsgen.content.frontmatter import YamlError, YamlMapping, parse_mapping
 from newsgen.errors import BuildFailed, Problem
 from newsgen.safefile import NotRegularFile, read_regular
 
@@ -29,6 +29,21 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 class FeedOptions:
     items: int = 20  # feeds.items: how many of the newest articles each feed carries
     content: str = "full"  # feeds.content: "full" article bodies or just the "summary"
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """One language of the site (`languages:`): its BCP 47 code, its own title and description,
+    and the URL prefix its pages live under ("" for the first, the default)."""
+
+    code: str  # as configured: "fr-CA"
+    title: str
+    description: str
+    prefix: str  # "" for the default language, else "/fr-ca"
+    locale: str  # og:locale: "fr_CA"
+    # The language of the theme's words and dates: the code, for a language of `languages:`;
+    # "" (English, as before languages) for a site with `language:` alone, which keeps its bytes.
+    words: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +87,21 @@ class Config:
     locale: str = "en_US"
     # The people behind the bylines, from authors.yaml beside newsgen.yaml (authors.py).
     profiles: tuple[Profile, ...] = ()
+    # languages: an ordered list of {code, title, description}; the first is the default and
+    # keeps the root URLs, each other lives under /<code>/. Empty: one language, `language`.
+    languages: tuple[Language, ...] = ()
+
+    @property
+    def editions(self) -> tuple[Language, ...]:
+        """Every language the site publishes in, the default first: `languages`, or the one
+        `language` of a site that has no `languages:` (with the site's title and root URLs)."""
+        if self.languages:
+            return self.languages
+        return (Language(self.language, self.title, self.description, "", self.locale),)
+
+    def edition(self, code: str) -> Language:
+        """The language of an article's or page's `code`; the default for an unknown one."""
+        return next((lang for lang in self.editions if lang.code == code), self.editions[0])
 
     @property
     def articles_dir(self) -> Path:
@@ -105,8 +135,11 @@ STATE_DIR = ".newsgen"
 TOP_KEYS = (
     "title", "base_url", "timezone", "language", "description", "permalink",
     "per_page", "pagination", "feeds", "markdown", "output_dir", "search", "sitemap",
-    "image", "image_alt", "logo", "locale",
+    "image", "image_alt", "logo", "locale", "languages",
 )  # fmt: skip
+LANGUAGE_KEYS = ("code", "title", "description")
+# BCP 47, as far as a site needs it: a language, then script, region or variant subtags.
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
 
 def load_config(root: Path) -> Config:
@@ -169,7 +202,14 @@ def parse_config(text: str, root: Path) -> Config:
     sitemap = fields.nested("sitemap")
     sitemap.reject_unknown(("max_urls",))
     output_dir = _output_dir(fields)
-    language = fields.text("language") or "en"
+    languages = _languages(fields, title or "", fields.text("description") or "")
+    if languages and "language" in fields.data:
+        fields.problem(
+            "language",
+            "give either 'language' or 'languages', not both",
+            "the first of 'languages' is the site's default language",
+        )
+    language = languages[0].code if languages else fields.text("language") or "en"
     config = Config(
         root=root,
         title=title or "",
@@ -191,7 +231,8 @@ def parse_config(text: str, root: Path) -> Config:
         image=_image_url(fields, "image"),
         image_alt=fields.text("image_alt") or "",
         logo=_image_url(fields, "logo"),
-        locale=_locale(fields, language),
+        locale=languages[0].locale if languages else _locale(fields, language),
+        languages=languages,
     )
     if fields.problems:
         raise BuildFailed(fields.problems)
@@ -272,10 +313,57 @@ def is_svg(url: str) -> bool:
 _LOCALE = re.compile(r"[a-z]{2,3}_[A-Z]{2}")
 
 
-def _locale(fields: FieldReader, language: str) -> str:
+def _languages(fields: FieldReader, title: str, description: str) -> tuple[Language, ...]:
+    """`languages:`, each entry checked; the first keeps the root URLs. A language without a
+    title or description has the site's."""
+    value = fields.data.get("languages")
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not value:
+        fields.problem("languages", "'languages' must be a list of {code, title, description}")
+        return ()
+    found: list[Language] = []
+    seen: dict[str, str] = {}
+    for index, item in enumerate(value):
+        key = f"languages.{index}"
+        if not isinstance(item, dict):
+            fields.problem(key, f"'{key}' must be a mapping with 'code', 'title', 'description'")
+            continue
+        where = fields.positions.get(key, fields.positions.get("languages", (1, 1)))
+        entry = FieldReader(
+            YamlMapping(item, fields.positions), fields.path, where, f"{key}.", fields.problems
+        )
+        entry.reject_unknown(LANGUAGE_KEYS)
+        code = entry.text("code", required=True)
+        if code is None:
+            continue
+        if not _LANGUAGE_TAG.fullmatch(code):
+            entry.problem("code", f"'{key}.code' {code!r} is not a BCP 47 language tag")
+            continue
+        prefix = "" if not found else f"/{code.lower()}"
+        if code.lower() in seen:
+            entry.problem("code", f"language '{code}' is listed twice ('{seen[code.lower()]}')")
+            continue
+        seen[code.lower()] = code
+        # og:locale of the default language may be given by `locale`; the others' are derived.
+        locale = _locale(fields if not found else entry, code, given=not found)
+        found.append(
+            Language(
+                code,
+                entry.text("title") or title,
+                entry.text("description") or description,
+                prefix,
+                locale,
+                code,
+            )
+        )
+    return tuple(found)
+
+
+def _locale(fields: FieldReader, language: str, *, given: bool = True) -> str:
     """og:locale: the `locale` key, else the language with its most likely territory
     (CLDR's likely subtags: en -> en_US, pt -> pt_BR), as the Open Graph protocol wants."""
-    value = fields.text("locale")
+    value = fields.text("locale") if given else None
     if value is not None:
         if not _LOCALE.fullmatch(value):
             fields.problem("locale", f"'locale' must look like en_US, not '{value}'")
@@ -294,7 +382,7 @@ def _locale(fields: FieldReader, language: str) -> str:
         pass
     if territory is None:
         fields.problem(
-            "language",
+            "language" if given else "code",
             f"cannot tell the territory of language '{language}' for og:locale",
             "add a 'locale' key such as en_US",
         )

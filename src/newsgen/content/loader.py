@@ -32,7 +32,7 @@ MAX_TERMS = 100  # tags, or authors, of one article
 FRONT_MATTER_KEYS = (
     "title", "date", "updated", "slug", "authors", "author", "section", "tags", "summary",
     "dateline", "image", "image_alt", "image_caption", "image_credit", "draft", "aliases",
-    "extra", "corrections", "updates",
+    "extra", "corrections", "updates", "language", "translation_key",
 )  # fmt: skip
 # Other generators' keys, for people who convert by hand: the hint names newsgen's key.
 OTHER_GENERATOR_KEYS = {
@@ -54,6 +54,8 @@ OTHER_GENERATOR_KEYS = {
     "permalink": "set 'slug', and list the old URL under 'aliases'",
     "url": "set 'slug', and list the old URL under 'aliases'",
     "layout": "newsgen has no layouts per article; remove it",
+    "lang": "newsgen calls it 'language'",
+    "translationkey": "newsgen calls it 'translation_key'",
 }
 
 
@@ -190,6 +192,8 @@ def parse_article(text: str, source: str, config: Config) -> Article:
     image_caption = fields.text("image_caption")
     image_credit = fields.text("image_credit")
     draft = fields.boolean("draft", default=False)
+    language = _language(fields, config)
+    translation_key = fields.text("translation_key")
     read_date = partial(_datetime, tz=config.timezone)
     corrections = read_notices(fields, "corrections", published, read_date)
     updates = read_notices(fields, "updates", published, read_date)
@@ -202,7 +206,8 @@ def parse_article(text: str, source: str, config: Config) -> Article:
         date=published,
         local_date=local_date,
         slug=slug,
-        url=urls.article_url(config.permalink, local_date, slug, section),
+        url=config.edition(language).prefix
+        + urls.article_url(config.permalink, local_date, slug, section),
         body=document.body,
         body_line=document.body_line,
         updated=updated,
@@ -223,7 +228,27 @@ def parse_article(text: str, source: str, config: Config) -> Article:
         corrections=corrections,
         updates=updates,
         positions=mapping.positions,
+        language=language,
+        translation_key=translation_key,
     )
+
+
+def _language(fields: FieldReader, config: Config) -> str:
+    """The article's language as the site configures it (BCP 47 tags ignore case: `fr-ca` is
+    `fr-CA`); without the key, the site's default language."""
+    given = fields.text("language")
+    if given is None:
+        return config.editions[0].code
+    codes = [edition.code for edition in config.editions]
+    found = next((code for code in codes if code.lower() == given.lower()), None)
+    if found is None:
+        fields.problem(
+            "language",
+            f"unknown language {given!r}",
+            "the site's languages are " + ", ".join(codes),
+        )
+        return codes[0]
+    return found
 
 
 def comma_warnings(article: Article) -> tuple[Problem, ...]:

@@ -10,11 +10,10 @@ import json
 import re
 from pathlib import Path
 
-from newsgen.importers.sites import PELICAN_CONFIGS
+from newsgen.importers.sites import HUGO_CONFIGS, PELICAN_CONFIGS
 
 FORMATS = ("wordpress", "feed", "hugo", "jekyll", "pelican", "text", "html")
 GENERATORS = ("hugo", "jekyll", "pelican")
-_HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml")
 _PELICAN_HEADER = re.compile(r"^title:[ \t]*\S", re.IGNORECASE)
 
 
@@ -24,7 +23,9 @@ def detect_folder(folder: Path) -> str | None:
         return "jekyll"
     if any((folder / n).is_file() for n in PELICAN_CONFIGS):
         return "pelican"
-    if (folder / "content").is_dir() and any((folder / n).is_file() for n in _HUGO_CONFIGS):
+    # Hugo before 0.110 called its settings config.yaml (or .toml, .yml, .json), as many
+    # sites still do; with a content/ folder beside them, the folder is a Hugo site.
+    if (folder / "content").is_dir() and any((folder / n).is_file() for n in HUGO_CONFIGS):
         return "hugo"
     return None
 

@@ -300,7 +300,7 @@ def _record(
     for key, value in front.items():
         if key in KEY_MAP:
             mapped.setdefault(KEY_MAP[key], value)
-        else:
+        elif key.lower() != "translationkey":  # read below, with the article's language
             unmapped.append(key)
     title = _one(mapped.get("title"))
     if not title:
@@ -311,6 +311,8 @@ def _record(
     tags = _list(mapped.get("tags"), comma_lists, space_separated=source.flavour == "jekyll")
     name_date, name_slug, language = _from_name(source)
     language = _one(front.get("lang")) or language or source.language
+    if not language and source.flavour == "hugo" and len(settings.languages) > 1:
+        language = settings.default_language  # a multilingual site's page without a suffix
     zone = settings.zone
     moment = _in_zone(_moment(mapped.get("date")), zone) or name_date
     slug = _one(mapped.get("slug"))
@@ -339,9 +341,14 @@ def _record(
     default_url = old_url(settings, source.flavour, article)
     if default_url and not mapped.get("url"):
         old.append(default_url)
-    translated = language not in (None, "", settings.default_language)
-    if translated and source.flavour is not None:
-        slug = f"{slug}-{urls.slugify_segment(language or '')}"  # one article per language
+    # Translations: Hugo's translationKey, else the file's path without its language (Hugo
+    # links name.md and name.fr.md, and one path in each language's content folder); Pelican
+    # links translations by slug. The writer suffixes the slug of a language the site lacks.
+    given_key = next((v for k, v in front.items() if k.lower() == "translationkey"), None)
+    key = _one(given_key) or (
+        slug if source.flavour == "pelican" else _translation_path(source.relative)
+    )
+    has_language = bool(language) and source.flavour is not None
     image = mapped.get("image")
     if isinstance(image, dict):
         image = image.get("image") or image.get("src")
@@ -362,7 +369,23 @@ def _record(
         draft=draft,
         aliases=tuple(old),
         warnings=tuple(warnings),
+        language=language or None if has_language else None,
+        translation_key=key if has_language else None,
+        source_default_language=settings.default_language,
     )
+
+
+def _translation_path(relative: str) -> str:
+    """posts/oh-yeah for posts/oh-yeah.fr.md, posts/oh-yeah.md and posts/oh-yeah/index.fr.md:
+    the path Hugo links translations by, when no translationKey says otherwise."""
+    path = Path(relative)
+    parts = path.name.split(".")
+    if len(parts) == 3 and _LANGUAGE.fullmatch(parts[1]):  # name.fr.md
+        parts = [parts[0], parts[2]]
+    stem = parts[0]
+    if stem in ("index", "_index"):
+        return path.parent.as_posix()
+    return (path.parent / stem).as_posix().removeprefix("./")
 
 
 def _from_name(source: _Source) -> tuple[date | None, str, str | None]:

@@ -44,6 +44,14 @@ class ArticleRecord:
     warnings: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
     former_ids: tuple[str, ...] = ()  # ids an earlier newsgen gave it: also "already imported"
+    # The source's language of the article, where it says (Hugo, Pelican, WordPress with
+    # Polylang or WPML), and the key its translations share; the writer keeps them when the
+    # site has that language among its `languages:`.
+    language: str | None = None
+    translation_key: str | None = None
+    # The source's default language: an article in another one, on a site without that
+    # language, becomes an article of its own with the language after its slug (oh-yeah-fr).
+    source_default_language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

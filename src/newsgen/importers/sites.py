@@ -24,7 +24,7 @@ from newsgen.errors import Problem
 
 # pelican-quickstart writes pelicanconf.py; Pelican's own sample site has pelican.conf.py.
 PELICAN_CONFIGS = ("pelicanconf.py", "pelican.conf.py", "publishconf.py")
-_HUGO_CONFIGS = (
+HUGO_CONFIGS = (
     "hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
     "config.toml", "config.yaml", "config.yml", "config.json",
 )  # fmt: skip
@@ -48,6 +48,7 @@ class SiteSettings:
     section_permalinks: Mapping[str, str] = field(default_factory=dict)  # Hugo's [permalinks]
     default_language: str = "en"
     content_dirs: Mapping[str, str] = field(default_factory=dict)  # Hugo: folder -> language
+    languages: tuple[str, ...] = ()  # Hugo's [languages]: a multilingual site's, lower-case
     slug_from_title: bool = True  # Pelican's SLUGIFY_SOURCE
     problems: tuple[Problem, ...] = ()
 
@@ -68,7 +69,7 @@ class OldArticle:
 def read_settings(folder: Path, flavour: str) -> SiteSettings:
     if flavour == "pelican":
         return _pelican(folder)
-    names = _JEKYLL_CONFIGS if flavour == "jekyll" else _HUGO_CONFIGS
+    names = _JEKYLL_CONFIGS if flavour == "jekyll" else HUGO_CONFIGS
     for name in names:
         path = folder / name
         if path.is_file():
@@ -166,6 +167,9 @@ def _hugo(path: Path, data: dict[str, object]) -> SiteSettings:
         section_permalinks=sections,
         default_language=language.lower() if isinstance(language, str) else "en",
         content_dirs=content_dirs,
+        languages=tuple(str(name).lower() for name in languages)
+        if isinstance(languages, dict)
+        else (),
         problems=tuple(problems),
     )
 

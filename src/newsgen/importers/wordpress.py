@@ -36,6 +36,8 @@ _SKIPPED_TYPES = {
     "revision": "revision",
 }
 _DRAFT_STATUSES = ("draft", "pending", "private")
+# A language slug as Polylang and WPML write them: en, pt-br, zh-hans, pt_BR.
+_LANGUAGE_SLUG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 _SKIPPED_STATUSES = ("trash", "auto-draft", "inherit")
 # A link to an absolute address: maybe another post of the export (see _relink).
 _SITE_HREF = re.compile(r'(href=["\'])(https?://[^"\']+)["\']', re.IGNORECASE)
@@ -170,6 +172,7 @@ def _post(item: etree._Element, where: Problem, export: _Export, status: str) ->
         "",
     )
     meta = {_wp(m, "meta_key"): _wp(m, "meta_value") for m in _wp_all(item, "postmeta")}
+    language, group = _language(item, meta)
     thumbnail = export.attachments.get(meta.get("_thumbnail_id", ""))
     draft = status in _DRAFT_STATUSES
     if _wp(item, "post_password"):
@@ -199,7 +202,25 @@ def _post(item: etree._Element, where: Problem, export: _Export, status: str) ->
         aliases=tuple(urlsplit(u).path for u in old),
         warnings=(*notes, *body_notes),
         links=tuple(links),
+        language=language,
+        translation_key=group,
     )
+
+
+def _language(item: etree._Element, meta: dict[str, str]) -> tuple[str | None, str | None]:
+    """A post's language and translation group, where a multilingual plugin wrote them into
+    the export: Polylang as taxonomies (the `language` term's slug, the `post_translations`
+    group, pll_…), WPML's "Export and Import" as custom fields (_wpml_import_language_code,
+    _wpml_import_translation_group). The core exporter writes no WPML data otherwise."""
+    language = next(
+        (c.get("nicename") for c in item.findall("category[@domain='language']")), None
+    ) or meta.get("_wpml_import_language_code")
+    group = next(
+        (c.get("nicename") for c in item.findall("category[@domain='post_translations']")), None
+    ) or meta.get("_wpml_import_translation_group")
+    if not language or not _LANGUAGE_SLUG.fullmatch(language):
+        return None, None
+    return language.strip().replace("_", "-"), (group or "").strip() or None
 
 
 def _identity(item: etree._Element) -> str:

@@ -185,6 +185,9 @@ def article_text(item: Written) -> str:
         "image": record.image,
         "draft": record.draft or None,
         "aliases": list(item.aliases),
+        # Kept only for a site with that language (see _in_language); the default is implied.
+        "language": record.language,
+        "translation_key": record.translation_key,
     }
     front.update((key, value) for key, value in optional.items() if value)
     front["extra"] = {IMPORT_ID_KEY: record.source_id}
@@ -221,13 +224,14 @@ def _place(
             message = f"skipped: its old URL {alias} is already an alias of {already}"
             return Skipped(_at(record.source, message), "already")
     local = _local(moment, config)
+    record = _in_language(config, record, notes)
     base = urls.slugify_segment(record.slug or "") or urls.slugify_segment(record.title)
     base = base or "article"
     same_day = taken.days.get((base, local.date()))
     if same_day is not None and same_day[1] == _folded(record.title):
         message = f"skipped: {same_day[0]} has the same title, slug and date"
         return Skipped(_at(record.source, message), "already")
-    slug, url, path = _free_slug(config, base, local, record.section, taken)
+    slug, url, path = _free_slug(config, base, local, record, taken)
     if slug != base:
         notes.append(f"the slug '{base}' is taken; written as '{slug}'")
     kept = []
@@ -244,6 +248,40 @@ def _place(
             continue
         kept.append(alias)
     return Written(record, path, url, slug, moment, tuple(kept), local.date()), notes
+
+
+def _in_language(config: Config, record: ArticleRecord, notes: list[str]) -> ArticleRecord:
+    """The record in one of the site's languages, by code (any case) or, failing that, by its
+    language alone ('fr' is the site's 'fr-CA' when that is its only French). An article in a
+    language the site lacks becomes one of the default language with the language after its
+    slug (oh-yeah-fr), as before languages, and its translation link is not kept."""
+    source = record.language
+    if source is None:
+        return record
+    codes = [edition.code for edition in config.languages]
+    found = next((code for code in codes if code.lower() == source.lower()), None)
+    same = [code for code in codes if code.split("-")[0].lower() == source.split("-")[0].lower()]
+    found = found or (same[0] if len(same) == 1 else None)
+    if found is not None:  # the default language is implied: no 'language' key for it
+        return dataclasses.replace(record, language=found if found != codes[0] else None)
+    kept = dataclasses.replace(record, language=None, translation_key=None)
+    default = record.source_default_language
+    if default is None or source.lower() == default.lower():
+        # The source's default language is the site's, whatever it is called; a WordPress
+        # post keeps its slug, as it did before languages.
+        if codes and default is None:
+            notes.append(
+                f"its language '{source}' is not among the site's languages "
+                f"({', '.join(codes)}); imported in {codes[0]}"
+            )
+        return kept
+    slug = f"{record.slug or urls.slugify_segment(record.title)}-{urls.slugify_segment(source)}"
+    if codes:
+        notes.append(
+            f"its language '{source}' is not among the site's languages ({', '.join(codes)}); "
+            f"imported in {codes[0]} as '{slug}'"
+        )
+    return dataclasses.replace(kept, slug=slug)
 
 
 def _has(taken: _Taken, url: str) -> bool:
@@ -263,14 +301,17 @@ def _claim(taken: _Taken, item: Written, shown: str) -> None:
 
 
 def _free_slug(
-    config: Config, base: str, local: datetime, section: str | None, taken: _Taken
+    config: Config, base: str, local: datetime, record: ArticleRecord, taken: _Taken
 ) -> tuple[str, str, Path]:
-    """The first of base, base-2, base-3, … whose URL and file are both free."""
+    """The first of base, base-2, base-3, … whose URL and file are both free. An article of
+    a language other than the default is under its prefix, in URL and folder."""
     number = 1
+    prefix = config.edition(record.language).prefix if record.language else ""
+    folder = config.articles_dir / prefix.lstrip("/")
     while True:
         slug = base if number == 1 else f"{base}-{number}"
-        url = urls.article_url(config.permalink, local, slug, section)
-        path = config.articles_dir / f"{local.year:04d}" / f"{slug}.md"
+        url = prefix + urls.article_url(config.permalink, local, slug, record.section)
+        path = folder / f"{local.year:04d}" / f"{slug}.md"
         if not _has(taken, url) and str(path) not in taken.paths and not path.exists():
             taken.suffixes[base] = number + 1
             return slug, url, path

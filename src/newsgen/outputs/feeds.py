@@ -94,16 +94,17 @@ def _hex_references(match: re.Match[bytes]) -> bytes:
 
 def json_feed(feed: Feed, config: Config) -> bytes:
     """JSON Feed 1.1 (https://jsonfeed.org/version/1.1) of the same entries."""
+    edition = config.edition(feed.language)
     data: dict[str, Any] = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": feed.title,
         "home_page_url": urls.absolute(config.base_url, feed.page_url),
         "feed_url": urls.absolute(config.base_url, feed.json_url),
-        "language": config.language,
-        "authors": [_publication(config)],
+        "language": edition.code,
+        "authors": [_publication(config, feed)],
     }
-    if config.description:
-        data["description"] = config.description
+    if edition.description:
+        data["description"] = edition.description
     data["items"] = [_json_item(rendered, config) for rendered in feed.articles]
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
@@ -124,7 +125,13 @@ def _json_item(rendered: RenderedArticle, config: Config) -> dict[str, Any]:
     }
     if article.authors:
         item["authors"] = [
-            {"name": name, "url": urls.absolute(config.base_url, urls.term_url("author", name))}
+            {
+                "name": name,
+                "url": urls.absolute(
+                    config.base_url,
+                    config.edition(article.language).prefix + urls.term_url("author", name),
+                ),
+            }
             for name in article.authors
         ]
     if article.section or article.tags:
@@ -134,8 +141,13 @@ def _json_item(rendered: RenderedArticle, config: Config) -> dict[str, Any]:
     return item
 
 
-def _publication(config: Config) -> dict[str, str]:
-    return {"name": config.title, "url": urls.absolute(config.base_url, urls.HOME)}
+def _publication(config: Config, feed: Feed) -> dict[str, str]:
+    """The publication in the feed's language: its title and front page."""
+    edition = config.edition(feed.language)
+    return {
+        "name": edition.title,
+        "url": urls.absolute(config.base_url, edition.prefix + urls.HOME),
+    }
 
 
 def _lead_html(rendered: RenderedArticle, config: Config) -> str:
@@ -160,12 +172,13 @@ def _generator(feed: Feed, config: Config) -> FeedGenerator:
     generator.load_extension("media")
     generator.id(urls.absolute(config.base_url, feed.page_url))
     generator.title(feed.title)
-    publication = _publication(config)
+    publication = _publication(config, feed)
+    edition = config.edition(feed.language)
     generator.author(name=publication["name"], uri=publication["url"])
     if config.logo and not is_svg(config.logo):  # RSS images are GIF, JPEG or PNG
         generator.logo(urls.absolute(config.base_url, config.logo))
-    generator.description(config.description or config.title)
-    generator.language(config.language)
+    generator.description(edition.description or edition.title)
+    generator.language(edition.code)
     generator.generator("newsgen")
     newest = max((_modified(r) for r in feed.articles), default=EMPTY_FEED_DATE)
     generator.updated(newest)

@@ -42,11 +42,16 @@ def units(site: SitePlan, env: jinja2.Environment, config: Config, site_key: str
     shows plus `site_key` (settings and templates), so a change to either re-renders it."""
     # The navigation shows section names only; with their counts in every key, one new
     # article would re-render every page of the site.
-    nav = tuple((section.title, section.url) for section in site.sections)
-    common = {"sections": site.sections}
+    nav = site.nav
 
-    def planned(url: str, key: tuple[object, ...], template: str, **context: Any) -> PlannedFile:
-        render_page = partial(_render, env, template, {"canonical_url": url, **common, **context})
+    def planned(
+        url: str, key: tuple[object, ...], template: str, language: str = "", **context: Any
+    ) -> PlannedFile:
+        # Each page speaks one language (`edition` in templates): its words, dates, title,
+        # navigation and links to its own front page, archive, search and feeds.
+        edition = site.edition_of(language)
+        common = {"canonical_url": url, "sections": edition.sections, "edition": edition.language}
+        render_page = partial(_render, env, template, {**common, **context})
         return PlannedFile(
             urls.output_path(url), input_digest((site_key, nav, template, url, key)), render_page
         )
@@ -57,6 +62,7 @@ def units(site: SitePlan, env: jinja2.Environment, config: Config, site_key: str
             page.entry.article.url,
             _article_key(page),
             "article.html",
+            language=page.entry.article.language,
             page=page,
             entry=page.entry,
             json_ld=LazyJsonLd(page, config),
@@ -66,7 +72,9 @@ def units(site: SitePlan, env: jinja2.Environment, config: Config, site_key: str
         for page in group.pages(site.per_page):
             blocks = front.front_sections(site, page) if front.is_front_page(page) else ()
             key = (*_listing_key(page), front.front_key(blocks))
-            yield planned(page.url, key, "list.html", listing=page, front_sections=blocks)
+            yield planned(
+                page.url, key, "list.html", page.language, listing=page, front_sections=blocks
+            )
 
     for index, entry in enumerate(site.entries):
         yield Unit(
@@ -77,22 +85,47 @@ def units(site: SitePlan, env: jinja2.Environment, config: Config, site_key: str
     for group in site.listing_groups:
         signature = _group_signature(group)
         if group.group.kind == "home":  # the front page also shows each section's latest
-            signature = (*signature, front.front_key(front.front_sections(site, None)))
+            blocks = front.front_sections(site, None, group.group.language)
+            signature = (*signature, front.front_key(blocks))
         yield Unit(f"listing {group.group.url}", signature, partial(listing, group))
     for term_index in site.term_indexes:
         terms_key = tuple(map(_link, term_index.terms))
         yield Unit(
             f"index {term_index.url}",
             terms_key,
-            partial(_one, planned, term_index.url, terms_key, "terms.html", index=term_index),
+            partial(
+                _one,
+                planned,
+                term_index.url,
+                terms_key,
+                "terms.html",
+                language=term_index.language,
+                index=term_index,
+            ),
         )
-    archive_key = tuple((_link(y.year), tuple(map(_link, y.months))) for y in site.archive)
-    yield Unit(
-        "archive",
-        archive_key,
-        partial(_one, planned, urls.ARCHIVE, archive_key, "archive.html", years=site.archive),
-    )
-    yield Unit("search page", (), partial(_one, planned, urls.SEARCH, (), "search.html"))
+    for number, edition in enumerate(site.editions):
+        code = edition.language.code
+        # The default language's units keep the names they had before languages.
+        suffix = f" {code}" if number else ""
+        archive_key = tuple((_link(y.year), tuple(map(_link, y.months))) for y in edition.archive)
+        yield Unit(
+            f"archive{suffix}",
+            archive_key,
+            partial(
+                _one,
+                planned,
+                edition.archive_url,
+                archive_key,
+                "archive.html",
+                language=code,
+                years=edition.archive,
+            ),
+        )
+        yield Unit(
+            f"search page{suffix}",
+            (),
+            partial(_one, planned, edition.search_url, (), "search.html", language=code),
+        )
     yield Unit("not found", (), partial(_one, planned, urls.NOT_FOUND, (), "404.html"))
     for redirect in site.redirects:
         target = (redirect.url, redirect.target)
@@ -105,6 +138,7 @@ def units(site: SitePlan, env: jinja2.Environment, config: Config, site_key: str
                 redirect.url,
                 target,
                 "redirect.html",
+                language=redirect.language,
                 redirect=redirect,
                 canonical_url=redirect.target,
             ),
@@ -125,14 +159,15 @@ def _article_signature(site: SitePlan, index: int) -> tuple[object, ...]:
     """What an article page shows, read straight from the plan: its article, its neighbours'
     titles and its related articles (the term and period links follow from the article)."""
     entries = site.entries
-    newer = entries[index - 1] if index > 0 else None
-    older = entries[index + 1] if index + 1 < len(entries) else None
-    return (
+    signature: tuple[object, ...] = (
         entries[index].digest,
-        _link_signature(newer),
-        _link_signature(older),
+        _link_signature(site.newer(index)),
+        _link_signature(site.older(index)),
         tuple(map(_link_signature, site.related[index])),
     )
+    if site.translations[index]:
+        signature = (*signature, tuple(map(_link_signature, site.translations[index])))
+    return signature
 
 
 def _link_signature(entry: RenderedArticle | None) -> str | None:
@@ -141,7 +176,7 @@ def _link_signature(entry: RenderedArticle | None) -> str | None:
     if entry is None:
         return None
     article = entry.article
-    return f"{article.title}\0{article.url}\0{article.date.isoformat()}"
+    return f"{article.title}\0{article.url}\0{article.date.isoformat()}\0{article.language}"
 
 
 def _group_signature(group: ListingGroup) -> tuple[object, ...]:
@@ -180,7 +215,10 @@ def _article_key(page: ArticlePage) -> tuple[object, ...]:
     related = tuple((r.article.title, r.article.url, r.article.date) for r in page.related)
     # Term links carry their display spelling, which other articles can change.
     terms = tuple(map(_link, (*page.tags, *page.authors, *filter(None, [page.section]))))
-    return page.entry.digest, neighbours, related, terms
+    translations = tuple(
+        (r.article.title, r.article.url, r.article.language) for r in page.versions
+    )
+    return page.entry.digest, neighbours, related, terms, translations
 
 
 def _listing_key(listing: Listing) -> tuple[object, ...]:
@@ -219,10 +257,11 @@ def news_article_json_ld(page: ArticlePage, config: Config) -> str:
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
         "publisher": publisher(config),
-        "inLanguage": config.language,
+        "inLanguage": article.language,
     }
     if page.authors:
-        data["author"] = [person(link.title, config) for link in page.authors]
+        prefix = config.edition(article.language).prefix
+        data["author"] = [person(link.title, config, prefix) for link in page.authors]
     card = card_image(article, config, page.entry)
     if card:
         data["image"] = [card.url]

@@ -12,7 +12,7 @@ from typing import Any
 
 from newsgen.content import urls
 from newsgen.content.authors import find
-from newsgen.content.config import Config
+from newsgen.content.config import Config, Language
 
 # As pages.py: characters that could end a <script> block or break JavaScript's JSON parsing.
 _SCRIPT_SAFE = str.maketrans(
@@ -20,12 +20,13 @@ _SCRIPT_SAFE = str.maketrans(
 )
 
 
-def person(name: str, config: Config) -> dict[str, Any]:
-    """schema.org Person: name and author page, with the profile's photo, role and links."""
+def person(name: str, config: Config, prefix: str = "") -> dict[str, Any]:
+    """schema.org Person: name and author page (in the language of `prefix`), with the
+    profile's photo, role and links."""
     data: dict[str, Any] = {
         "@type": "Person",
         "name": name,
-        "url": urls.absolute(config.base_url, urls.term_url("author", name)),
+        "url": urls.absolute(config.base_url, prefix + urls.term_url("author", name)),
     }
     profile = find(config.profiles, name)
     if profile is None:
@@ -43,14 +44,15 @@ def person(name: str, config: Config) -> dict[str, Any]:
     return data
 
 
-def profile_page_json_ld(name: str, config: Config) -> str:
+def profile_page_json_ld(name: str, config: Config, language: Language | None = None) -> str:
     """schema.org ProfilePage of an author page, as JSON safe inside <script>."""
-    url = urls.absolute(config.base_url, urls.term_url("author", name))
+    prefix = language.prefix if language else ""
+    url = urls.absolute(config.base_url, prefix + urls.term_url("author", name))
     data = {
         "@context": "https://schema.org",
         "@type": "ProfilePage",
         "url": url,
-        "mainEntity": person(name, config),
+        "mainEntity": person(name, config, prefix),
     }
     return json.dumps(data, ensure_ascii=False, indent=1).translate(_SCRIPT_SAFE)
 
@@ -68,21 +70,23 @@ def publisher(config: Config) -> dict[str, Any]:
     return data
 
 
-def website_json_ld(config: Config) -> str:
-    """The front page's WebSite: its name, its publisher and (with search on) a SearchAction
-    that opens /search/?q=, as search engines offer a search box for a site."""
+def website_json_ld(config: Config, language: Language | None = None) -> str:
+    """The front page's WebSite, in its language: its name, its publisher and (with search on)
+    a SearchAction that opens /search/?q=, as search engines offer a search box for a site."""
+    edition = language or config.editions[0]
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "WebSite",
-        "name": config.title,
-        "url": urls.absolute(config.base_url, urls.HOME),
-        "inLanguage": config.language,
+        "name": edition.title,
+        "url": urls.absolute(config.base_url, edition.prefix + urls.HOME),
+        "inLanguage": edition.code,
         "publisher": publisher(config),
     }
-    if config.description:
-        data["description"] = config.description
+    if edition.description:
+        data["description"] = edition.description
     if config.search:
-        target = urls.absolute(config.base_url, urls.SEARCH) + "?q={search_term_string}"
+        search = edition.prefix + urls.SEARCH
+        target = urls.absolute(config.base_url, search) + "?q={search_term_string}"
         data["potentialAction"] = {
             "@type": "SearchAction",
             "target": {"@type": "EntryPoint", "urlTemplate": target},

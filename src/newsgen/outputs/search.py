@@ -86,10 +86,16 @@ def outputs(
     previous = _load_state(state, salt) if reuse else None
     layout = _layout(previous, current, cache, salt)
     bundles = [Bundle(tier, _key(tier, salt)) for tier in layout]
-    runtime = cache / f"runtime-{input_digest((version, PATCH))[:12]}"
+    codes = tuple(language.code for language in config.editions)
+    # Pagefind makes a WebAssembly file per language; a site in several languages gets a
+    # runtime made for all of them at once (a bundle may hold only some of them).
+    made_for = (version, PATCH) if len(codes) == 1 else (version, PATCH, codes)
+    runtime = cache / f"runtime-{input_digest(made_for)[:12]}"
     missing = [b for b in bundles if not reuse or not _intact(cache / b.key, b.tier)]
     if not reuse:
         shutil.rmtree(runtime, ignore_errors=True)
+    if len(codes) > 1 and bundles and not (runtime / FILES).is_file():
+        _index_runtime(cache, runtime, codes)
     if missing:
         _index(missing, entries, config.language, cache, runtime, jobs=jobs)
     if bundles and not (runtime / FILES).is_file():
@@ -99,8 +105,14 @@ def outputs(
         yield from _planned(cache / bundle.key, f"{prefix}{bundle.key}/", bundle.key)
     if bundles:
         yield from _planned(runtime, f"{prefix}{runtime.name}/", runtime.name)
-    listing = _listing(bundles, cache, current, entries.values(), runtime.name)
-    yield OutputFile(prefix + LISTING_FILE, _json(listing))
+    listing = _listing(bundles, cache, current, entries, runtime.name)
+    if len(codes) == 1:
+        yield OutputFile(prefix + LISTING_FILE, _json(listing))
+    else:
+        for folder, own in _by_language(
+            listing, bundles, cache=cache, current=current, entries=entries, config=config
+        ):
+            yield OutputFile(prefix + (f"{folder}/" if folder else "") + LISTING_FILE, _json(own))
     _save_state(state, salt, bundles)
     _forget(cache, {runtime.name, state.name, *(b.key for b in bundles)})
 
@@ -127,7 +139,7 @@ def _listing(
     bundles: Sequence[Bundle],
     cache: Path,
     current: Mapping[str, str],
-    articles: Iterable[RenderedArticle],
+    entries: Mapping[str, RenderedArticle],
     runtime: str,
 ) -> dict[str, Any]:
     masks = tiers.masked(tuple(b.tier for b in bundles), current)
@@ -145,6 +157,18 @@ def _listing(
                 "size": len(bundle.tier.members),
             }
         )
+    return {
+        "version": 2,
+        "runtime": runtime,
+        # What one index over the live articles would count: its page total and mean length.
+        "pages": pages,
+        "words": words,
+        "tiers": listed,
+        "facets": _facets(entries.values()),
+    }
+
+
+def _facets(articles: Iterable[RenderedArticle]) -> dict[str, list[tuple[str, int]]]:
     sections: Counter[str] = Counter()
     authors: Counter[str] = Counter()
     years: Counter[str] = Counter()
@@ -153,18 +177,53 @@ def _listing(
         authors.update(entry.article.authors)
         years[str(entry.article.local_date.year)] += 1
     return {
-        "version": 2,
-        "runtime": runtime,
-        # What one index over the live articles would count: its page total and mean length.
-        "pages": pages,
-        "words": words,
-        "tiers": listed,
-        "facets": {
-            "section": sorted(sections.items()),
-            "author": sorted(authors.items()),
-            "year": sorted(years.items(), reverse=True),
-        },
+        "section": sorted(sections.items()),
+        "author": sorted(authors.items()),
+        "year": sorted(years.items(), reverse=True),
     }
+
+
+def _by_language(
+    listing: dict[str, Any],
+    bundles: Sequence[Bundle],
+    *,
+    cache: Path,
+    current: Mapping[str, str],
+    entries: Mapping[str, RenderedArticle],
+    config: Config,
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """A site in several languages: each search page searches its own language (Pagefind keeps
+    an index per `lang`, and picks the page's), so each language has its own tiers.json, at
+    /pagefind/ for the default one and /pagefind/<code>/ for the others (the search page's
+    `data-bundles`): its own counts and menus, and only the bundles that hold its language,
+    since Pagefind answers from another language's index in a bundle without the page's.
+    The others name the bundles and runtime by '../', which the browser resolves."""
+    masks = tiers.masked(tuple(b.tier for b in bundles), current)
+    pages: Counter[str] = Counter()
+    words: Counter[str] = Counter()
+    held: list[set[str]] = []
+    for bundle, dead in zip(bundles, masks, strict=True):
+        known = {(s, d): count for s, d, _, count in _pages(cache / bundle.key)}
+        for member in bundle.tier.members:
+            if member not in dead:
+                code = entries[member.source].article.language
+                pages[code] += 1
+                words[code] += known[(member.source, member.digest)]
+        entry = json.loads((cache / bundle.key / ENTRY).read_text(encoding="utf-8"))
+        held.append(set(entry.get("languages", {})))
+    for number, language in enumerate(config.editions):
+        code = language.code
+        up = "../" if number else ""
+        own = dict(listing)
+        own["runtime"] = up + listing["runtime"]
+        own["pages"], own["words"] = pages[code], words[code]
+        own["facets"] = _facets(r for r in entries.values() if r.article.language == code)
+        own["tiers"] = [
+            {**tier, "bundle": up + tier["bundle"]}
+            for tier, languages in zip(listing["tiers"], held, strict=True)
+            if code.lower() in languages
+        ]
+        yield language.prefix.lstrip("/"), own
 
 
 def _json(value: object) -> bytes:
@@ -230,7 +289,8 @@ def _write_records(
         if path.suffix != ".html":
             path = path / "index.html"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(records.record(entry, language), encoding="utf-8")
+        # Each article in its own language: Pagefind keeps one index per `lang`.
+        path.write_text(records.record(entry, entry.article.language), encoding="utf-8")
         by_url[_page_url(path.relative_to(site).as_posix())] = member
     return by_url
 
@@ -277,16 +337,20 @@ def _keep_runtime(bundle: Path, runtime: Path) -> None:
     _move(bundle, runtime, lambda name: name in RUNTIME or name.endswith(RUNTIME_SUFFIX))
 
 
-def _index_runtime(cache: Path, runtime: Path) -> None:
-    """The runtime alone (every kept bundle was reused): Pagefind over one empty page."""
+def _index_runtime(cache: Path, runtime: Path, codes: Sequence[str] = ("en",)) -> None:
+    """The runtime alone (every kept bundle was reused, or the site has several languages):
+    Pagefind over one empty page per language, for each language's WebAssembly."""
     cache.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".indexing-", dir=cache) as workspace:
         work = Path(workspace)
-        (work / "site").mkdir()
-        (work / "site/index.html").write_text(
-            '<!DOCTYPE html><html lang="en"><body><main data-pagefind-body>x</main></body></html>',
-            encoding="utf-8",
-        )
+        for number, code in enumerate(codes):
+            page = work / "site" / (f"{number}/index.html" if number else "index.html")
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(
+                f'<!DOCTYPE html><html lang="{code}"><body><main data-pagefind-body>x</main>'
+                "</body></html>",
+                encoding="utf-8",
+            )
         process = _start(_binary(), work)
         process.communicate()
         if process.returncode != 0:

@@ -19,6 +19,11 @@ NEWS_LIMIT = 1000
 _HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
 _SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+_XHTML_NS = "http://www.w3.org/1999/xhtml"
+
+# A sitemap entry: its URL, when its content last changed (where known), and the
+# (hreflang, URL) of each language version of a translated article, x-default last.
+Entry = tuple[str, datetime | None, tuple[tuple[str, str], ...]]
 
 
 def render(site: SitePlan, config: Config, now: datetime) -> Iterator[OutputFile]:
@@ -28,11 +33,11 @@ def render(site: SitePlan, config: Config, now: datetime) -> Iterator[OutputFile
         yield _file(urls.SITEMAP, _urlset(entries, config))
     else:
         parts = [entries[start : start + limit] for start in range(0, len(entries), limit)]
-        index = []
+        index: list[tuple[str, datetime | None]] = []
         for number, part in enumerate(parts, start=1):
             url = sitemap_part_url(number)
             yield _file(url, _urlset(part, config))
-            newest = max((lastmod for _, lastmod in part if lastmod), default=None)
+            newest = max((lastmod for _, lastmod, _ in part if lastmod), default=None)
             index.append((url, newest))
         yield _file(urls.SITEMAP, _sitemap_index(index, config))
     yield _file(urls.NEWS_SITEMAP, _news_sitemap(site.entries, config, now))
@@ -59,7 +64,8 @@ def part_urls(site: SitePlan, config: Config) -> tuple[str, ...]:
         len(site.entries)
         + sum(group.page_count(site.per_page) for group in site.listing_groups)
         + len(site.term_indexes)
-        + 3  # the archive, search and corrections pages
+        + 2 * len(site.editions)  # each language's archive and search pages
+        + 1  # the corrections page
     )
     limit = config.sitemap_max_urls
     if count <= limit:
@@ -79,39 +85,50 @@ def robots_txt(config: Config) -> str:
     )
 
 
-def _entries(site: SitePlan) -> Iterator[tuple[str, datetime | None]]:
+def _entries(site: SitePlan) -> Iterator[Entry]:
     """Every page a reader can land on, with the time its content last changed where known."""
     # Once per article: an article is on a dozen listing pages (front, section, tags, dates).
     modified = {entry.article.source: _modified(entry) for entry in site.entries}
-    for entry in site.entries:
-        yield entry.article.url, modified[entry.article.source]
+    for entry, versions in zip(site.entries, site.translations, strict=True):
+        alternates = tuple((v.article.language, v.article.url) for v in versions)
+        if alternates:  # x-default: the first language's version, as on the page
+            alternates = (*alternates, ("x-default", alternates[0][1]))
+        yield entry.article.url, modified[entry.article.source], alternates
     for group in site.listing_groups:
         for _, url, articles in group.spans(site.per_page):
-            yield url, max((modified[r.article.source] for r in articles), default=None)
+            yield url, max((modified[r.article.source] for r in articles), default=None), ()
     for index in site.term_indexes:
-        yield index.url, None
-    yield urls.ARCHIVE, None
-    yield urls.SEARCH, None
-    yield urls.CORRECTIONS, site.corrections[0].notice.date if site.corrections else None
+        yield index.url, None, ()
+    for edition in site.editions:
+        yield edition.archive_url, None, ()
+        yield edition.search_url, None, ()
+    yield urls.CORRECTIONS, site.corrections[0].notice.date if site.corrections else None, ()
 
 
-def _urlset(entries: Sequence[tuple[str, datetime | None]], config: Config) -> str:
+def _urlset(entries: Sequence[Entry], config: Config) -> str:
     return _locations("urlset", "url", entries, config)
 
 
 def _sitemap_index(parts: Sequence[tuple[str, datetime | None]], config: Config) -> str:
-    return _locations("sitemapindex", "sitemap", parts, config)
+    return _locations("sitemapindex", "sitemap", [(url, at, ()) for url, at in parts], config)
 
 
-def _locations(
-    root: str, item: str, entries: Sequence[tuple[str, datetime | None]], config: Config
-) -> str:
-    """A sitemap or sitemap index: one <loc> (and <lastmod> where known) per entry."""
-    lines = [_HEAD, f'<{root} xmlns="{_SITEMAP_NS}">\n']
-    for url, lastmod in entries:
+def _locations(root: str, item: str, entries: Sequence[Entry], config: Config) -> str:
+    """A sitemap or sitemap index: one <loc> (and <lastmod> where known) per entry, and the
+    language versions of a translated article as xhtml:link alternates, as Google reads them.
+    The xhtml namespace is declared only when used: a site in one language keeps its bytes."""
+    translated = any(alternates for _, _, alternates in entries)
+    namespaces = f' xmlns:xhtml="{_XHTML_NS}"' if translated else ""
+    lines = [_HEAD, f'<{root} xmlns="{_SITEMAP_NS}"{namespaces}>\n']
+    for url, lastmod, alternates in entries:
         lines.append(f"<{item}><loc>{escape(urls.absolute(config.base_url, url))}</loc>")
         if lastmod is not None:
             lines.append(f"<lastmod>{lastmod.isoformat()}</lastmod>")
+        for hreflang, other in alternates:
+            address = escape(urls.absolute(config.base_url, other), {'"': "&quot;"})
+            lines.append(
+                f'<xhtml:link rel="alternate" hreflang="{escape(hreflang)}" href="{address}"/>'
+            )
         lines.append(f"</{item}>\n")
     lines.append(f"</{root}>\n")
     return "".join(lines)
@@ -119,13 +136,15 @@ def _locations(
 
 def _news_sitemap(articles: Sequence[RenderedArticle], config: Config, now: datetime) -> str:
     recent = [r.article for r in articles if now - NEWS_WINDOW <= r.article.date <= now]
-    language = escape(_news_language(config.language))
     lines = [_HEAD, f'<urlset xmlns="{_SITEMAP_NS}" xmlns:news="{_NEWS_NS}">\n']
     for article in recent[:NEWS_LIMIT]:
+        # Each article in its own language, under its language's name for the publication.
+        edition = config.edition(article.language)
+        language = escape(_news_language(article.language))
         lines.append(
             f"<url><loc>{escape(urls.absolute(config.base_url, article.url))}</loc>"
             "<news:news><news:publication>"
-            f"<news:name>{escape(config.title)}</news:name>"
+            f"<news:name>{escape(edition.title)}</news:name>"
             f"<news:language>{language}</news:language></news:publication>"
             f"<news:publication_date>{article.date.isoformat()}</news:publication_date>"
             f"<news:title>{escape(article.title)}</news:title></news:news></url>\n"

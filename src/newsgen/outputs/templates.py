@@ -14,26 +14,31 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 import jinja2
+from markupsafe import Markup
 
-from newsgen.content import urls
+from newsgen.content import locales, urls
 from newsgen.content.authors import find as find_profile
-from newsgen.content.config import Config
+from newsgen.content.config import Config, Language
 from newsgen.content.contained import files_inside
 from newsgen.content.kinds import BY_NAME
+from newsgen.content.locales import gmt_offset
 from newsgen.content.urls import term_key
 from newsgen.errors import BuildFailed, Problem
 from newsgen.outputs import variants
 from newsgen.outputs.cards import card_image
 from newsgen.outputs.fragments import Fragments
+from newsgen.outputs.messages import Messages
+from newsgen.outputs.messages import load as load_messages
 from newsgen.outputs.pager import page_links
 from newsgen.outputs.profiles import profile_page_json_ld, website_json_ld
-from newsgen.plan.periods import MONTHS
+
+__all__ = ["clock", "date_time", "gmt_offset", "long_date", "make_environment", "short_date_time"]
 from newsgen.safefile import irregular
 
 THEME = Path(__file__).parent.parent / "theme"
@@ -122,14 +127,10 @@ def make_environment(config: Config) -> jinja2.Environment:
         # A build renders with the templates it started with: no stat of the file per page.
         auto_reload=False,
     )
-    env.filters["long_date"] = long_date
+    _add_language(env, config, load_messages(config))
     env.filters["iso"] = datetime.isoformat
     zone = config.timezone
     env.filters["local"] = lambda moment: moment.astimezone(zone)
-    env.filters["clock"] = lambda moment: clock(moment, zone)
-    env.filters["date_time"] = lambda moment: date_time(moment, zone)
-    env.filters["short_date_time"] = lambda moment: short_date_time(moment, zone)
-    env.filters["short_date"] = lambda moment: short_date(moment.astimezone(zone))
     prefix = urls.base_path(config.base_url)
     env.filters["href"] = lambda url: urls.href(prefix, url)
     env.globals["site"] = config
@@ -138,22 +139,22 @@ def make_environment(config: Config) -> jinja2.Environment:
     env.globals["absolute"] = lambda url: urls.absolute(config.base_url, url)
     env.globals["card_image"] = lambda article, entry=None: card_image(article, config, entry)
     env.globals["page_links"] = page_links
-    env.globals["term_url"] = urls.term_url
     # A listing's kicker: its kind's label (content/kinds.py), "Archive" for a period.
     env.globals["kind_label"] = lambda kind: BY_NAME[kind].label if kind in BY_NAME else "Archive"
     # Teasers kept for this environment alone; a build lends them from the store instead.
     env.globals["teaser"] = Fragments(env, "").teaser
     # Author profiles (authors.yaml): a byline's profile or none, and an author page's JSON-LD.
     env.globals["profile"] = lambda name: find_profile(config.profiles, name)
-    env.globals["profile_json_ld"] = lambda name: profile_page_json_ld(name, config)
+    env.globals["profile_json_ld"] = jinja2.pass_context(
+        lambda context, name: profile_page_json_ld(name, config, context.resolve("edition"))
+    )
     env.globals["profiles_of"] = lambda links: [
         (link, found) for link in links if (found := find_profile(config.profiles, link.title))
     ]
     env.tests["same_term"] = lambda name, other: term_key(name) == term_key(other or "")
-    # Year pages head each month's stories; the front page describes the site for search.
-    env.filters["month_year"] = lambda moment: f"{MONTHS[moment.month - 1]} {moment.year}"
-    env.globals["month_url"] = lambda moment: urls.month_url(moment.year, moment.month)
-    env.globals["website_json_ld"] = lambda: website_json_ld(config)
+    env.globals["website_json_ld"] = jinja2.pass_context(
+        lambda context: website_json_ld(config, context.resolve("edition"))
+    )
     # A day written without a time of day is given as the day alone, never an invented midnight.
     env.globals["machine_time"] = machine_time
     # Resized variants of local images (variants.py): the srcset of one format, or "".
@@ -181,54 +182,91 @@ def machine_time(moment: datetime, date_only: bool = False) -> str:
     return moment.date().isoformat() if date_only else moment.isoformat()
 
 
-def long_date(moment: datetime) -> str:
+def long_date(moment: datetime, code: str = "") -> str:
     """'November 24, 2026': spelled out here so output never depends on the machine's locale."""
-    return f"{MONTHS[moment.month - 1]} {moment.day}, {moment.year}"
+    return locales.long_date(moment.date(), code)
 
 
-# Associated Press abbreviations: short months are spelled out.
-SHORT_MONTHS = (
-    "Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.",
-    "Dec.",
-)  # fmt: skip
-
-
-def clock(moment: datetime, zone: ZoneInfo) -> str:
+def clock(moment: datetime, zone: ZoneInfo, code: str = "") -> str:
     """'9:15 AM GMT+1': the time of day in the site's time zone, with its offset from GMT.
 
     An offset rather than a zone abbreviation: abbreviations are ambiguous (CST) or missing
     (many zones have only '+03'), an offset is neither and never depends on the locale."""
     local = moment.astimezone(zone)
-    hour = local.hour % 12 or 12
-    return f"{hour}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'} {gmt_offset(local)}"
+    return f"{locales.time_of_day(local, code)} {gmt_offset(local)}"
 
 
-def gmt_offset(moment: datetime) -> str:
-    """'GMT', 'GMT+1', 'GMT-3:30', 'GMT+5:45'."""
-    offset = moment.utcoffset() or timedelta(0)
-    minutes = round(offset.total_seconds() / 60)
-    if minutes == 0:
-        return "GMT"
-    sign = "+" if minutes > 0 else "-"
-    hours, rest = divmod(abs(minutes), 60)
-    return f"GMT{sign}{hours}" + (f":{rest:02d}" if rest else "")
+def date_time(moment: datetime, zone: ZoneInfo, code: str = "") -> str:
+    """'9:15 AM GMT+1, June 3, 2025', as news sites date their stories; in other languages
+    the date first, as they write it: '3 juin 2025, 09 h 15 GMT+1'."""
+    local = moment.astimezone(zone)
+    if locales.is_english(code):
+        return f"{clock(moment, zone)}, {long_date(local)}"
+    return f"{long_date(local, code)}, {clock(moment, zone, code)}"
 
 
-def date_time(moment: datetime, zone: ZoneInfo) -> str:
-    """'9:15 AM GMT+1, June 3, 2025', as news sites date their stories."""
-    return f"{clock(moment, zone)}, {long_date(moment.astimezone(zone))}"
-
-
-def short_date(moment: datetime) -> str:
+def short_date(moment: datetime, code: str = "") -> str:
     """'Nov. 24, 2026'."""
-    return f"{SHORT_MONTHS[moment.month - 1]} {moment.day}, {moment.year}"
+    return locales.short_date(moment.date(), code)
 
 
-def short_date_time(moment: datetime, zone: ZoneInfo) -> str:
+def short_date_time(moment: datetime, zone: ZoneInfo, code: str = "") -> str:
     """'Nov. 24, 2026, 9:30 AM' for teasers; the zone is the site's, as on every page."""
     local = moment.astimezone(zone)
-    hour = local.hour % 12 or 12
-    return f"{short_date(local)}, {hour}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"
+    return f"{short_date(local, code)}, {locales.time_of_day(local, code)}"
+
+
+def _add_language(env: jinja2.Environment, config: Config, messages: Messages) -> None:
+    """Words, dates and links in the language of the page being rendered: its `edition` (a
+    `Language`), which every page's context sets; a teaser sets its article's. Pages outside
+    any language (404, redirects) speak the default language."""
+    zone = config.timezone
+    env.globals["edition"] = config.editions[0]
+    env.globals["edition_of"] = config.edition
+
+    def code(context: jinja2.runtime.Context) -> str:
+        """The language of the page's words and dates ("" for English, see Language.words)."""
+        edition = context.resolve("edition")
+        return edition.words if isinstance(edition, Language) else config.editions[0].words
+
+    def prefix(context: jinja2.runtime.Context) -> str:
+        edition = context.resolve("edition")
+        return edition.prefix if isinstance(edition, Language) else ""
+
+    def filter_in(function: Any) -> Any:
+        return jinja2.pass_context(lambda context, *args: function(*args, code(context)))
+
+    def gettext(context: jinja2.runtime.Context, message: str, **values: object) -> str:
+        """A message in the page's language; `{name}` placeholders take `values`, escaped
+        unless they are markup themselves (a link the template made)."""
+        text = messages.gettext(code(context), message)
+        return Markup.escape(text).format(**values) if values else text
+
+    env.globals["_"] = jinja2.pass_context(gettext)
+    env.globals["is_english"] = lambda language: locales.is_english(language.words)
+    env.globals["language_name"] = locales.language_name
+    env.filters["long_date"] = filter_in(long_date)
+    env.filters["clock"] = filter_in(lambda moment, language: clock(moment, zone, language))
+    env.filters["date_time"] = filter_in(lambda moment, language: date_time(moment, zone, language))
+    env.filters["short_date_time"] = filter_in(
+        lambda moment, language: short_date_time(moment, zone, language)
+    )
+    env.filters["short_date"] = filter_in(
+        lambda moment, language: short_date(moment.astimezone(zone), language)
+    )
+    # Year pages head each month's stories.
+    env.filters["month_year"] = filter_in(
+        lambda moment, language: locales.month_year(moment.year, moment.month, language)
+    )
+    env.globals["month_url"] = jinja2.pass_context(
+        lambda context, moment: prefix(context) + urls.month_url(moment.year, moment.month)
+    )
+    # A term's page in the page's language: /fr-ca/sections/politique/.
+    env.globals["term_url"] = jinja2.pass_context(
+        lambda context, kind, name: prefix(context) + urls.term_url(kind, name)
+    )
+    # A page of the page's own language: {{ '/archive/' | in_edition | href }}.
+    env.filters["in_edition"] = jinja2.pass_context(lambda context, url: prefix(context) + url)
 
 
 def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:

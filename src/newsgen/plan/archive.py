@@ -11,13 +11,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from newsgen.content import urls
-from newsgen.content.config import Config
+from newsgen.content.config import Config, Language
 from newsgen.content.kinds import KINDS
+from newsgen.content.locales import month_name, month_year
 from newsgen.model import Group, RenderedArticle
 from newsgen.plan.corrections import Correction, corrections
-from newsgen.plan.periods import MONTHS, group_by_period
+from newsgen.plan.periods import group_by_period
 from newsgen.plan.related import RelatedMemo, related_articles
 from newsgen.plan.terms import group_by_term
+from newsgen.plan.translations import translations
 
 PERIOD_KINDS = ("year", "month", "day")
 
@@ -46,6 +48,7 @@ class Feed:
     title: str
     page_url: str  # the listing the feed belongs to
     articles: tuple[RenderedArticle, ...]
+    language: str = ""  # the code of its articles' language; "" the site's default
 
     @property
     def rss_url(self) -> str:
@@ -78,6 +81,7 @@ class Listing:
     parents: tuple[Link, ...] = ()  # a day's month and year, a month's year
     stable: bool = False  # numbered from the oldest page (config pagination: stable)
     total: int = 0  # articles in the whole listing (an author page shows the count)
+    language: str = ""  # the code of the page's language; "" the site's default
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +96,13 @@ class ArticlePage:
     older: RenderedArticle | None
     newer: RenderedArticle | None
     related: tuple[RenderedArticle, ...]
+    # The article in every language it is published in, itself included, in the site's order
+    # of languages; () when it has no translation.
+    versions: tuple[RenderedArticle, ...] = ()
+
+    @property
+    def translations(self) -> tuple[RenderedArticle, ...]:
+        return tuple(version for version in self.versions if version is not self.entry)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +113,7 @@ class TermIndex:
     title: str
     url: str
     terms: tuple[Link, ...]
+    language: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,11 +123,30 @@ class ArchiveYear:
 
 
 @dataclass(frozen=True, slots=True)
+class Edition:
+    """One language's own pages besides its listings: the navigation's sections, /archive/ and
+    /search/, under the language's prefix (none for the default language)."""
+
+    language: Language
+    sections: tuple[Link, ...]  # for the navigation bar
+    archive: tuple[ArchiveYear, ...]  # newest first
+
+    @property
+    def archive_url(self) -> str:
+        return self.language.prefix + urls.ARCHIVE
+
+    @property
+    def search_url(self) -> str:
+        return self.language.prefix + urls.SEARCH
+
+
+@dataclass(frozen=True, slots=True)
 class Redirect:
     url: str  # the old address
     target: str  # the article's URL
     source: str  # the article file that asked for it
     position: tuple[int, int]  # of its 'aliases' key
+    language: str = ""  # the article's: the redirect page speaks it
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,39 +199,78 @@ class ListingGroup:
 
 @dataclass(frozen=True, slots=True)
 class SitePlan:
+    """The plan of every language at once: a language is one more key of each listing, feed,
+    index and edition, not a plan of its own (so inventory, memo and writer see one site)."""
+
     entries: tuple[RenderedArticle, ...]  # published articles, newest first
     related: tuple[tuple[RenderedArticle, ...], ...]  # of each entry
     listing_groups: tuple[ListingGroup, ...]
     term_indexes: tuple[TermIndex, ...]
-    archive: tuple[ArchiveYear, ...]  # newest first
+    editions: tuple[Edition, ...]  # one per language, the default first
     feeds: tuple[Feed, ...]
     redirects: tuple[Redirect, ...]
-    sections: tuple[Link, ...]  # for the navigation bar
     per_page: int
     related_memo: RelatedMemo = field(default_factory=RelatedMemo, compare=False)
     corrections: tuple[Correction, ...] = ()  # newest first, for /corrections/ and its feeds
+    # Of each entry: the indexes of its newer and older neighbour in its own language.
+    neighbours: tuple[tuple[int | None, int | None], ...] = ()
+    # Of each entry: every published version of it (see ArticlePage.versions).
+    translations: tuple[tuple[RenderedArticle, ...], ...] = ()
+
+    @property
+    def sections(self) -> tuple[Link, ...]:
+        """The default language's sections: the navigation of pages outside any language."""
+        return self.editions[0].sections
+
+    @property
+    def archive(self) -> tuple[ArchiveYear, ...]:
+        return self.editions[0].archive
+
+    @property
+    def nav(self) -> tuple[tuple[str, str], ...]:
+        """Every language's navigation (names and URLs): what every page's key depends on."""
+        return tuple((s.title, s.url) for edition in self.editions for s in edition.sections)
+
+    def newer(self, index: int) -> RenderedArticle | None:
+        found = self.neighbours[index][0]
+        return None if found is None else self.entries[found]
+
+    def older(self, index: int) -> RenderedArticle | None:
+        found = self.neighbours[index][1]
+        return None if found is None else self.entries[found]
 
     def article_page(self, index: int) -> ArticlePage:
         """The page of entries[index], with its links to periods, terms and neighbours."""
         entry = self.entries[index]
         article = entry.article
         moment = article.local_date
+        language = self.edition_of(article.language).language
+        prefix = language.prefix
         return ArticlePage(
             entry=entry,
-            day=Link(str(moment.day), urls.day_url(moment.year, moment.month, moment.day)),
-            month=Link(MONTHS[moment.month - 1], urls.month_url(moment.year, moment.month)),
-            year=Link(str(moment.year), urls.year_url(moment.year)),
+            day=Link(str(moment.day), prefix + urls.day_url(moment.year, moment.month, moment.day)),
+            month=Link(
+                month_name(moment.month, language.words),
+                prefix + urls.month_url(moment.year, moment.month),
+            ),
+            year=Link(str(moment.year), prefix + urls.year_url(moment.year)),
             section=(
-                Link(article.section, urls.term_url("section", article.section))
+                Link(article.section, prefix + urls.term_url("section", article.section))
                 if article.section
                 else None
             ),
-            tags=tuple(Link(tag, urls.term_url("tag", tag)) for tag in article.tags),
-            authors=tuple(Link(name, urls.term_url("author", name)) for name in article.authors),
-            older=self.entries[index + 1] if index + 1 < len(self.entries) else None,
-            newer=self.entries[index - 1] if index > 0 else None,
+            tags=tuple(Link(tag, prefix + urls.term_url("tag", tag)) for tag in article.tags),
+            authors=tuple(
+                Link(name, prefix + urls.term_url("author", name)) for name in article.authors
+            ),
+            older=self.older(index),
+            newer=self.newer(index),
             related=self.related[index],
+            versions=self.translations[index],
         )
+
+    def edition_of(self, code: str) -> Edition:
+        return next((e for e in self.editions if e.language.code == code), self.editions[0])
 
     @property
     def articles(self) -> Iterator[ArticlePage]:
@@ -220,7 +290,8 @@ class SitePlan:
             + sum(group.page_count(self.per_page) for group in self.listing_groups)
             + len(self.term_indexes)
             + len(self.redirects)
-            + 5  # the archive, search, 404, corrections and latest pages
+            + 3 * len(self.editions)  # each language's archive, search and latest pages
+            + 2  # the 404 and corrections pages
         )
 
     @property
@@ -257,33 +328,28 @@ def plan(
     rendered: Iterable[RenderedArticle], config: Config, related_memo: RelatedMemo | None = None
 ) -> SitePlan:
     """The plan of the whole site; `related_memo` (the last build's) spares ranking again the
-    related articles that nothing changed."""
+    related articles that nothing changed. Each language is planned alike from its own
+    articles (the default language at the root, the others under their prefix)."""
     articles = newest_first(rendered)
-    periods = group_by_period(articles)
-    terms = {kind.name: group_by_term(articles, kind.name) for kind in KINDS}
-    home_feed = Feed(config.title, urls.HOME, articles[: config.feeds.items])
-    feeds = [home_feed]
     stable = config.pagination == "stable"
-    listings = [ListingGroup(Group("home", config.title, urls.HOME, articles), home_feed, stable)]
-    for period in PERIOD_KINDS:
-        listings.extend(_period_listings(periods[period], stable))
-    for kind in KINDS:
-        for group in terms[kind.name]:
-            feed = Feed(
-                f"{group.name} · {config.title}", group.url, group.articles[: config.feeds.items]
-            )
-            feeds.append(feed)
-            listings.append(ListingGroup(group, feed, stable))
+    feeds: list[Feed] = []
+    listings: list[ListingGroup] = []
+    indexes: list[TermIndex] = []
+    editions: list[Edition] = []
+    for language in config.editions:
+        own = tuple(r for r in articles if r.article.language == language.code)
+        edition, own_listings, own_feeds, own_indexes = _edition(own, language, config, stable)
+        editions.append(edition)
+        listings.extend(own_listings)
+        feeds.extend(own_feeds)
+        indexes.extend(own_indexes)
     related, memo = related_articles(articles, memo=related_memo)
     site = SitePlan(
         entries=articles,
         related=tuple(related),
         listing_groups=tuple(listings),
-        term_indexes=tuple(
-            TermIndex(kind.name, kind.index_title, kind.folder, _links(terms[kind.name]))
-            for kind in KINDS
-        ),
-        archive=_archive_years(periods),
+        term_indexes=tuple(indexes),
+        editions=tuple(editions),
         feeds=tuple(feeds),
         redirects=tuple(
             Redirect(
@@ -291,16 +357,67 @@ def plan(
                 r.article.url,
                 r.article.source,
                 r.article.position("aliases"),
+                r.article.language,
             )
             for r in articles
             for alias in r.article.aliases
         ),
-        sections=_links(terms["section"]),
         per_page=config.per_page,
         related_memo=memo,
         corrections=corrections(articles),
+        neighbours=_neighbours(articles),
+        translations=translations(articles, tuple(e.code for e in config.editions)),
     )
     return site
+
+
+def _edition(
+    articles: tuple[RenderedArticle, ...], language: Language, config: Config, stable: bool
+) -> tuple[Edition, list[ListingGroup], list[Feed], list[TermIndex]]:
+    """One language's listings, feeds, term indexes and edition, from its own articles."""
+    code, prefix = language.code, language.prefix
+    periods = group_by_period(articles, prefix, code, language.words)
+    terms = {kind.name: group_by_term(articles, kind.name, prefix, code) for kind in KINDS}
+    home = prefix + urls.HOME
+    home_feed = Feed(language.title, home, articles[: config.feeds.items], code)
+    feeds = [home_feed]
+    listings = [
+        ListingGroup(Group("home", language.title, home, articles, code), home_feed, stable)
+    ]
+    for period in PERIOD_KINDS:
+        listings.extend(_period_listings(periods[period], stable, prefix, language.words))
+    for kind in KINDS:
+        for group in terms[kind.name]:
+            feed = Feed(
+                f"{group.name} · {language.title}",
+                group.url,
+                group.articles[: config.feeds.items],
+                code,
+            )
+            feeds.append(feed)
+            listings.append(ListingGroup(group, feed, stable))
+    indexes = [
+        TermIndex(kind.name, kind.index_title, prefix + kind.folder, _links(terms[kind.name]), code)
+        for kind in KINDS
+    ]
+    edition = Edition(language, _links(terms["section"]), _archive_years(periods, prefix))
+    return edition, listings, feeds, indexes
+
+
+def _neighbours(
+    articles: tuple[RenderedArticle, ...],
+) -> tuple[tuple[int | None, int | None], ...]:
+    """Each article's newer and older neighbour among the articles of its own language."""
+    last: dict[str, int] = {}
+    newer: list[int | None] = []
+    older: list[int | None] = [None] * len(articles)
+    for index, entry in enumerate(articles):
+        previous = last.get(entry.article.language)
+        newer.append(previous)
+        if previous is not None:
+            older[previous] = index
+        last[entry.article.language] = index
+    return tuple(zip(newer, older, strict=True))
 
 
 def paginate(
@@ -331,6 +448,7 @@ def paginate(
             parents=parents,
             stable=stable,
             total=len(group.articles),
+            language=group.language,
         )
         for index, (number, url, articles) in enumerate(pages)
     )
@@ -366,7 +484,9 @@ def _stable_pages(group: Group, per_page: int) -> list[Page]:
     return pages
 
 
-def _period_listings(groups: tuple[Group, ...], stable: bool) -> Iterable[ListingGroup]:
+def _period_listings(
+    groups: tuple[Group, ...], stable: bool, prefix: str, words: str
+) -> Iterable[ListingGroup]:
     """Periods are newest first, so a period's neighbours in the tuple skip empty periods."""
     for index, group in enumerate(groups):
         newer = groups[index - 1] if index > 0 else None
@@ -377,24 +497,25 @@ def _period_listings(groups: tuple[Group, ...], stable: bool) -> Iterable[Listin
             stable,
             newer=_link(newer) if newer else None,
             older=_link(older) if older else None,
-            parents=_parents(group),
+            parents=_parents(group, prefix, words),
         )
 
 
-def _parents(group: Group) -> tuple[Link, ...]:
+def _parents(group: Group, prefix: str, words: str) -> tuple[Link, ...]:
     """The year above a month; the year and month above a day."""
     moment = group.articles[0].article.local_date
-    year = Link(str(moment.year), urls.year_url(moment.year))
+    year = Link(str(moment.year), prefix + urls.year_url(moment.year))
     month = Link(
-        f"{MONTHS[moment.month - 1]} {moment.year}", urls.month_url(moment.year, moment.month)
+        month_year(moment.year, moment.month, words),
+        prefix + urls.month_url(moment.year, moment.month),
     )
     return {"year": (), "month": (year,), "day": (year, month)}[group.kind]
 
 
-def _archive_years(periods: dict[str, tuple[Group, ...]]) -> tuple[ArchiveYear, ...]:
+def _archive_years(periods: dict[str, tuple[Group, ...]], prefix: str) -> tuple[ArchiveYear, ...]:
     months_of: dict[str, list[Link]] = {}
-    for month in periods["month"]:
-        months_of.setdefault(month.url[:6], []).append(_link(month))
+    for month in periods["month"]:  # /2026/11/ belongs to /2026/ (after the prefix)
+        months_of.setdefault(month.url[: len(prefix) + 6], []).append(_link(month))
     return tuple(ArchiveYear(_link(year), tuple(months_of[year.url])) for year in periods["year"])
 
 

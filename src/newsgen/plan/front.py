@@ -25,15 +25,23 @@ def is_front_page(listing: Listing) -> bool:
     return listing.kind == "home" and listing.previous_url is None
 
 
-def front_sections(site: SitePlan, front: Listing | None) -> tuple[FrontSection, ...]:
-    """Sections in the navigation's order, each with its newest stories not on top already.
-    `front` is the front page's first page; None: the plan's own."""
-    home = next(group for group in site.listing_groups if group.group.kind == "home")
+def front_sections(
+    site: SitePlan, front: Listing | None, language: str | None = None
+) -> tuple[FrontSection, ...]:
+    """Sections in the navigation's order, each with its newest stories not on top already,
+    of the front page's language. `front` is the front page's first page; None: the plan's
+    own, of `language`."""
+    code = front.language if front is not None else language
+    home = next(
+        group
+        for group in site.listing_groups
+        if group.group.kind == "home" and group.group.language == code
+    )
     top = front.articles if front is not None else home.front_articles(site.per_page)
     shown = {entry.article.source for entry in top}
     blocks = []
     for group in site.listing_groups:
-        if group.group.kind != "section":
+        if group.group.kind != "section" or group.group.language != code:
             continue
         first_page = group.front_articles(site.per_page)
         fresh = tuple(r for r in first_page if r.article.source not in shown)

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from newsgen.content import urls
+from newsgen.content.locales import long_date, month_year
 from newsgen.model import Group, RenderedArticle
 
-# Spelled out here so output never depends on the machine's locale.
-MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-)  # fmt: skip
 
-
-def group_by_period(articles: Sequence[RenderedArticle]) -> dict[str, tuple[Group, ...]]:
-    """{'year': ..., 'month': ..., 'day': ...}, each newest first, from newest-first articles."""
+def group_by_period(
+    articles: Sequence[RenderedArticle], prefix: str = "", language: str = "", words: str = ""
+) -> dict[str, tuple[Group, ...]]:
+    """{'year': ..., 'month': ..., 'day': ...}, each newest first, from newest-first articles
+    of one `language`: URLs under its `prefix`, names in `words` (Language.words)."""
     years: dict[int, list[RenderedArticle]] = {}
     months: dict[tuple[int, int], list[RenderedArticle]] = {}
     days: dict[tuple[int, int, int], list[RenderedArticle]] = {}
@@ -26,19 +25,26 @@ def group_by_period(articles: Sequence[RenderedArticle]) -> dict[str, tuple[Grou
         days.setdefault((moment.year, moment.month, moment.day), []).append(rendered)
     return {
         "year": tuple(
-            Group("year", str(year), urls.year_url(year), tuple(items))
+            Group("year", str(year), prefix + urls.year_url(year), tuple(items), language)
             for year, items in years.items()
         ),
         "month": tuple(
-            Group("month", f"{MONTHS[month - 1]} {year}", urls.month_url(year, month), tuple(items))
+            Group(
+                "month",
+                month_year(year, month, words),
+                prefix + urls.month_url(year, month),
+                tuple(items),
+                language,
+            )
             for (year, month), items in months.items()
         ),
         "day": tuple(
             Group(
                 "day",
-                f"{MONTHS[month - 1]} {day}, {year}",
-                urls.day_url(year, month, day),
+                long_date(date(year, month, day), words),
+                prefix + urls.day_url(year, month, day),
                 tuple(items),
+                language,
             )
             for (year, month, day), items in days.items()
         ),

@@ -71,10 +71,13 @@ def related_articles(
 
 def _traits(rendered: RenderedArticle) -> Traits:
     article = rendered.article
+    # Tags and sections are a language's own: the language keys them, so a story is never
+    # "earlier coverage" of a story in another language.
+    language = article.language
     return Traits(
         article.date.timestamp(),
-        tuple(sorted({tag.casefold() for tag in article.tags})),
-        (article.section or "").casefold(),
+        tuple(sorted({f"{language}\0{tag.casefold()}" for tag in article.tags})),
+        f"{language}\0{article.section.casefold()}" if article.section else "",
     )
 
 

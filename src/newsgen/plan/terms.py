@@ -21,8 +21,12 @@ def terms_of(article: Article, kind: str) -> tuple[str, ...]:
     return BY_NAME[kind].terms_of(article)
 
 
-def group_by_term(articles: Sequence[RenderedArticle], kind: str) -> tuple[Group, ...]:
-    """One group per term, sorted by name; articles in each stay newest first."""
+def group_by_term(
+    articles: Sequence[RenderedArticle], kind: str, prefix: str = "", language: str = ""
+) -> tuple[Group, ...]:
+    """One group per term, sorted by name; articles in each stay newest first. The articles
+    are one language's, so a term of another language is another term (no merging of
+    "Politique" into "Politics"), its page under that language's `prefix`."""
     members: dict[str, list[RenderedArticle]] = {}
     spellings: dict[str, Counter[str]] = {}
     first_use: dict[str, tuple[Article, str]] = {}  # for problems: the first file by path
@@ -37,11 +41,11 @@ def group_by_term(articles: Sequence[RenderedArticle], kind: str) -> tuple[Group
             seen = first_use.get(key)
             if seen is None or rendered.article.source < seen[0].source:
                 first_use[key] = (rendered.article, name)
-    _check_slugs(kind, first_use)
+    _check_slugs(kind, first_use, prefix)
     groups = []
     for key, items in members.items():
         name = _most_common(spellings[key])
-        groups.append(Group(kind, name, urls.term_url(kind, name), tuple(items)))
+        groups.append(Group(kind, name, prefix + urls.term_url(kind, name), tuple(items), language))
     return tuple(sorted(groups, key=lambda g: (g.name.casefold(), g.name)))
 
 
@@ -50,7 +54,7 @@ def _most_common(spellings: Counter[str]) -> str:
     return min(spellings, key=lambda name: (-spellings[name], name))
 
 
-def _check_slugs(kind: str, first_use: dict[str, tuple[Article, str]]) -> None:
+def _check_slugs(kind: str, first_use: dict[str, tuple[Article, str]], prefix: str) -> None:
     owners: dict[str, tuple[str, Article]] = {}
     problems: list[Problem] = []
     for _key, (article, name) in sorted(first_use.items()):
@@ -73,7 +77,7 @@ def _check_slugs(kind: str, first_use: dict[str, tuple[Article, str]]) -> None:
                     line,
                     column,
                     f"{kind} {name!r} and {kind} {other_name!r} ({other.source}) would share "
-                    f"the page {BY_NAME[kind].folder}{slug}/",
+                    f"the page {prefix}{BY_NAME[kind].folder}{slug}/",
                     "spell them the same way, or make them differ in letters or digits",
                 )
             )

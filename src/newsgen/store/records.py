@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from newsgen.model import Article, Body, Notice, RenderedArticle
 
 # Article fields that hold a plain value of one of these types (None allowed where optional).
-_TEXT = ("source", "title", "slug", "url", "body")
+_TEXT = ("source", "title", "slug", "url", "body", "language")
 _OPTIONAL_TEXT = (
     "section",
     "summary",
@@ -25,6 +25,7 @@ _OPTIONAL_TEXT = (
     "image_alt",
     "image_caption",
     "image_credit",
+    "translation_key",
 )
 _FLAGS = ("date_only", "updated_date_only", "draft")
 _TEXTS = ("authors", "tags", "aliases")
