@@ -161,6 +161,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("workdir", type=Path)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--reuse", action="store_true", help="sites already built in workdir")
+    parser.add_argument(
+        "--queries", type=lambda text: text.split(","), default=RARE + COMMON + NEWEST,
+        help="some of the queries, comma-separated (default: all)",
+    )  # fmt: skip
     options = parser.parse_args(argv[1:])
     if options.reuse:
         tiered, single = options.workdir / "tiered", options.workdir / "single"
@@ -178,7 +182,7 @@ def main(argv: list[str]) -> int:
     ):
         chromium = shutil.which("chromium")
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        for query in RARE + COMMON + NEWEST:
+        for query in options.queries:
             runs = {"tiers": [], "one": []}
             for round_ in range(options.rounds):
                 for name, base in (("tiers", a), ("one", b)):
