@@ -5,12 +5,16 @@
 Builds the benchmark corpus (corpus.py) with a dozen planted rare tokens twice: once with a
 history (a cold build of all but 250 articles, then 101, 101 and 48 added and 20 old ones
 edited, each a build: a sealed top tier with 20 superseded copies, a level-one tier of 202 and
-a head of 68), once with --full (one bundle: one Pagefind index over the same articles,
-searched by the same page). Each query is opened as /search/?q=… in a fresh browser context
-(cold cache) on 127.0.0.1, without network throttling. Reported, median of the rounds: time
-from navigation to the first result on screen, requests and bytes (transfer sizes from
-Resource Timing, the page itself included) that finished before it, false hits (results that
-one index does not return) and, for common words, the top ten shared with one index.
+a head of 68), once as a copy of that site built in another folder, where its search has no
+history (one bundle: one Pagefind index over the same articles, searched by the same page;
+the copy brings the build cache along, so only the index is built again). Each query is
+opened as /search/?q=… in a fresh browser context (cold cache) on 127.0.0.1, without network
+throttling: rare words, common words (best match first), and newest first (a common word
+with sort=date, and a section listed without words).
+Reported, median of the rounds: time from navigation to the first result on screen, requests
+and bytes (transfer sizes from Resource Timing, the page itself included) that finished
+before it, false hits (results that one index does not return) and, for common words, the
+top ten shared with one index (and, newest first, whether they come in the same order).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import argparse
 import dataclasses
 import functools
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -51,6 +56,7 @@ PLANTED = {
 LISTED = 200  # results read back: all of a rare word's, the first of a common word's
 RARE = ["763184", "7631", "wojciechowska", "55120", "3306", "5512"]
 COMMON = ["harbor", "budget", "election climate", "railway", "volunteers"]
+NEWEST = ["harbor&sort=date", "&section=Politics"]  # after q=; the second has no words
 FIRST_RESULT = """
 window.__first = null;
 new MutationObserver((_, observer) => {
@@ -105,11 +111,25 @@ def prepare(size: int, workdir: Path) -> tuple[Path, Path]:
         fixed = dataclasses.replace(story, body=story.body + "\nCorrection appended.\n")
         corpus.write_newsgen(tiered, [fixed])
     build(BuildOptions(root=tiered, now=NOW))
-    single.mkdir(parents=True)
-    shutil.copy(tiered / "newsgen.yaml", single)
-    shutil.copytree(tiered / "articles", single / "articles")
-    build(BuildOptions(root=single, now=NOW, full=True))
+    one_index(tiered, single)
     return tiered, single
+
+
+def one_index(tiered: Path, single: Path) -> None:
+    """`tiered` copied to `single` and built there: the search layout is remembered per output
+    folder, so this build starts it cold, one bundle, as --full would (without rendering every
+    page again)."""
+    shutil.copytree(tiered, single, symlinks=True)
+    build(BuildOptions(root=single, now=NOW))
+    listing = json.loads((single / "site/pagefind/tiers.json").read_text(encoding="utf-8"))
+    if len(listing["tiers"]) != 1:
+        raise SystemExit(f"{single}: {len(listing['tiers'])} bundles, not one index")
+
+
+def address(query: str) -> str:
+    """The search page's query string: "harbor&sort=date" is q=harbor&sort=date."""
+    words, _, rest = query.partition("&")
+    return "&".join(([f"q={quote(words)}"] if words else []) + ([rest] if rest else []))
 
 
 def open_search(browser: Browser, base: str, query: str, *, every: bool) -> dict[str, object]:
@@ -117,7 +137,7 @@ def open_search(browser: Browser, base: str, query: str, *, every: bool) -> dict
     context = browser.new_context()  # a cold cache for every load
     page = context.new_page()
     page.add_init_script(FIRST_RESULT)
-    page.goto(f"{base}/search/?q={quote(query)}")
+    page.goto(f"{base}/search/?{address(query)}")
     page.locator("#search-status").filter(has_text="found").wait_for(timeout=120_000)
     measured: dict[str, object] = {"ms": None, "requests": None, "bytes": None}
     if not page.locator("#search-status").inner_text().startswith("Nothing"):
@@ -141,6 +161,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("workdir", type=Path)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--reuse", action="store_true", help="sites already built in workdir")
+    parser.add_argument(
+        "--queries", type=lambda text: text.split(","), default=RARE + COMMON + NEWEST,
+        help="some of the queries, comma-separated (default: all)",
+    )  # fmt: skip
     options = parser.parse_args(argv[1:])
     if options.reuse:
         tiered, single = options.workdir / "tiered", options.workdir / "single"
@@ -149,6 +173,7 @@ def main(argv: list[str]) -> int:
     listing = json.loads((tiered / "site/pagefind/tiers.json").read_text(encoding="utf-8"))
     shape = [(t["level"], t["size"], len(t["masked"])) for t in listing["tiers"]]
     print(f"{options.size} articles; tiers (level, articles, masked): {shape}")
+    print(f"start {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {_load()}")
     rows = []
     with (
         sync_playwright() as playwright,
@@ -157,13 +182,14 @@ def main(argv: list[str]) -> int:
     ):
         chromium = shutil.which("chromium")
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        for query in RARE + COMMON:
+        for query in options.queries:
             runs = {"tiers": [], "one": []}
             for round_ in range(options.rounds):
                 for name, base in (("tiers", a), ("one", b)):
                     runs[name].append(open_search(browser, base, query, every=round_ == 0))
             rows.append((query, runs))
         browser.close()
+    print(f"end {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {_load()}")
     print(
         "| query | newsgen tiers: first result, requests / KiB, results "
         "| one index: first result, requests / KiB, results | false hits | top 10 shared |"
@@ -185,8 +211,18 @@ def main(argv: list[str]) -> int:
         false = len(set(mine["urls"]) - set(theirs["urls"])) if complete else "n/a"
         shared = len(set(mine["urls"][:10]) & set(theirs["urls"][:10]))
         top = min(10, len(theirs["urls"]))
-        print(f"| {query} | {cells[0]} | {cells[1]} | {false} | {shared} of {top} |")
+        order = ""
+        if query in NEWEST:
+            same = mine["urls"][:10] == theirs["urls"][:10]
+            order = ", same order" if same else ", another order"
+        print(
+            f"| {address(query)} | {cells[0]} | {cells[1]} | {false} | {shared} of {top}{order} |"
+        )
     return 0
+
+
+def _load() -> str:
+    return " ".join(f"{n:.1f}" for n in os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -514,3 +514,34 @@ def test_a_damaged_search_cache_means_indexing_again_not_a_failure(
     # The sealed bundle holds an old copy, so it cannot be indexed again as it was: cold.
     assert layout(root) == [(2, 0)]
     assert json.loads((root / "site/pagefind/tiers.json").read_text())["pages"] == 9
+
+
+def test_every_bundle_is_requested_at_once_and_the_webassembly_once(
+    browser: Browser,  # noqa: F811
+    make_site: Callable[..., Path],
+    served: Callable[[Path], str],
+    small_tiers: None,
+) -> None:
+    root = spread_site(make_site)
+    build(BuildOptions(root=root, now=NOW))
+    (root / "articles/d2.md").write_text(
+        (root / "articles/d2.md").read_text().replace("Ordinary", "Extraordinary")
+    )
+    build(BuildOptions(root=root, now=NOW))
+    assert len(layout(root)) == 2
+    page = browser.new_page()
+    # With routing on, Chromium's HTTP cache is off: every fetch the page makes is a request.
+    page.route("**/*", lambda route: route.continue_())
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    assert sorted(results(page, served(root / "site"), "q=kittiwake")) == [
+        "Harbor day 2", "Harbor day 8", "Kittiwake season opens",
+    ]  # fmt: skip
+    entries = [n for n, url in enumerate(requested) if "/pagefind-entry.json" in url]
+    wasm = [n for n, url in enumerate(requested) if url.endswith(".pagefind")]
+    # Each bundle's first request goes out before any answer came back: none waits for the
+    # WebAssembly, which is fetched once for all of them.
+    assert len(entries) == 2
+    assert len(wasm) == 1
+    assert max(entries) < wasm[0]
+    page.close()

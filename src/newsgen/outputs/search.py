@@ -46,13 +46,33 @@ BUNDLE_FILES = ("pagefind-entry.json",)
 BUNDLE_SUFFIX = ".pf_meta"
 BUNDLE_FOLDERS = ("index", "fragment", "filter")
 ENTRY = "pagefind-entry.json"
-# The search page opens one Pagefind instance per bundle (createInstance), and needs each in
-# Pagefind's playground mode: only there does a result say which words it matched (to drop a
-# bundle's prefix fallback) and with what statistics (to rank all bundles as one index).
-# Pagefind 1.5 has the method on its instances but leaves it out of createInstance's object;
-# this adds it. The build fails, naming the version, if the line is not found.
-PATCH_ANCHOR = "mergeIndex:(indexPath,options2)=>wrapper.mergeIndex(indexPath,options2),"
-PATCH = PATCH_ANCHOR + "enterPlaygroundMode:()=>wrapper.enterPlaygroundMode(),"
+# Changes to Pagefind 1.5's script, (anchor, replacement), each anchor found exactly once, or
+# the build fails naming the version. The search page opens one Pagefind instance per bundle
+# (createInstance), all at once:
+# - it needs each in Pagefind's playground mode: only there does a result say which words it
+#   matched (to drop a bundle's prefix fallback) and with what statistics (to rank all bundles
+#   as one index). Pagefind has the method on its instances but leaves it out of
+#   createInstance's object; the first change adds it.
+# - the WebAssembly module is one per page (its bindings are the script's globals), but every
+#   instance fetches and instantiates it, and two instantiations at once would leave the first
+#   instance's data in a dropped module's memory. The second and third changes make the first
+#   instance's load the one every instance waits for: one request, one module.
+PATCHES = (
+    (
+        "mergeIndex:(indexPath,options2)=>wrapper.mergeIndex(indexPath,options2),",
+        "mergeIndex:(indexPath,options2)=>wrapper.mergeIndex(indexPath,options2),"
+        "enterPlaygroundMode:()=>wrapper.enterPlaygroundMode(),",
+    ),
+    (
+        "async loadWasm(language){try{",
+        "async loadWasm(language){PagefindInstance.sharedWasm??=this.fetchWasm(language);"
+        "this.wasm=await PagefindInstance.sharedWasm;}async fetchWasm(language){try{",
+    ),
+    (
+        "this.wasm=await this.backend({module_or_path:final_wasm});",
+        "return await this.backend({module_or_path:final_wasm});",
+    ),
+)
 
 
 class SearchFailed(NewsgenError):
@@ -80,7 +100,7 @@ def outputs(
     version = _pagefind_version()
     cache = config.state_dir / "search"
     state = cache / _state_name(output or config.root / config.output_dir)
-    salt = repr((version, config.language, records.RECORD_FORMAT, canonical.FORMAT, PATCH))
+    salt = repr((version, config.language, records.RECORD_FORMAT, canonical.FORMAT, PATCHES))
     entries = {r.article.source: r for r in articles}
     current = {source: r.digest for source, r in entries.items()}
     previous = _load_state(state, salt) if reuse else None
@@ -89,7 +109,7 @@ def outputs(
     codes = tuple(language.code for language in config.editions)
     # Pagefind makes a WebAssembly file per language; a site in several languages gets a
     # runtime made for all of them at once (a bundle may hold only some of them).
-    made_for = (version, PATCH) if len(codes) == 1 else (version, PATCH, codes)
+    made_for = (version, PATCHES) if len(codes) == 1 else (version, PATCHES, codes)
     runtime = cache / f"runtime-{input_digest(made_for)[:12]}"
     missing = [b for b in bundles if not reuse or not _intact(cache / b.key, b.tier)]
     if not reuse:
@@ -328,12 +348,14 @@ def _keep(bundle: Path, target: Path, runtime: Path, by_url: Mapping[str, Member
 def _keep_runtime(bundle: Path, runtime: Path) -> None:
     script = bundle / "pagefind.js"
     text = script.read_text(encoding="utf-8")
-    if text.count(PATCH_ANCHOR) != 1:
-        raise SearchFailed(
-            f"Pagefind {_pagefind_version()} is not supported by this newsgen's search page\n"
-            "hint: install Pagefind 1.5 with `pip install 'pagefind[bin]>=1.5,<1.6'`"
-        )
-    script.write_text(text.replace(PATCH_ANCHOR, PATCH), encoding="utf-8")
+    for anchor, replacement in PATCHES:
+        if text.count(anchor) != 1:
+            raise SearchFailed(
+                f"Pagefind {_pagefind_version()} is not supported by this newsgen's search page\n"
+                "hint: install Pagefind 1.5 with `pip install 'pagefind[bin]>=1.5,<1.6'`"
+            )
+        text = text.replace(anchor, replacement)
+    script.write_text(text, encoding="utf-8")
     _move(bundle, runtime, lambda name: name in RUNTIME or name.endswith(RUNTIME_SUFFIX))
 
 

@@ -36,11 +36,9 @@ async function open() {
     return instance.enterPlaygroundMode().then(() =>
       ({ instance, masked: new Set(tier.masked), level: tier.level }));
   };
-  // The first (largest) bundle loads the WebAssembly; the others start once it is there, so
-  // that they reuse it rather than each compiling their own.
-  const first = await make(listing.tiers[0]);
-  const rest = await Promise.all(listing.tiers.slice(1).map(make));
-  return { listing, tiers: [first, ...rest] };
+  // All at once: every bundle's first requests go out together. The WebAssembly is fetched
+  // and compiled once, by the first instance, for all of them (newsgen's copy of pagefind.js).
+  return { listing, tiers: await Promise.all(listing.tiers.map(make)) };
 }
 const ready = open().catch((error) => { console.error(error); return null; });
 ready.then((opened) => opened && facets(opened.listing.facets));
