@@ -3,6 +3,7 @@ from a copy of the published site instead of rendering the archive again."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,7 +12,9 @@ from typing import Any
 import pytest
 
 from newsgen.build import parallel, writer
+from newsgen.build.resident import Resident
 from newsgen.build.run import BuildOptions, build
+from newsgen.plan import archive as archive_plan
 from newsgen.serve import preview
 
 from conftest import article
@@ -127,6 +130,37 @@ def test_the_site_and_the_preview_each_keep_their_own_fast_path(
     )
     assert not build(BuildOptions(root=root, now=NOW, output=folder)).up_to_date
     assert not build(BuildOptions(root=root, now=NOW)).up_to_date
+
+
+def test_a_serving_process_plans_again_only_when_what_planning_reads_changed(
+    make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    root = make_site(archive(20), config=CONFIG)
+    planned: list[int] = []
+    original = archive_plan.plan
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        planned.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(archive_plan, "plan", counting)
+    resident = Resident()
+    folder = preview.preview_folder(root)
+    build(BuildOptions(root=root, now=NOW, output=folder, resident=resident))
+    assert len(planned) == 1
+    story = root / "articles/story-3.md"
+    story.write_text(story.read_text("utf-8") + "\nA second paragraph.\n", encoding="utf-8")
+    build(BuildOptions(root=root, now=NOW, output=folder, resident=resident))
+    assert len(planned) == 1, "a body edit planned the site again"
+    assert b"A second paragraph." in (folder / "2026/04/04/story-3/index.html").read_bytes()
+    story.write_text(story.read_text("utf-8").replace("Story 3", "Story three"), "utf-8")
+    build(BuildOptions(root=root, now=NOW, output=folder, resident=resident))
+    assert len(planned) == 2, "a new title kept the old plan"
+    resident.close()
+    fresh = tmp_path / "fresh"
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("site", ".newsgen"))
+    build(BuildOptions(root=fresh, now=NOW, full=True))
+    assert tree(folder) == tree(fresh / "site")
 
 
 def test_pages_rendered_on_several_processes_are_the_same_bytes(

@@ -90,13 +90,13 @@ def _run(
     previous = None
     if not options.full:
         previous = resident.memos.get(memo_key) or memo.load(store, memo_key)
-    site = archive.plan(selection.published, config, previous.related if previous else None)
+    site, plan_key = _plan(selection, config, resident, previous, feed_key)
     nav = site.nav  # every language's
     context = memo.context(page_key, nav, options.drafts, options.future)
     explainer = Explainer.of(options, config, output, previous, context)
     if previous is not None and not memo.belongs(previous, context, output / writer.MANIFEST):
         previous = None
-    inventory.verify(inventory.outputs(site, config))
+    inventory_key = _verify_inventory(site, config, plan_key, resident)
     env = resident.templates(config, templates) or make_environment(config)
     render_many = parallel.renderer(options.jobs)
     fragments = _teasers(
@@ -147,10 +147,14 @@ def _run(
         sources = loaded.changed if not options.full else None
         cache.save(loaded.entries, sources, loaded.dropped_bodies)
     # The site and the store are committed: what they hold may now stand in for them.
-    resident.articles = (fingerprint, loaded.entries)
-    resident.memos[memo_key] = planned
-    resident.environment = ((config, templates), env)
-    resident.fragments = fragments
+    resident.remember(
+        articles=(fingerprint, loaded.entries),
+        memo=(memo_key, planned),
+        environment=((config, templates), env),
+        fragments=fragments,
+        site_plan=(plan_key, site),
+        inventory=inventory_key,
+    )
     if options.output is None:  # a preview (serve) says nothing of the published site
         _write_schedule(config, selection, now)
     counts = _counts(site, selection, written)
@@ -169,6 +173,36 @@ def _run(
     explained = explainer.finish(sorted_units.explained) if explainer else ()
     events = (*(w for w in warnings if w.path.startswith(STATE_DIR)), *written.warnings)
     return Outcome(counts, written, warnings, loaded.cache_hits, valid_until, explained, events)
+
+
+def _plan(
+    selection: archive.Selection,
+    config: Config,
+    resident: Resident,
+    previous: memo.PlanMemo | None,
+    settings: str,
+) -> tuple[archive.SitePlan, str]:
+    """The plan, and the key of what it was made from: a serving process's last plan when
+    every published article's view is the same (a body edit), else planned anew."""
+    key = archive.plan_key(selection.published, settings)
+    current = {r.article.source: r for r in selection.published}
+    site = resident.plan(key, current) or archive.plan(
+        selection.published, config, previous.related if previous else None
+    )
+    return site, key
+
+
+def _verify_inventory(
+    site: archive.SitePlan, config: Config, plan_key: str, resident: Resident
+) -> str:
+    """Check every output path (BuildFailed names the clashes); return the key of what was
+    checked. The inventory depends on the plan, the static files and the images' variants (by
+    the articles' sized images) alone: a serving process checks it once for each."""
+    static = tuple(sorted((k, str(v)) for k, v in assets.static_files(config).files.items()))
+    key = input_digest((plan_key, static, tuple(r.images for r in site.entries)))
+    if resident.inventory != key:
+        inventory.verify(inventory.outputs(site, config))
+    return key
 
 
 def _articles(

@@ -2,21 +2,26 @@
 
 A build from the command line starts cold: it reads the store, compiles the templates and loads
 the teasers. A resident build starts from the last one's values instead: the decoded articles,
-the plan memo, the compiled templates and the teasers, each used only while what it was made
-for is unchanged (settings fingerprint, output folder and manifest, templates, context). The
+the plan memo, the plan itself, the compiled templates and the teasers, each used only while
+what it was made for is unchanged (settings fingerprint, output folder and manifest, the
+published articles' views, templates, context). The
 store stays the truth: everything here is also there, and a build without it is the same build.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
 from newsgen.content.config import Config
+from newsgen.model import RenderedArticle
 from newsgen.outputs.fragments import Fragments
+from newsgen.plan import archive
+from newsgen.plan.archive import SitePlan
 from newsgen.store import db
 from newsgen.store.cache import CachedArticle
 from newsgen.store.memo import PlanMemo
@@ -33,6 +38,10 @@ class Resident:
     memos: dict[str, PlanMemo] = field(default_factory=dict)  # by output folder
     environment: tuple[tuple[Config, str], jinja2.Environment] | None = None
     fragments: Fragments | None = None
+    # The last plan, by what it was made from (archive.plan_key), and the key of the last
+    # inventory found sound (the plan's key and the static files).
+    site_plan: tuple[str, SitePlan] | None = None
+    inventory: str | None = None
 
     def connect(self, state_dir: Path) -> tuple[sqlite3.Connection, str | None]:
         """The store, opened once for the life of the process."""
@@ -48,6 +57,21 @@ class Resident:
             self.store.close()
         self.store = None
 
+    def remember(
+        self,
+        *,
+        articles: tuple[str, dict[str, CachedArticle]],
+        memo: tuple[str, PlanMemo],
+        environment: tuple[tuple[Config, str], jinja2.Environment],
+        fragments: Fragments,
+        site_plan: tuple[str, SitePlan],
+        inventory: str,
+    ) -> None:
+        """Keep what a build made, once its site and the store are committed."""
+        self.articles, self.environment, self.fragments = articles, environment, fragments
+        self.memos[memo[0]] = memo[1]
+        self.site_plan, self.inventory = site_plan, inventory
+
     def cached_articles(self, fingerprint: str) -> dict[str, CachedArticle] | None:
         if self.articles is None or self.articles[0] != fingerprint:
             return None
@@ -58,6 +82,12 @@ class Resident:
         if self.environment is None or self.environment[0] != (config, fingerprint):
             return None
         return self.environment[1]
+
+    def plan(self, key: str, current: Mapping[str, RenderedArticle]) -> SitePlan | None:
+        """The last plan, made from the same views, with `current`'s versions of its articles."""
+        if self.site_plan is None or self.site_plan[0] != key:
+            return None
+        return archive.with_versions(self.site_plan[1], current)
 
     def teasers(self, context: str) -> Fragments | None:
         if self.fragments is None or self.fragments.context != context:

@@ -6,15 +6,15 @@ lists and checks every path the plan writes, before anything is rendered.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from newsgen.content import urls
 from newsgen.content.config import Config, Language
 from newsgen.content.kinds import KINDS
 from newsgen.content.locales import month_name, month_year
-from newsgen.model import Group, RenderedArticle
+from newsgen.model import Group, RenderedArticle, input_digest
 from newsgen.plan.corrections import Correction, corrections
 from newsgen.plan.periods import group_by_period
 from newsgen.plan.related import RelatedMemo, related_articles
@@ -369,6 +369,48 @@ def plan(
         translations=translations(articles, tuple(e.code for e in config.editions)),
     )
     return site
+
+
+def plan_key(published: Iterable[RenderedArticle], settings: str) -> str:
+    """What a plan is made from: the settings and each published article's `view` (its front
+    matter, summary and reading time: all that planning reads of it)."""
+    return input_digest((settings, tuple((r.article.source, r.view) for r in published)))
+
+
+def with_versions(site: SitePlan, current: Mapping[str, RenderedArticle]) -> SitePlan:
+    """`site` with every article in it replaced by its version in `current` (by source), for
+    articles whose views are those `site` was planned from (see `plan_key`): the same plan
+    `plan` would make, for the cost of one walk instead of grouping and ranking again."""
+
+    def swap(articles: tuple[RenderedArticle, ...]) -> tuple[RenderedArticle, ...]:
+        return tuple(current[r.article.source] for r in articles)
+
+    feeds: dict[int, Feed] = {}  # a listing's feed is also in site.feeds: swapped once
+
+    def feed(old: Feed) -> Feed:
+        new = feeds.get(id(old))
+        if new is None:
+            new = feeds[id(old)] = replace(old, articles=swap(old.articles))
+        return new
+
+    return replace(
+        site,
+        entries=swap(site.entries),
+        related=tuple(map(swap, site.related)),
+        listing_groups=tuple(
+            replace(
+                listing,
+                group=replace(listing.group, articles=swap(listing.group.articles)),
+                feed=feed(listing.feed) if listing.feed is not None else None,
+            )
+            for listing in site.listing_groups
+        ),
+        feeds=tuple(map(feed, site.feeds)),
+        corrections=tuple(
+            replace(c, article=current[c.article.source].article) for c in site.corrections
+        ),
+        translations=tuple(map(swap, site.translations)),
+    )
 
 
 def _edition(
