@@ -87,7 +87,7 @@ THEME = Path(__file__).parent.parent / "src/newsgen/theme"
 
 
 def _catalogue(code: str) -> dict[str, str]:
-    with (THEME / "locales" / f"{code}.po").open("rb") as file:
+    with (THEME / "templates/locales" / f"{code}.po").open("rb") as file:
         return {str(m.id): str(m.string) for m in read_po(file) if m.id}
 
 
@@ -115,7 +115,7 @@ def test_missing_messages_fall_back_to_english_with_one_warning_each(
     files = {
         "articles/a.md": article("Porto", author="Ana", language="pt-BR"),
         # A site's own catalogue: Portuguese for one message, and French it overrides.
-        "locales/pt.po": 'msgid "By"\nmsgstr "Por"\n',
+        "templates/locales/pt.po": 'msgid "By"\nmsgstr "Por"\n',
     }
     root = make_site(files, config=config)
     result = run_cli("build", "-s", str(root), "--now", NOW)
@@ -239,3 +239,12 @@ def test_new_writes_a_translation_with_the_originals_key_and_check_finds_orphans
         "articles/fr-ca/2026/harbour-reopens.md:6:1: warning: the original of this translation "
         "is missing: no article in another language has translation_key 'harbour-reopens'\n"
     ) in checked.err
+
+
+def test_a_catalogue_that_does_not_parse_is_an_error_naming_it(
+    make_site: Callable[..., Path], run_cli: Callable[..., Run]
+) -> None:
+    files = {"templates/locales/fr.po": 'msgid "By"\nmsgstr "Par"\ngarbage here\n'}
+    result = _build(make_site(files, config=BILINGUAL), run_cli)
+    assert result.code == 1
+    assert result.err.startswith("templates/locales/fr.po:1:1: not a gettext catalogue: ")
