@@ -52,7 +52,10 @@ class Messages:
 
 def load(config: Config) -> Messages:
     """The catalogues of the site's languages; BuildFailed naming a `.po` file that does not
-    parse. English comes first in every chain only for English pages."""
+    parse. A site without `languages:` speaks newsgen's own English, as it always has: no
+    catalogue is read (nor Babel's reader loaded, a tenth of a second)."""
+    if not config.languages:
+        return Messages({}, {})
     english = {**_theme(ENGLISH), **_site(config.root, ENGLISH)}
     chains: dict[str, list[Catalogue]] = {}
     for language in config.languages:  # a site with `language:` alone speaks English
