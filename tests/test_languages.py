@@ -6,9 +6,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
+
+from newsgen.build.run import BuildOptions, build
+from newsgen.store import cache
 
 from conftest import BASIC_CONFIG, Run, article
 
@@ -248,3 +253,23 @@ def test_a_catalogue_that_does_not_parse_is_an_error_naming_it(
     result = _build(make_site(files, config=BILINGUAL), run_cli)
     assert result.code == 1
     assert result.err.startswith("templates/locales/fr.po:1:1: not a gettext catalogue: ")
+
+
+def test_a_new_default_language_reads_cached_articles_again(
+    make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An article without 'language' is in the default language: the build cache, which
+    trusts a file unchanged since it was read, must not keep the old default's language and
+    URL (racy files are read again anyway, so the test trusts them at once)."""
+    monkeypatch.setattr(cache, "RACY_NS", -(10**12))
+    root = make_site({"articles/a.md": article("Hello")}, config=BILINGUAL)
+    when = datetime(2026, 12, 1, 12, tzinfo=UTC)
+    build(BuildOptions(root=root, now=when, jobs=1))
+    french_first = BILINGUAL.replace("  - code: en\n    title: The Gazette\n", "") + (
+        "  - code: en\n"
+    )
+    (root / "newsgen.yaml").write_text(french_first, encoding="utf-8")
+    report = build(BuildOptions(root=root, now=when, jobs=1))
+    assert report.cache_hits == 0
+    page = (root / "site/2026/11/20/hello/index.html").read_text("utf-8")
+    assert '<html lang="fr-CA">' in page

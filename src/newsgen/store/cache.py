@@ -29,7 +29,7 @@ from newsgen.store import db, records
 # 3: articles carry image caption, credit and size;
 # 4: sharded, with the cache's folder, and ctime in stats; 5: rows of the store;
 # 6: with the listing view's digest; 7: corrections, updates and body images
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8
 # File systems stamp modification times in coarse ticks (up to seconds on some): a file saved
 # twice within one tick keeps its stat. As git does, a stat is trusted only for a file that
 # was this much older than the moment it was read.
@@ -61,6 +61,8 @@ def settings_fingerprint(config: Config) -> str:
         config.permalink,
         config.allow_html,
         config.base_url,
+        # An article's language and its URL's prefix: the codes, the default first.
+        tuple(language.code for language in config.editions),
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
