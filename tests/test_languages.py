@@ -7,11 +7,13 @@ import json
 import re
 import shutil
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 
+from newsgen.build.run import BuildOptions, build
 from newsgen.store import cache
 
 import golden
@@ -92,7 +94,7 @@ THEME = Path(__file__).parent.parent / "src/newsgen/theme"
 
 
 def _catalogue(code: str) -> dict[str, str]:
-    with (THEME / "locales" / f"{code}.po").open("rb") as file:
+    with (THEME / "templates/locales" / f"{code}.po").open("rb") as file:
         return {str(m.id): str(m.string) for m in read_po(file) if m.id}
 
 
@@ -120,7 +122,7 @@ def test_missing_messages_fall_back_to_english_with_one_warning_each(
     files = {
         "articles/a.md": article("Porto", author="Ana", language="pt-BR"),
         # A site's own catalogue: Portuguese for one message, and French it overrides.
-        "locales/pt.po": 'msgid "By"\nmsgstr "Por"\n',
+        "templates/locales/pt.po": 'msgid "By"\nmsgstr "Por"\n',
     }
     root = make_site(files, config=config)
     result = run_cli("build", "-s", str(root), "--now", NOW)
@@ -277,3 +279,32 @@ def test_reordering_the_languages_moves_every_article_as_a_clean_build_would(
     assert golden.tree(root / "site") == golden.tree(fresh / "site")
     assert (root / "site/en/index.html").is_file()
     assert not (root / "site/fr-ca").exists()
+
+
+def test_a_catalogue_that_does_not_parse_is_an_error_naming_it(
+    make_site: Callable[..., Path], run_cli: Callable[..., Run]
+) -> None:
+    files = {"templates/locales/fr.po": 'msgid "By"\nmsgstr "Par"\ngarbage here\n'}
+    result = _build(make_site(files, config=BILINGUAL), run_cli)
+    assert result.code == 1
+    assert result.err.startswith("templates/locales/fr.po:1:1: not a gettext catalogue: ")
+
+
+def test_a_new_default_language_reads_cached_articles_again(
+    make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An article without 'language' is in the default language: the build cache, which
+    trusts a file unchanged since it was read, must not keep the old default's language and
+    URL (racy files are read again anyway, so the test trusts them at once)."""
+    monkeypatch.setattr(cache, "RACY_NS", -(10**12))
+    root = make_site({"articles/a.md": article("Hello")}, config=BILINGUAL)
+    when = datetime(2026, 12, 1, 12, tzinfo=UTC)
+    build(BuildOptions(root=root, now=when, jobs=1))
+    french_first = BILINGUAL.replace("  - code: en\n    title: The Gazette\n", "") + (
+        "  - code: en\n"
+    )
+    (root / "newsgen.yaml").write_text(french_first, encoding="utf-8")
+    report = build(BuildOptions(root=root, now=when, jobs=1))
+    assert report.cache_hits == 0
+    page = (root / "site/2026/11/20/hello/index.html").read_text("utf-8")
+    assert '<html lang="fr-CA">' in page

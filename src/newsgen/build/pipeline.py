@@ -25,18 +25,11 @@ from newsgen.content.config import STATE_DIR, Config
 from newsgen.errors import BuildFailed, NewsgenError, Problem, WriteFailed
 from newsgen.model import OutputFile, PlannedFile, RenderedArticle, input_digest
 from newsgen.options import BuildOptions
-from newsgen.outputs import (
-    assets,
-    corrections,
-    feeds,
-    latest,
-    messages,
-    pages,
-    sitemaps,
-    variants,
-)
+from newsgen.outputs import assets, corrections, feeds, latest, pages, sitemaps, variants
 from newsgen.outputs.cards import svg_warnings
 from newsgen.outputs.fragments import Fragments
+from newsgen.outputs.messages import load as load_messages
+from newsgen.outputs.messages import missing_warnings
 from newsgen.outputs.search import outputs as search_outputs
 from newsgen.outputs.templates import make_environment, template_problem, templates_fingerprint
 from newsgen.plan import archive
@@ -168,7 +161,7 @@ def _run(
         *svg_warnings(r.article for r in selection.published),
         *authors.unused(config.profiles, (r.article for r in selection.published)),
         *images.missing(selection.published, config.static_dir),
-        *messages.missing_warnings(messages.load(config), config),
+        *missing_warnings(load_messages(config), config),
     )
     explained = explainer.finish(sorted_units.explained) if explainer else ()
     events = (*(w for w in warnings if w.path.startswith(STATE_DIR)), *written.warnings)

@@ -27,14 +27,16 @@ SHORT_MONTHS = (
 
 def is_english(code: str) -> bool:
     """English of any region keeps newsgen's AP style ("Nov. 24, 2026, 9:30 AM"), so sites
-    built before languages existed keep their bytes. An empty code is the default: English."""
-    return not code or code.split("-", maxsplit=1)[0].lower() == "en"
+    built before languages existed keep their bytes; so does a language CLDR does not know
+    (its dates would otherwise be CLDR's English, unlike newsgen's). An empty code is the
+    default: English."""
+    return not code or code.split("-", maxsplit=1)[0].lower() == "en" or known_locale(code) is None
 
 
 @functools.lru_cache(maxsize=64)
-def babel_locale(code: str) -> Locale:
-    """The CLDR locale of a BCP 47 code: fr-CA, else fr, else English. (Babel is imported
-    only here: an English site, the usual one, does not pay for loading its tables.)"""
+def known_locale(code: str) -> Locale | None:
+    """The CLDR locale of a BCP 47 code: fr-CA, else fr; None for a language CLDR lacks.
+    (Babel is imported only here: an English site, the usual one, does not load its tables.)"""
     from babel import Locale, UnknownLocaleError  # noqa: PLC0415
 
     for candidate in (code, code.split("-", maxsplit=1)[0]):
@@ -42,7 +44,15 @@ def babel_locale(code: str) -> Locale:
             return Locale.parse(candidate, sep="-")
         except (UnknownLocaleError, ValueError):
             continue
-    return Locale.parse("en")
+    return None
+
+
+def babel_locale(code: str) -> Locale:
+    """The CLDR locale of a language that is not English style (see is_english)."""
+    found = known_locale(code)
+    if found is None:
+        raise ValueError(f"no CLDR data for {code!r}; dates in it are English")
+    return found
 
 
 def month_name(month: int, code: str) -> str:
@@ -102,5 +112,6 @@ def gmt_offset(moment: datetime) -> str:
 
 def language_name(code: str) -> str:
     """A language as its own speakers name it, for links to translations: 'Français (Canada)'."""
-    name = str(babel_locale(code).get_display_name() or code)
+    found = known_locale(code)
+    name = str(found.get_display_name() or code) if found else code
     return name[:1].upper() + name[1:]

@@ -62,9 +62,8 @@ def settings_fingerprint(config: Config) -> str:
         config.permalink,
         config.allow_html,
         config.base_url,
-        # An article's language, and its URL's prefix, come from the site's languages.
-        config.language,
-        config.languages,
+        # An article's language and its URL's prefix: the codes, the default first.
+        tuple(language.code for language in config.editions),
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
