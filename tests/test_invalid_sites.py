@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from newsgen.build import inventory
+
 from conftest import BASIC_CONFIG, Run, article
 
 FAILED_1 = "error: build failed with 1 problem; nothing was written\n"
@@ -249,3 +251,41 @@ def test_every_problem_of_a_run_is_reported_at_once(
     files, message = SEVERAL_PROBLEMS[case]
     result = break_site_and_build(make_site, run_cli, files)
     assert (result.code, result.err) == (1, message)
+
+
+def test_a_build_that_keeps_the_inventory_skips_its_check_and_a_new_clash_is_still_found(
+    make_site: Callable[..., Path], run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked: list[int] = []
+    original = inventory.verify
+
+    def counting(found: inventory.Inventory) -> None:
+        checked.append(len(found.files))
+        original(found)
+
+    monkeypatch.setattr(inventory, "verify", counting)
+    root = make_site({"articles/a.md": article(title="Same")})
+    now = ("--now", "2026-11-24T12:00:00+00:00")
+    assert run_cli("build", "-s", str(root), *now).code == 0
+    assert len(checked) == 1
+    story = root / "articles/a.md"
+    story.write_text(story.read_text("utf-8") + "\nA second paragraph.\n", encoding="utf-8")
+    assert run_cli("build", "-s", str(root), *now).code == 0
+    assert len(checked) == 1, "a body edit checked every output path again"
+    # What the check reads (here the plan) changed: checked again, and the clash is found.
+    make_site({"articles/b.md": article(title="Same")})
+    result = run_cli("build", "-s", str(root), *now)
+    assert len(checked) == 2
+    assert (result.code, result.err) == (
+        1,
+        "articles/b.md:2:1: this article writes 2026/11/20/same/index.html, "
+        "which articles/a.md writes too\n"
+        "hint: give one of them a different 'slug', date or alias\n" + FAILED_1,
+    )
+    make_site({"articles/b.md": article(title="Other")})
+    assert run_cli("build", "-s", str(root), *now).code == 0
+    assert len(checked) == 3
+    # A static file is part of what is checked as well.
+    make_site({"static/new.css": "body {}\n"})
+    assert run_cli("build", "-s", str(root), *now).code == 0
+    assert len(checked) == 4

@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -165,7 +164,7 @@ class Folder:
     def create(self, data: bytes, *, prefix: str = TEMPORARY_PREFIX, durable: bool = False) -> str:
         """A new file holding `data`, under a random name that did not exist; its name."""
         while True:
-            name = prefix + secrets.token_hex(8)
+            name = prefix + os.urandom(8).hex()
             try:
                 descriptor = os.open(name, _CREATE_FLAGS, 0o666, dir_fd=self.descriptor)
                 break
@@ -225,7 +224,7 @@ class Folder:
     def make_folder(self, prefix: str) -> str:
         """A new, empty folder under a random name that did not exist; its name."""
         while True:
-            name = prefix + secrets.token_hex(8)
+            name = prefix + os.urandom(8).hex()
             try:
                 os.mkdir(name, 0o700, dir_fd=self.descriptor)
                 return name

@@ -4,6 +4,7 @@ feeds, sitemaps, search, write. build.py decides whether to run them at all.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import itertools
 import sqlite3
@@ -37,6 +38,8 @@ from newsgen.store import db, memo, state
 from newsgen.store.cache import ArticleCache, CachedArticle, settings_fingerprint
 
 SCHEDULE_FILE = "schedule.json"
+# The store's meta row holding the key of the last inventory found sound.
+INVENTORY_META = "inventory"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +92,9 @@ def _run(
     explainer = Explainer.of(options, config, output, previous, context)
     if previous is not None and not memo.belongs(previous, context, output / writer.MANIFEST):
         previous = None
-    inventory_key = _verify_inventory(site, config, plan_key, resident)
+    inventory_key = _verify_inventory(
+        site, config, plan_key, resident, None if options.full else store
+    )
     env = resident.templates(config, templates) or make_environment(config)
     render_many = parallel.renderer(options.jobs)
     fragments = _teasers(
@@ -186,15 +191,25 @@ def _plan(
 
 
 def _verify_inventory(
-    site: archive.SitePlan, config: Config, plan_key: str, resident: Resident
+    site: archive.SitePlan,
+    config: Config,
+    plan_key: str,
+    resident: Resident,
+    store: sqlite3.Connection | None,
 ) -> str:
     """Check every output path (BuildFailed names the clashes); return the key of what was
     checked. The inventory depends on the plan, the static files and the images' variants (by
-    the articles' sized images) alone: a serving process checks it once for each."""
+    the articles' sized images) alone: it is checked once for each, and the store remembers
+    the last key found sound, so a build that changed none of them (a body edit) skips it."""
     static = tuple(sorted((k, str(v)) for k, v in assets.static_files(config).files.items()))
     key = input_digest((plan_key, static, tuple(r.images for r in site.entries)))
-    if resident.inventory != key:
-        inventory.verify(inventory.outputs(site, config))
+    if resident.inventory == key or (store is not None and db.meta(store, INVENTORY_META) == key):
+        return key
+    inventory.verify(inventory.outputs(site, config))
+    if store is not None:
+        # Kept at once: the key says this inventory is sound, whatever becomes of the build.
+        with contextlib.suppress(sqlite3.Error):
+            db.set_meta(store, INVENTORY_META, key)
     return key
 
 

@@ -20,7 +20,6 @@ from newsgen.content import urls
 from newsgen.content.fields import FieldReader
 from newsgen.content.frontmatter import YamlError, YamlMapping, parse_mapping
 from newsgen.content.images import image_size
-from newsgen.content.markdown import plain_text, shared_markdown
 from newsgen.content.urls import term_key
 from newsgen.errors import BuildFailed, Problem
 from newsgen.model import Article
@@ -171,7 +170,13 @@ def _profile(
     if email is not None and not _EMAIL.fullmatch(email):
         fields.problem("email", f"'{fields.prefix}email' is not an email address: {email!r}")
         email = None
-    bio_html = shared_markdown(False, base_path).render(bio) if bio else ""
+    bio_html = ""
+    if bio:
+        # markdown-it is imported by the profiles that have a bio alone: a build with nothing
+        # to do reads the config, and should not pay for the Markdown parser.
+        from newsgen.content.markdown import shared_markdown  # noqa: PLC0415
+
+        bio_html = shared_markdown(False, base_path).render(bio)
     size = None
     if image is not None and image.startswith(urls.STATIC):
         size = image_size(static_dir, image.removeprefix(urls.STATIC))
@@ -191,6 +196,8 @@ def _profile(
 
 def first_sentence(fragment: str) -> str:
     """The first sentence of an HTML fragment's first paragraph, as plain text."""
+    from newsgen.content.markdown import plain_text  # noqa: PLC0415 (as in _profile)
+
     first = fragment.split("</p>", 1)[0]
     text = plain_text(first)
     found = _SENTENCE.match(text)

@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
-
-from markdown_it import MarkdownIt
+from typing import TYPE_CHECKING
 
 from newsgen.content.fields import FieldReader
 from newsgen.content.frontmatter import YamlMapping
 from newsgen.errors import Problem
 from newsgen.model import Article, Notice
+
+if TYPE_CHECKING:  # the parser is the caller's: a build with nothing to do never loads it
+    from markdown_it import MarkdownIt
 
 NOTICE_KINDS = {"corrections": "correction", "updates": "update"}
 NOTICE_KEYS = ("date", "text")

@@ -91,12 +91,14 @@ class ArticleCache:
             return {}, None  # another version or other settings: every entry is stale
         entries: dict[str, CachedArticle] = {}
         damaged = 0
+        # One listing of the bodies' folders, not a stat per article: a third of a second
+        # at 10,000 articles.
+        kept = self.bodies.kept()
         rows = self.store.execute("SELECT source, stat, read_at, digest, record FROM articles")
         for source, stat, read_at, digest, record in rows:
             try:
                 body = self.bodies.path(digest)
-                # os.path on a str: a Path per article costs a build of 100,000 a tenth of a second
-                if not os.path.isfile(body):  # noqa: PTH113
+                if digest not in kept:
                     continue  # a body deleted by hand: read this article again
                 rendered = records.decode(record, Body(path=body))
                 entries[source] = CachedArticle(_stat(stat), rendered, int(read_at))
@@ -160,6 +162,27 @@ class Bodies:
             write_file(path, html.encode("utf-8"), root=Path(self.folder).parent)
         return Body(path=str(path))
 
+    def kept(self) -> frozenset[str]:
+        """The digests of the bodies on disk, as regular files."""
+        digests: set[str] = set()
+        try:
+            shards = list(os.scandir(self.folder))
+        except OSError:
+            return frozenset()
+        for shard in shards:
+            if not shard.is_dir(follow_symlinks=False):
+                continue
+            try:
+                with os.scandir(shard.path) as entries:
+                    digests.update(
+                        entry.name.removesuffix(".html")
+                        for entry in entries
+                        if entry.name.endswith(".html") and entry.is_file(follow_symlinks=False)
+                    )
+            except OSError:
+                continue
+        return frozenset(digests)
+
     def path(self, digest: str) -> str:
         # A str, not a Path: a cache of 100,000 is made faster. The digest is checked to be
         # hexadecimal, so that a forged row cannot point outside the bodies folder.
@@ -169,8 +192,11 @@ class Bodies:
 
 
 def _stat(text: str) -> StatKey:
-    values = json.loads(text)
-    if not (isinstance(values, list) and len(values) == 4):
+    # json.dumps wrote "[m, c, s, i]": split, not parsed as JSON, at a fifth of the cost.
+    if not (text.startswith("[") and text.endswith("]")):
+        raise ValueError("not a stat")
+    values = text[1:-1].split(",")
+    if len(values) != 4:
         raise ValueError("not a stat")
     mtime, ctime, size, inode = (int(value) for value in values)
     return mtime, ctime, size, inode
