@@ -74,6 +74,25 @@ def test_a_damaged_cache_entry_is_read_again_alone(
     assert (again.code, again.err) == (0, "")  # the entry was written again: not stuck
 
 
+def test_a_build_stats_each_article_file_once(
+    make_site: Callable[..., Path], run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stats taken to see whether anything changed are the ones the cache is checked with;
+    and an edit is still seen by them."""
+    root = make_site({"articles/a.md": article(), "articles/sub/b.md": article(title="B")})
+    assert run_cli("build", "-s", str(root), "--now", NOW).code == 0
+
+    def second_stat(path: Path) -> None:
+        raise AssertionError(f"{path} was stat'ed a second time")
+
+    monkeypatch.setattr(collect, "stat_key", second_stat)
+    story = root / "articles/sub/b.md"
+    story.write_text(story.read_text("utf-8") + "\nAn added line.\n", encoding="utf-8")
+    result = run_cli("build", "-s", str(root), "--now", NOW)
+    assert (result.code, result.err) == (0, "")
+    assert "An added line." in (root / "site/2026/11/20/b/index.html").read_text("utf-8")
+
+
 def test_a_cache_for_other_settings_is_refilled(
     make_site: Callable[..., Path], run_cli: Callable[..., Run]
 ) -> None:

@@ -10,7 +10,7 @@ import dataclasses
 import multiprocessing
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -73,9 +73,12 @@ def load(
     *,
     reuse: bool = True,
     kept: dict[str, CachedArticle] | None = None,
+    stats: Mapping[str, StatKey] | None = None,
 ) -> Loaded:
     """Every article of the site; with `reuse` false the cache is refilled, not read. `kept`
-    (a serving process's articles of its last build) stands in for reading the cache."""
+    (a serving process's articles of its last build) stands in for reading the cache; `stats`
+    (by path) are stats this build already took of the article files."""
+    taken = stats or {}
     previous: dict[str, CachedArticle] = {}
     warnings: list[Problem] = []
     if kept is not None and reuse:
@@ -91,10 +94,12 @@ def load(
     sizes: dict[str, tuple[int, int] | None] = {}  # image sizes read in this build, by path
     for path in found:
         source = path.relative_to(config.root).as_posix()
-        try:
-            stat = stat_key(path)
-        except OSError:
-            stat = (0, 0, 0, 0)  # unreadable: read_one reports it
+        stat = taken.get(str(path))
+        if stat is None:
+            try:
+                stat = stat_key(path)
+            except OSError:
+                stat = (0, 0, 0, 0)  # unreadable: read_one reports it
         cached = previous.get(source)
         if (
             cached is not None

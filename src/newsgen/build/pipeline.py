@@ -8,7 +8,7 @@ import contextlib
 import dataclasses
 import itertools
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -35,7 +35,7 @@ from newsgen.outputs.search import outputs as search_outputs
 from newsgen.outputs.templates import make_environment, template_problem, templates_fingerprint
 from newsgen.plan import archive
 from newsgen.store import db, memo, state
-from newsgen.store.cache import ArticleCache, CachedArticle, settings_fingerprint
+from newsgen.store.cache import ArticleCache, CachedArticle, StatKey, settings_fingerprint
 
 SCHEDULE_FILE = "schedule.json"
 # The store's meta row holding the key of the last inventory found sound.
@@ -55,13 +55,22 @@ class Outcome:
     events: tuple[Problem, ...] = ()
 
 
-def run(config: Config, output: Path, now: datetime, options: BuildOptions) -> Outcome:
+def run(
+    config: Config,
+    output: Path,
+    now: datetime,
+    options: BuildOptions,
+    *,
+    stats: Mapping[str, StatKey] | None = None,
+) -> Outcome:
+    """Build into `output`; `stats` (by path) are the articles' stats already taken."""
+    known = stats or {}
     if options.resident is not None:  # serve: the store stays open between builds
         store, remade = options.resident.connect(config.state_dir)
-        return _run(config, output, now, options, store=store, remade=remade)
+        return _run(config, output, now, options, store=store, remade=remade, stats=known)
     store, remade = db.connect(config.state_dir)
     try:
-        return _run(config, output, now, options, store=store, remade=remade)
+        return _run(config, output, now, options, store=store, remade=remade, stats=known)
     finally:
         store.close()
 
@@ -74,11 +83,12 @@ def _run(
     *,
     store: sqlite3.Connection,
     remade: str | None,
+    stats: Mapping[str, StatKey],
 ) -> Outcome:
     resident = options.resident or Resident()  # a cold build keeps nothing in memory
     fingerprint = settings_fingerprint(config)
     cache = ArticleCache(store, config.state_dir / "cache", fingerprint)
-    loaded = _articles(config, options, cache, resident.cached_articles(fingerprint))
+    loaded = _articles(config, options, cache, resident.cached_articles(fingerprint), stats)
     selection = _select(loaded, options, now)
     memo_key = memo.output_key(output)
     feed_key, templates = settings_key(config), templates_fingerprint(config)
@@ -218,9 +228,16 @@ def _articles(
     options: BuildOptions,
     cache: ArticleCache,
     kept: dict[str, CachedArticle] | None,
+    stats: Mapping[str, StatKey],
 ) -> collect.Loaded:
     loaded = collect.load(
-        config, cache, options.jobs, cache.fingerprint, reuse=not options.full, kept=kept
+        config,
+        cache,
+        options.jobs,
+        cache.fingerprint,
+        reuse=not options.full,
+        kept=kept,
+        stats=stats,
     )
     if loaded.problems:
         raise BuildFailed(loaded.problems)

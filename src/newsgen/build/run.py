@@ -74,7 +74,7 @@ def _build_locked(
     # second importing Jinja, markdown-it and feedgen.
     from newsgen.build import pipeline  # noqa: PLC0415
 
-    outcome = pipeline.run(config, output, now, options)
+    outcome = pipeline.run(config, output, now, options, stats=inputs.stats)
     if not outcome.events:  # else the next build runs in full
         state.save(
             config,

@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -73,6 +73,9 @@ class BuildState:
 class Inputs:
     digest: str
     racy: dict[str, str]  # path -> content digest of the sources too new to trust by stat
+    # The stat of every file below the articles folder, by path (os.path.join of the folder's
+    # path and the names): the build reuses them instead of a second stat of each article.
+    stats: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
 
 
 def fingerprint(config: Config, options: tuple[object, ...]) -> Inputs:
@@ -90,13 +93,14 @@ def fingerprint(config: Config, options: tuple[object, ...]) -> Inputs:
     except OSError:
         return Inputs("", {})
     racy: dict[str, str] = {}
+    stats: dict[str, tuple[int, int, int, int]] = {}
     for folder in (config.articles_dir, config.templates_dir, config.static_dir):
-        lines, recent = _stats(folder, racy_after)
+        lines, recent = _stats(folder, racy_after, stats if folder == config.articles_dir else {})
         for line in sorted(lines):
             digest.update(os.fsencode(line) + b"\n")  # names may not be UTF-8
         # A name that is not UTF-8 cannot go into JSON; no build uses such a file anyway.
         racy.update((path, _content_digest(path)) for path in recent if is_utf8(path))
-    return Inputs(digest.hexdigest(), racy)
+    return Inputs(digest.hexdigest(), racy, stats)
 
 
 def location(config: Config, output: Path) -> Path:
@@ -179,9 +183,12 @@ def _manifest_fingerprint(manifest: Path) -> str:
     return digest.hexdigest()
 
 
-def _stats(folder: Path, racy_after_ns: int) -> tuple[list[str], list[str]]:
+def _stats(
+    folder: Path, racy_after_ns: int, found: dict[str, tuple[int, int, int, int]]
+) -> tuple[list[str], list[str]]:
     """'path mtime ctime size inode' for every file below `folder` (os.scandir: no extra reads),
-    and the paths of files changed after `racy_after_ns`."""
+    and the paths of files changed after `racy_after_ns`; each file's stat also goes into
+    `found`."""
     lines: list[str] = []
     recent: list[str] = []
     pending = [str(folder)]
@@ -199,10 +206,9 @@ def _stats(folder: Path, racy_after_ns: int) -> tuple[list[str], list[str]]:
                 except OSError:  # a dangling link: the build reports it
                     lines.append(f"{entry.path} unreadable")
                     continue
-                lines.append(
-                    f"{entry.path} {status.st_mtime_ns} {status.st_ctime_ns} "
-                    f"{status.st_size} {status.st_ino}"
-                )
+                stat = status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino
+                found[entry.path] = stat
+                lines.append(f"{entry.path} {stat[0]} {stat[1]} {stat[2]} {stat[3]}")
                 if max(status.st_mtime_ns, status.st_ctime_ns) >= racy_after_ns:
                     recent.append(entry.path)
     return lines, recent
