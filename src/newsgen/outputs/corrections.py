@@ -16,7 +16,6 @@ from functools import partial
 from typing import Any
 
 import jinja2
-from feedgen.feed import FeedGenerator
 
 from newsgen.content import urls
 from newsgen.content.config import Config
@@ -111,6 +110,9 @@ def _title(correction: Correction) -> str:
 
 
 def _xml(items: tuple[Correction, ...], config: Config, name: str) -> bytes:
+    # Imported here, as in feeds.py: a build that renders no feed does not pay for feedgen.
+    from feedgen.feed import FeedGenerator  # noqa: PLC0415
+
     about = feed(config)
     generator = FeedGenerator()
     generator.id(urls.absolute(config.base_url, urls.CORRECTIONS))
