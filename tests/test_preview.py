@@ -3,6 +3,7 @@ from a copy of the published site instead of rendering the archive again."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ import pytest
 from newsgen.build import parallel, writer
 from newsgen.build.resident import Resident
 from newsgen.build.run import BuildOptions, build
+from newsgen.outputs import search, tiers
 from newsgen.plan import archive as archive_plan
 from newsgen.serve import preview
 
@@ -219,3 +221,28 @@ def test_18_2_the_preview_never_copies_a_link_planted_in_the_published_site(
     folder = preview.preview_folder(root)
     assert (folder / "index.html").is_file()
     assert not (folder / "leak.txt").exists()
+
+
+def test_serve_starts_from_the_published_search_layout_without_indexing_again(
+    make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The published site's search bundles have a history (a sealed tier and a head) that a
+    first index of the archive would not give: the preview must start from that layout, or
+    its first build indexes the whole archive again and writes every search file anew."""
+    searched = CONFIG.replace("search: false\n", "")
+    root = make_site(archive(tiers.HEAD + 1), config=searched)
+    build(BuildOptions(root=root, now=NOW))
+    (root / "articles/new.md").write_text(
+        article(title="New story", date="2026-11-23", tags="[t1]"), encoding="utf-8"
+    )
+    build(BuildOptions(root=root, now=NOW))
+    levels = json.loads((root / "site/pagefind/tiers.json").read_text("utf-8"))
+    assert len(levels["tiers"]) == 2, "the published layout has no history to carry"
+
+    def indexing(*args: object) -> None:
+        raise AssertionError("the preview indexed the archive again")
+
+    monkeypatch.setattr(search, "_start", indexing)
+    preview.seed(root)
+    first = build(BuildOptions(root=root, now=NOW, output=preview.preview_folder(root)))
+    assert (first.write.written, first.write.rendered) == (0, 0)

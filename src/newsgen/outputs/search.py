@@ -34,6 +34,7 @@ from newsgen.filememo import FileMemo, file_stat
 from newsgen.model import OutputFile, PlannedFile, RenderedArticle, input_digest
 from newsgen.outputs import canonical, records, tiers
 from newsgen.outputs.tiers import Member, Tier
+from newsgen.safefile import read_regular, write_file
 
 LISTING_FILE = "tiers.json"  # published, for the search page
 STATE_PREFIX = "layout-"  # in the state folder, per output folder: the layout, for the next build
@@ -446,6 +447,18 @@ def _is_bundle_file(name: str) -> bool:
 def _state_name(output: Path) -> str:
     digest = hashlib.blake2b(str(output.resolve()).encode(), digest_size=8).hexdigest()
     return f"{STATE_PREFIX}{digest}.json"
+
+
+def carry_layout(config: Config, published: Path, preview: Path) -> None:
+    """Start `preview`'s layout as `published`'s: a preview seeded from the published site
+    holds that layout's bundles already, and without it would index the whole archive again
+    in one bundle and write every search file anew."""
+    cache = config.state_dir / "search"
+    try:
+        data = read_regular(cache / _state_name(published), follow=False)
+    except OSError:
+        return  # no layout yet: the preview's first build makes one
+    write_file(cache / _state_name(preview), data, root=config.state_dir)
 
 
 # The layout each output folder's last build left, as this process read or wrote it.

@@ -17,6 +17,7 @@ from newsgen.build.manifest import DamagedRecord, Written, read_manifest
 from newsgen.build.writer import MANIFEST, STAGING_PREFIX
 from newsgen.content.config import STATE_DIR, load_config
 from newsgen.errors import NewsgenError
+from newsgen.outputs import search
 from newsgen.safefile import TEMPORARY_PREFIX
 from newsgen.store import db, memo
 
@@ -42,6 +43,7 @@ def seed(root: Path) -> None:
         linked = _copy_tree(published, preview, _trusted(config.state_dir, published))
         _carry_memo(config.state_dir, published, preview)
         _carry_stamps(config.state_dir, published, preview, linked)
+        search.carry_layout(config, published, preview)
     except OSError:
         shutil.rmtree(preview, ignore_errors=True)
 
@@ -69,23 +71,30 @@ def _copy_tree(
     stamp vouched for them just before: path -> (digest, inode)."""
     shutil.rmtree(target, ignore_errors=True)
     linked: dict[str, tuple[str, int]] = {}
-    for folder, subfolders, names in os.walk(source):
+    # Strings and os calls, not Path: a site of 10,000 articles has 20,000 folders and 30,000
+    # files, and pathlib tripled the time of this copy.
+    top = os.fspath(source)
+    target.mkdir(parents=True, exist_ok=True)
+    for folder, subfolders, names in os.walk(top):
         subfolders[:] = [name for name in subfolders if not name.startswith(STAGING_PREFIX)]
-        here = target / Path(folder).relative_to(source)
-        here.mkdir(parents=True, exist_ok=True)
+        inside = os.path.relpath(folder, top).replace(os.sep, "/")
+        prefix = "" if inside == "." else inside + "/"
+        here = os.path.join(target, prefix)  # noqa: PTH118 (as above)
+        if prefix:
+            os.mkdir(here)  # noqa: PTH102 - top-down walk: its parent was made just before
         for name in names:
-            path = Path(folder) / name
-            before = path.lstat()
+            path = os.path.join(folder, name)  # noqa: PTH118 (as above)
+            before = os.lstat(path)
             if not stat.S_ISREG(before.st_mode) or name.startswith(TEMPORARY_PREFIX):
                 continue  # a link or FIFO planted in the site is no file newsgen wrote
             # The writer replaces files by renaming new ones into place, never in place, so
             # a hard link can never carry a change from one folder to the other.
             try:
-                os.link(path, here / name, follow_symlinks=False)
+                os.link(path, here + name, follow_symlinks=False)
             except OSError:
-                shutil.copy2(path, here / name, follow_symlinks=False)
+                shutil.copy2(path, here + name, follow_symlinks=False)
                 continue  # a copy is checked by its content, once
-            relative = path.relative_to(source).as_posix()
+            relative = prefix + name
             found = trusted.get(relative)
             if found is not None and found[1] == (
                 before.st_mtime_ns,
