@@ -71,6 +71,9 @@ class Article:
     language: str = "en"
     # Articles sharing it are translations of one another (one per language).
     translation_key: str | None = None
+    # The terms of each kind the site declares (config `taxonomies:`), by the kind's name;
+    # kinds the article does not use are absent.
+    terms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def position(self, key: str) -> tuple[int, int]:
         return self.positions.get(key, (1, 1))
