@@ -191,7 +191,7 @@ def input_digest(parts: object) -> str:
 class Group:
     """A named set of articles with its own listing: a period, a section, a tag or an author."""
 
-    kind: str  # "year", "month", "day", "section", "tag" or "author"
+    kind: str  # "year", "month", "day", "section", "tag", "author" or a taxonomies: name
     name: str  # as shown: "November 2026", "Politics", "Ada Lindqvist"
     url: str  # the first page of its listing
     articles: tuple[RenderedArticle, ...]  # newest first

@@ -118,7 +118,8 @@ class ArticlePage:
 
 @dataclass(frozen=True, slots=True)
 class TermIndex:
-    """/sections/, /tags/ or /authors/: every term of a kind with its article count."""
+    """/sections/, /tags/, /authors/ or a declared kind's folder: every term of a kind with
+    its article count."""
 
     kind: str
     title: str
