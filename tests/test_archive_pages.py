@@ -15,11 +15,9 @@ import lxml.html
 import pytest
 
 from newsgen.build.run import BuildOptions, build
-from newsgen.content import kinds
-from newsgen.plan import archive
 
 import golden
-from conftest import article
+from conftest import BASIC_CONFIG, article
 from oracle import listing_titles, published, read_articles, site_zone
 
 SOURCES = golden.SITES / "courier"
@@ -149,17 +147,16 @@ def test_term_pages_announce_their_own_feeds(golden_site: Path, url: str) -> Non
 
 
 def test_a_row_in_the_kinds_table_gives_pages_an_index_feeds_and_a_label(
-    make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+    make_site: Callable[..., Path],
 ) -> None:
-    """A kind is one row: planning, URLs and templates read it, nothing lists kinds again."""
-    desk = kinds.TermKind("desk", "section", ("section",), "/desks/", "Desk", "Desks")
-    monkeypatch.setattr(archive, "KINDS", (*kinds.KINDS, desk))
-    monkeypatch.setitem(kinds.BY_NAME, "desk", desk)
+    """A kind is one row: planning, URLs and templates read it, nothing lists kinds again. A
+    site's `taxonomies:` entry is such a row."""
     root = make_site(
         {
-            "articles/a.md": article(title="Harbor", section="Metro"),
-            "articles/b.md": article(title="Ferry", date="2026-11-21", section="Metro"),
-        }
+            "articles/a.md": article(title="Harbor", desk="Metro"),
+            "articles/b.md": article(title="Ferry", date="2026-11-21", desk="Metro"),
+        },
+        config=BASIC_CONFIG + "taxonomies:\n  desk:\n    path: /desks/\n    plural: Desks\n",
     )
     build(BuildOptions(root=root, now=datetime(2026, 11, 24, tzinfo=UTC), jobs=1))
     page = (root / "site/desks/metro/index.html").read_text("utf-8")

@@ -39,6 +39,15 @@ LANGUAGES = (
     "languages:\n  - code: fr-CA\n    title: La Gazette\n  - code: en\n",
 )
 
+# A kind of term of the site's own: added, changed (folder, feeds), renamed on the same key,
+# removed (an article that still has `series:` is then an error, in both builds alike).
+TAXONOMIES = (
+    "",
+    "taxonomies:\n  series:\n    singular: Series\n",
+    "taxonomies:\n  series:\n    path: /serials/\n    feeds: false\n",
+    "taxonomies:\n  run:\n    key: series\n",
+)
+
 operation = st.one_of(
     st.tuples(
         st.just("edit"), st.integers(0, 20), st.sampled_from(["body", "title", "tags", "date"])
@@ -58,6 +67,8 @@ operation = st.one_of(
     st.tuples(st.just("translate"), st.integers(0, 20)),
     st.tuples(st.just("languages"), st.integers(0, 2)),
     st.tuples(st.just("catalogue"), st.integers(0, 2)),
+    st.tuples(st.just("taxonomy"), st.integers(0, 3)),
+    st.tuples(st.just("series"), st.integers(0, 20)),
 )
 
 
@@ -86,6 +97,7 @@ class Session:
         self.clock = Clock()
         self.counter = 100
         self.bilingual = 1  # which of LANGUAGES
+        self.kinds = 0  # which of TAXONOMIES
         self.settings = CONFIG.format(per_page=2, pagination="newest")
 
     def apply(self, step: tuple[Any, ...]) -> None:
@@ -181,13 +193,32 @@ class Session:
         self.write_config()
 
     def write_config(self) -> None:
-        text = self.settings + LANGUAGES[self.bilingual]
+        text = self.settings + LANGUAGES[self.bilingual] + TAXONOMIES[self.kinds]
         write(self.root / "newsgen.yaml", text, self.clock)
 
     def languages(self, choice: int) -> None:
         """The site gains or loses its second language, or changes its default."""
         self.bilingual = choice
         self.write_config()
+
+    def taxonomy(self, choice: int) -> None:
+        """The site's own kind of term comes, changes or goes."""
+        self.kinds = choice
+        self.write_config()
+
+    def series(self, number: int) -> None:
+        """An article joins a series, or leaves it."""
+        path = self._pick(number)
+        if path is None:
+            return
+        text = path.read_text(encoding="utf-8")
+        if "series: " in text:
+            text = "\n".join(line for line in text.split("\n") if not line.startswith("series: "))
+        else:
+            text = text.replace(
+                "title: ", f"series: [Harbor Watch, Run {self._fresh() % 2}]\ntitle: ", 1
+            )
+        write(path, text, self.clock)
 
     def catalogue(self, choice: int) -> None:
         """The site's own French words: added, changed, or removed (the theme's come back)."""
@@ -279,6 +310,19 @@ def clean_build(root: Path, workdir: Path) -> Path:
 @example([("translate", 1), ("edit", 1, "title"), ("delete", 1), ("language", 2)], True)
 @example([("language", 0), ("catalogue", 0), ("catalogue", 1), ("catalogue", 2)], True)
 @example([("translate", 0), ("delete", 16), ("translate", 0), ("preview",)], False)
+# A kind of term added, an article filed under it, the kind's folder and feeds changed, the kind
+# renamed on the same key (cached articles must not keep the old name's terms), then removed.
+@example(
+    [
+        ("taxonomy", 1),
+        ("series", 0),
+        ("taxonomy", 2),
+        ("taxonomy", 3),
+        ("series", 0),
+        ("taxonomy", 0),
+    ],
+    True,
+)
 def test_incremental_builds_equal_clean_builds(
     steps: list[tuple[Any, ...]], resident_builds: bool
 ) -> None:

@@ -148,6 +148,13 @@ def _parser() -> argparse.ArgumentParser:
     new_parser.add_argument("--section")
     new_parser.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
     new_parser.add_argument("--author", action="append", default=[], help="an author (repeatable)")
+    new_parser.add_argument(
+        "--term",
+        action="append",
+        default=[],
+        metavar="KIND=TERM",
+        help="a term of one of the site's own kinds (newsgen.yaml 'taxonomies'; repeatable)",
+    )
     new_parser.add_argument("--draft", action="store_true", help="mark the article a draft")
     new_parser.add_argument("--language", help="one of the site's languages (default: the first)")
     new_parser.add_argument(
@@ -348,6 +355,7 @@ def _run_new(args: argparse.Namespace) -> int:
         section=args.section,
         tags=args.tag,
         authors=args.author,
+        terms=args.term,
         draft=args.draft,
         now=args.now,
         language=args.language,

@@ -71,6 +71,9 @@ class Article:
     language: str = "en"
     # Articles sharing it are translations of one another (one per language).
     translation_key: str | None = None
+    # The terms of each kind the site declares (config `taxonomies:`), by the kind's name;
+    # kinds the article does not use are absent.
+    terms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def position(self, key: str) -> tuple[int, int]:
         return self.positions.get(key, (1, 1))
@@ -188,7 +191,7 @@ def input_digest(parts: object) -> str:
 class Group:
     """A named set of articles with its own listing: a period, a section, a tag or an author."""
 
-    kind: str  # "year", "month", "day", "section", "tag" or "author"
+    kind: str  # "year", "month", "day", "section", "tag", "author" or a taxonomies: name
     name: str  # as shown: "November 2026", "Politics", "Ada Lindqvist"
     url: str  # the first page of its listing
     articles: tuple[RenderedArticle, ...]  # newest first

@@ -27,6 +27,7 @@ def new_article(
     section: str | None = None,
     tags: Sequence[str] = (),
     authors: Sequence[str] = (),
+    terms: Sequence[str] = (),
     draft: bool = False,
     now: datetime | None = None,
     language: str | None = None,
@@ -34,8 +35,10 @@ def new_article(
 ) -> Path:
     """Write articles/YYYY/<slug>.md dated now in the site's time zone; return its path.
     A translation (`translation_of`) shares its original's translation_key (the original is
-    given one, its slug, if it has none) and, without a headline, starts from its title."""
+    given one, its slug, if it has none) and, without a headline, starts from its title.
+    `terms` are KIND=TERM for the site's own kinds of term (config `taxonomies:`)."""
     config = load_config(root)
+    declared = _declared_terms(config, terms)
     code = _language(config, language)
     key = None
     if translation_of is not None:
@@ -49,6 +52,7 @@ def new_article(
         [("the headline", title), ("--section", section)]
         + [("--tag", tag) for tag in tags]
         + [("--author", author) for author in authors]
+        + [("--term", term) for given in declared.values() for term in given]
     )
     slug = urls.slugify_segment(title)
     if not title.strip() or not slug:
@@ -61,6 +65,7 @@ def new_article(
         lines.append(f"section: {_quoted(section)}")
     if tags:
         lines.append(f"tags: [{', '.join(_quoted(t) for t in tags)}]")
+    lines.extend(f"{key}: [{', '.join(map(_quoted, given))}]" for key, given in declared.items())
     if draft:
         lines.append("draft: true")
     if code is not None:
@@ -99,6 +104,25 @@ def _language(config: Config, given: str | None) -> str | None:
         raise NewsgenError(
             f"unknown language {given!r}; the site's languages are {', '.join(codes)}"
         )
+    return found
+
+
+def _declared_terms(config: Config, given: Sequence[str]) -> dict[str, list[str]]:
+    """--term KIND=TERM options, by the front-matter key of each kind, in the order given;
+    a kind the site does not declare is an error naming those it does."""
+    found: dict[str, list[str]] = {}
+    keys = {kind.name: kind.keys[0] for kind in config.taxonomies}
+    for option in given:
+        name, equals, term = option.partition("=")
+        if not equals:
+            raise NewsgenError(f"--term {option!r} must be KIND=TERM, such as series=Harbor")
+        if name.strip() not in keys:
+            declared = ", ".join(keys) or "none (see 'taxonomies' in newsgen.yaml)"
+            raise NewsgenError(
+                f"--term {option!r}: the site has no kind of term {name.strip()!r}; "
+                f"its own kinds are {declared}"
+            )
+        found.setdefault(keys[name.strip()], []).append(term)
     return found
 
 
@@ -240,6 +264,15 @@ timezone: UTC
 #   - code: fr-CA
 #     title: Mes nouvelles
 #     description: ""
+# The site's own kinds of term besides sections, tags and authors: each has a page per term,
+# an index of its terms and feeds, as tags do. Articles say `series: Harbor Watch` (or a list).
+# taxonomies:
+#   series:
+#     key: series        # the front-matter key; by default the name
+#     path: /series/     # the URL folder of its pages; by default /<name>/
+#     singular: Series   # above one term's listing
+#     plural: Series     # the title of the page of all its terms
+#     feeds: true        # RSS, Atom and JSON Feed for each term
 """
 
 WELCOME = """\

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from newsgen.content import urls
 from newsgen.content.authors import Profile, load_profiles
 from newsgen.content.fields import FieldReader
-from newsgen.content.frontmatter import YamlError, YamlMapping, parse_mapping
+from newsgen.content.frontmatter import FRONT_MATTER_KEYS, YamlError, YamlMapping, parse_mapping
+from newsgen.content.kinds import BUILT_IN, BUILT_IN_BY_NAME, TermKind, declared_kind
 from newsgen.errors import BuildFailed, Problem
 from newsgen.safefile import NotRegularFile, read_regular
 
@@ -90,6 +92,23 @@ class Config:
     # languages: an ordered list of {code, title, description}; the first is the default and
     # keeps the root URLs, each other lives under /<code>/. Empty: one language, `language`.
     languages: tuple[Language, ...] = ()
+    # taxonomies: the site's own kinds of term, by name, each {key, path, singular, plural,
+    # feeds}; every one gets term pages, an index, feeds and links, as tags do.
+    taxonomies: tuple[TermKind, ...] = ()
+
+    @property
+    def term_kinds(self) -> tuple[TermKind, ...]:
+        """Every kind of term the site files articles under: newsgen's own, then the site's."""
+        return (*BUILT_IN, *self.taxonomies)
+
+    def term_kind(self, name: str) -> TermKind:
+        """The kind of term called `name` (a Group's kind); KeyError for any other."""
+        found = BUILT_IN_BY_NAME.get(name) or next(
+            (kind for kind in self.taxonomies if kind.name == name), None
+        )
+        if found is None:
+            raise KeyError(name)
+        return found
 
     @property
     def editions(self) -> tuple[Language, ...]:
@@ -135,9 +154,18 @@ STATE_DIR = ".newsgen"
 TOP_KEYS = (
     "title", "base_url", "timezone", "language", "description", "permalink",
     "per_page", "pagination", "feeds", "markdown", "output_dir", "search", "sitemap",
-    "image", "image_alt", "logo", "locale", "languages",
+    "image", "image_alt", "logo", "locale", "languages", "taxonomies",
 )  # fmt: skip
 LANGUAGE_KEYS = ("code", "title", "description")
+TAXONOMY_KEYS = ("key", "path", "singular", "plural", "feeds")
+# A declared kind's name is a Group's kind, next to these, and a word in its pages' classes.
+_RESERVED_KINDS = (*BUILT_IN_BY_NAME, "home", "year", "month", "day")
+_KIND_NAME = re.compile(r"[a-z][a-z0-9_]*")
+# Folders of the site that newsgen fills itself: a declared kind's pages cannot live in them.
+_OWN_FOLDERS = (
+    *(kind.folder for kind in BUILT_IN), urls.SEARCH, urls.SEARCH_BUNDLE, urls.STATIC,
+    urls.ARCHIVE, urls.CORRECTIONS, urls.LATEST, "/page/",
+)  # fmt: skip
 # BCP 47, as far as a site needs it: a language, then script, region or variant subtags.
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
@@ -233,6 +261,7 @@ def parse_config(text: str, root: Path) -> Config:
         logo=_image_url(fields, "logo"),
         locale=languages[0].locale if languages else _locale(fields, language),
         languages=languages,
+        taxonomies=_taxonomies(fields, languages),
     )
     if fields.problems:
         raise BuildFailed(fields.problems)
@@ -408,3 +437,118 @@ def _output_dir(fields: FieldReader) -> str:
         )
         return "site"
     return value
+
+
+def _taxonomies(fields: FieldReader, languages: tuple[Language, ...]) -> tuple[TermKind, ...]:
+    """`taxonomies:`, each entry checked: its name, front-matter key and URL folder must be
+    its own, apart from newsgen's kinds, keys and folders and from each other."""
+    value = fields.data.get("taxonomies")
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        fields.problem(
+            "taxonomies", "'taxonomies' must be a mapping of kind names to their settings"
+        )
+        return ()
+    reader = fields.nested("taxonomies")
+    # A language's prefix is a folder of its own: /fr-ca/ holds the French pages.
+    taken = [(folder, "newsgen's own") for folder in _OWN_FOLDERS] + [
+        (f"{language.prefix}/", f"the language {language.code}'s")
+        for language in languages
+        if language.prefix
+    ]
+    keys: dict[str, str] = {}
+    found: list[TermKind] = []
+    for name, settings in value.items():
+        where = f"taxonomies.{name}"
+        if not isinstance(name, str) or not _KIND_NAME.fullmatch(name):
+            reader.problem(
+                str(name),
+                f"'{where}': a kind's name must be lowercase letters, digits and '_'",
+                "for example 'series' or 'desk'",
+            )
+            continue
+        if name in _RESERVED_KINDS:
+            reader.problem(
+                name,
+                f"'{where}' clashes with newsgen's own kind '{name}'",
+                "give the kind another name",
+            )
+            continue
+        if settings is not None and not isinstance(settings, dict):
+            reader.problem(name, f"'{where}' must be a mapping of 'key: value' lines")
+            continue
+        entry = reader.nested(name)
+        entry.reject_unknown(TAXONOMY_KEYS)
+        key = _taxonomy_key(entry, name, where, keys)
+        folder = _taxonomy_path(entry, name, where, taken)
+        singular = entry.text("singular") or name.replace("_", " ").capitalize()
+        plural = entry.text("plural") or singular
+        feeds = entry.boolean("feeds", default=True)
+        if key is not None and folder is not None:
+            found.append(declared_kind(name, key, folder, singular, plural, feeds=feeds))
+    return tuple(found)
+
+
+def _taxonomy_key(entry: FieldReader, name: str, where: str, keys: dict[str, str]) -> str | None:
+    """The front-matter key of a declared kind: its name unless given, not one newsgen reads
+    for something else, nor another declared kind's."""
+    key = entry.text("key", required=False) if "key" in entry.data else name
+    if key is None:
+        return None
+    if not key:
+        entry.problem("key", f"'{where}.key' must not be empty")
+        return None
+    if key in FRONT_MATTER_KEYS:
+        entry.problem(
+            "key" if "key" in entry.data else None,
+            f"'{where}' would read the front-matter key '{key}', which newsgen reads itself",
+            "give it another 'key'",
+        )
+        return None
+    if key in keys:
+        entry.problem(
+            "key" if "key" in entry.data else None,
+            f"'{where}' reads the front-matter key '{key}', as 'taxonomies.{keys[key]}' does",
+            "give each kind its own 'key'",
+        )
+        return None
+    keys[key] = name
+    return key
+
+
+def _taxonomy_path(
+    entry: FieldReader, name: str, where: str, taken: list[tuple[str, str]]
+) -> str | None:
+    """The URL folder of a declared kind: /<name>/ unless given, safe segments, and apart
+    from every folder newsgen fills and from other kinds' (neither inside the other)."""
+    given = "path" in entry.data
+    path = entry.text("path") if given else f"/{name}/"
+    if path is None:
+        return None
+    at = "path" if given else None
+    segments = path.strip("/").split("/")
+    if (
+        not path.startswith("/")
+        or not path.endswith("/")
+        or not all(urls.is_safe_segment(segment) for segment in segments)
+    ):
+        entry.problem(
+            at,
+            f"'{where}.path' {path!r} must be a site folder such as /series/",
+            "lowercase letters and digits joined by '-' or '_', between '/'",
+        )
+        return None
+    if re.fullmatch(r"\d{4}", segments[0]):
+        entry.problem(at, f"'{where}.path' {path} is inside the date archive ({segments[0]})")
+        return None
+    for folder, owner in taken:
+        if path.startswith(folder) or folder.startswith(path):
+            entry.problem(
+                at,
+                f"'{where}.path' {path} clashes with {owner} folder {folder}",
+                "give the kind another 'path'",
+            )
+            return None
+    taken.append((path, f"'taxonomies.{name}'"))
+    return path

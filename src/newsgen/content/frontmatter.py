@@ -24,6 +24,13 @@ _PLAIN_TAGS = frozenset(
     _YAML_TAG_PREFIX + name
     for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 )
+# The keys newsgen reads in an article's front matter (config.py keeps a site's declared kinds
+# of term off them; loader.py reports any other key).
+FRONT_MATTER_KEYS = (
+    "title", "date", "updated", "slug", "authors", "author", "section", "tags", "summary",
+    "dateline", "image", "image_alt", "image_caption", "image_credit", "draft", "aliases",
+    "extra", "corrections", "updates", "language", "translation_key",
+)  # fmt: skip
 # Characters XML 1.0 cannot carry (and lone surrogates, which UTF-8 cannot): they would break
 # feeds and pages and are never meant in prose. YAML can write them as escapes ("\x01").
 FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")

@@ -1,9 +1,10 @@
-"""The kinds of term an article is filed under, one row each: section, tag, author.
+"""The kinds of term an article is filed under, one row each: section, tag, author, and the
+kinds a site declares under `taxonomies:` in newsgen.yaml (series, desk...).
 
-Everything that knows a kind reads it here: the front-matter field it comes from, its URL
-folder, its words on pages. Planning makes each kind's groups, pages, index and feeds from the
-rows, and list.html labels a listing by its row; a new built-in kind is a row here, a field on
-`model.Article` and the loader's reading of its front-matter key.
+Everything that knows a kind reads its row: the front-matter key it comes from, its URL folder,
+its words on pages, whether it has feeds. The built-in rows are here; a site's rows come from
+its config (`Config.term_kinds` gives all of them, the built-in first), so planning, URLs and
+templates read one table. A declared kind keeps its terms in `Article.terms`, by its name.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from newsgen.model import Article
+
+# The Article field of declared kinds: a mapping of kind name -> terms.
+DECLARED_FIELD = "terms"
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,8 +25,16 @@ class TermKind:
     folder: str  # the URL folder of its pages and index
     label: str  # above a listing of one term: "Topic"
     index_title: str  # the page of all its terms: "Tags"
+    feeds: bool = True  # RSS, Atom and JSON Feed for each term
+
+    @property
+    def declared(self) -> bool:
+        """A kind of the site's config, rather than one of newsgen's own."""
+        return self.field == DECLARED_FIELD
 
     def terms_of(self, article: Article) -> tuple[str, ...]:
+        if self.declared:
+            return article.terms.get(self.name, ())
         value: str | tuple[str, ...] | None = getattr(article, self.field)
         if isinstance(value, str):
             return (value,)
@@ -33,9 +45,15 @@ class TermKind:
         return next((key for key in self.keys if key in article.positions), self.keys[0])
 
 
-KINDS = (
-    TermKind("section", "section", ("section",), "/sections/", "Section", "Sections"),
-    TermKind("tag", "tags", ("tags",), "/tags/", "Topic", "Tags"),
-    TermKind("author", "authors", ("authors", "author"), "/authors/", "Reporter", "Authors"),
-)
-BY_NAME = {kind.name: kind for kind in KINDS}
+def declared_kind(
+    name: str, key: str, folder: str, label: str, index_title: str, *, feeds: bool = True
+) -> TermKind:
+    """A row for a kind of `taxonomies:`, its terms read from front-matter `key`."""
+    return TermKind(name, DECLARED_FIELD, (key,), folder, label, index_title, feeds)
+
+
+SECTION = TermKind("section", "section", ("section",), "/sections/", "Section", "Sections")
+TAG = TermKind("tag", "tags", ("tags",), "/tags/", "Topic", "Tags")
+AUTHOR = TermKind("author", "authors", ("authors", "author"), "/authors/", "Reporter", "Authors")
+BUILT_IN = (SECTION, TAG, AUTHOR)
+BUILT_IN_BY_NAME = {kind.name: kind for kind in BUILT_IN}

@@ -19,7 +19,7 @@ from newsgen.content.config import Config
 from newsgen.content.contained import is_utf8, linked_folder, not_regular
 from newsgen.content.fields import FieldReader
 from newsgen.content.frontmatter import FORBIDDEN_CHARS as _FORBIDDEN_CHARS
-from newsgen.content.frontmatter import YamlError, parse_mapping, split
+from newsgen.content.frontmatter import FRONT_MATTER_KEYS, YamlError, parse_mapping, split
 from newsgen.content.notices import is_date_only
 from newsgen.content.notices import read as read_notices
 from newsgen.content.urls import term_key
@@ -29,11 +29,6 @@ from newsgen.options import FIRST_YEAR, LAST_YEAR
 
 ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")
 MAX_TERMS = 100  # tags, or authors, of one article
-FRONT_MATTER_KEYS = (
-    "title", "date", "updated", "slug", "authors", "author", "section", "tags", "summary",
-    "dateline", "image", "image_alt", "image_caption", "image_credit", "draft", "aliases",
-    "extra", "corrections", "updates", "language", "translation_key",
-)  # fmt: skip
 # Other generators' keys, for people who convert by hand: the hint names newsgen's key.
 OTHER_GENERATOR_KEYS = {
     "lastmod": "newsgen calls it 'updated'",
@@ -173,7 +168,8 @@ def parse_article(text: str, source: str, config: Config) -> Article:
         problem = Problem(source, exc.line, exc.column, exc.message, exc.hint)
         raise ArticleInvalid([problem]) from None
     fields = FieldReader(mapping, source)
-    fields.reject_unknown(FRONT_MATTER_KEYS, OTHER_GENERATOR_KEYS)
+    declared = tuple((kind.name, kind.keys[0]) for kind in config.taxonomies)
+    fields.reject_unknown((*FRONT_MATTER_KEYS, *(key for _, key in declared)), OTHER_GENERATOR_KEYS)
     title = fields.text("title", required=True)
     published = _datetime(fields, "date", config.timezone, required=True)
     updated = _datetime(fields, "updated", config.timezone)
@@ -181,6 +177,12 @@ def parse_article(text: str, source: str, config: Config) -> Article:
     authors = _authors(fields)
     section = fields.text("section")
     tags = _at_most(fields, "tags", _unique_casefolded(fields.text_list("tags")))
+    # The site's own kinds read as tags do: a text or a list of texts, repeats dropped.
+    terms = {
+        name: found
+        for name, key in declared
+        if (found := _at_most(fields, key, _unique_casefolded(fields.text_list(key))))
+    }
     extra = fields.data.get("extra", {})
     if not isinstance(extra, dict):
         fields.problem("extra", "'extra' must be a mapping of 'key: value' lines")
@@ -230,6 +232,7 @@ def parse_article(text: str, source: str, config: Config) -> Article:
         positions=mapping.positions,
         language=language,
         translation_key=translation_key,
+        terms=terms,
     )
 
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from slugify import slugify
 
-from newsgen.content.kinds import BY_NAME
+from newsgen.content.kinds import TermKind
 
 HOME = "/"
 NOT_FOUND = "/404.html"
@@ -67,9 +67,9 @@ def day_url(year: int, month: int, day: int) -> str:
     return f"/{year:04d}/{month:02d}/{day:02d}/"
 
 
-def term_url(kind: str, name: str) -> str:
+def term_url(kind: TermKind, name: str) -> str:
     """/tags/venezuela/ for the tag 'Venezuela'; every spelling of a term has the same URL."""
-    return f"{BY_NAME[kind].folder}{slugify_segment(name)}/"
+    return f"{kind.folder}{slugify_segment(name)}/"
 
 
 def alias_url(alias: str) -> str:

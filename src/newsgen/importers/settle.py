@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from newsgen.content import urls
 from newsgen.content.frontmatter import FORBIDDEN_CHARS
-from newsgen.content.kinds import KINDS
+from newsgen.content.kinds import BUILT_IN, BUILT_IN_BY_NAME
 from newsgen.content.urls import term_key
 from newsgen.importers.record import ArticleRecord
 from newsgen.options import FIRST_YEAR, LAST_YEAR
@@ -31,7 +31,7 @@ def _count(number: int, noun: str) -> str:
 _SITE_LINK = re.compile(r"\]\((/[^)\s]*)|href=\"(/[^\"]*)\"")
 
 
-def dead_links(body: str, exists: Callable[[str], bool]) -> list[str]:
+def dead_links(body: str, exists: Callable[[str], bool], folders: Iterable[str] = ()) -> list[str]:
     """Links to pages and files of the old site that the new one does not have: the import
     says so, rather than leave them for `newsgen check` to find."""
     pages: list[str] = []
@@ -41,7 +41,7 @@ def dead_links(body: str, exists: Callable[[str], bool]) -> list[str]:
         if target.startswith("//"):  # another host
             continue
         path = unquote(urlsplit(target).path)
-        if not path or path.startswith(urls.STATIC) or own_page(urls.alias_url(path)):
+        if not path or path.startswith(urls.STATIC) or own_page(urls.alias_url(path), folders):
             continue
         if exists(path) or exists(urls.alias_url(path)):
             continue
@@ -92,7 +92,7 @@ def settled_terms(record: ArticleRecord, site: Spellings, notes: list[str]) -> A
             if known is not None and term_key(known) != term_key(term):
                 notes.append(
                     f"{kind} {term!r} written as {known!r}, the spelling of "
-                    f"{urls.term_url(kind, known)}"
+                    f"{urls.term_url(BUILT_IN_BY_NAME[kind], known)}"
                 )
                 term = known  # noqa: PLW2901 - the term, settled
             if all(term_key(term) != term_key(k) for k in kept):
@@ -122,7 +122,7 @@ def one_spelling(record: ArticleRecord, chosen: Spellings, notes: list[str]) -> 
             if term_key(spelling) != term_key(term):
                 notes.append(
                     f"{kind} {term!r} written as {spelling!r}, the spelling of "
-                    f"{urls.term_url(kind, spelling)}"
+                    f"{urls.term_url(BUILT_IN_BY_NAME[kind], spelling)}"
                 )
                 term = spelling  # noqa: PLW2901 - the term, settled
             terms.append(term)
@@ -191,7 +191,7 @@ _OWN_FILES = {
     f"/{urls.RSS_FEED}", f"/{urls.ATOM_FEED}", f"/{urls.JSON_FEED}",
 }  # fmt: skip
 
-_OWN_FOLDERS = (*(kind.folder for kind in KINDS), urls.STATIC, urls.SEARCH_BUNDLE)
+_OWN_FOLDERS = (*(kind.folder for kind in BUILT_IN), urls.STATIC, urls.SEARCH_BUNDLE)
 
 # The front page's pages, the date archives (and their pages), the parts of a split sitemap.
 _OWN_PATTERNS = re.compile(
@@ -199,10 +199,11 @@ _OWN_PATTERNS = re.compile(
 )
 
 
-def own_page(alias: str) -> bool:
+def own_page(alias: str, folders: Iterable[str] = ()) -> bool:
     """Whether a site path is one newsgen makes (or will make, as articles come) itself: a
-    redirect page there would clash with it in the next build."""
+    redirect page there would clash with it in the next build. `folders`: those of the
+    site's own kinds of term (config `taxonomies:`)."""
     key = urls.collision_key(alias)
     if key in _OWN_FILES or _OWN_PATTERNS.fullmatch(key):
         return True
-    return any(key.startswith(folder) for folder in _OWN_FOLDERS)
+    return any(key.startswith(folder) for folder in (*_OWN_FOLDERS, *folders))

@@ -116,10 +116,11 @@ def write_records(
     written: list[Written] = []
     warnings: list[Problem] = []
     chosen = chosen_spellings(item.record for item, _notes in planned)
+    folders = tuple(kind.folder for kind in config.taxonomies)  # the site's own kinds' pages
     for planned_item, notes in planned:
         item = _with_links(planned_item, taken, notes)
         item = dataclasses.replace(item, record=one_spelling(item.record, chosen, notes))
-        notes.extend(dead_links(item.record.body, lambda url: _has(taken, url)))
+        notes.extend(dead_links(item.record.body, lambda url: _has(taken, url), folders))
         record = item.record
         if not dry_run:
             shown = item.path.relative_to(config.root).as_posix()
@@ -240,7 +241,7 @@ def _place(
             if alias != url:
                 notes.append(f"old URL {alias} is already a page of the site; no redirect")
             continue
-        if own_page(alias):
+        if own_page(alias, tuple(kind.folder for kind in config.taxonomies)):
             notes.append(
                 f"old URL {alias} is a page newsgen makes itself (a listing, feed or built-in "
                 "page); no redirect"

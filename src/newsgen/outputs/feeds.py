@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from newsgen.content import urls
 from newsgen.content.config import Config, is_svg
+from newsgen.content.kinds import AUTHOR
 from newsgen.content.markdown import absolutize
 from newsgen.model import PlannedFile, RenderedArticle, Unit, input_digest
 from newsgen.outputs.cards import image_url
@@ -129,7 +130,7 @@ def _json_item(rendered: RenderedArticle, config: Config) -> dict[str, Any]:
                 "name": name,
                 "url": urls.absolute(
                     config.base_url,
-                    config.edition(article.language).prefix + urls.term_url("author", name),
+                    config.edition(article.language).prefix + urls.term_url(AUTHOR, name),
                 ),
             }
             for name in article.authors

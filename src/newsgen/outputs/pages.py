@@ -214,7 +214,8 @@ def _article_key(page: ArticlePage) -> tuple[object, ...]:
     )
     related = tuple((r.article.title, r.article.url, r.article.date) for r in page.related)
     # Term links carry their display spelling, which other articles can change.
-    terms = tuple(map(_link, (*page.tags, *page.authors, *filter(None, [page.section]))))
+    declared = (link for block in page.terms for link in block.links)
+    terms = tuple(map(_link, (*page.tags, *page.authors, *filter(None, [page.section]), *declared)))
     translations = tuple(
         (r.article.title, r.article.url, r.article.language) for r in page.versions
     )

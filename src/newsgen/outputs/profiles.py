@@ -13,6 +13,7 @@ from typing import Any
 from newsgen.content import urls
 from newsgen.content.authors import find
 from newsgen.content.config import Config, Language
+from newsgen.content.kinds import AUTHOR
 
 # As pages.py: characters that could end a <script> block or break JavaScript's JSON parsing.
 _SCRIPT_SAFE = str.maketrans(
@@ -26,7 +27,7 @@ def person(name: str, config: Config, prefix: str = "") -> dict[str, Any]:
     data: dict[str, Any] = {
         "@type": "Person",
         "name": name,
-        "url": urls.absolute(config.base_url, prefix + urls.term_url("author", name)),
+        "url": urls.absolute(config.base_url, prefix + urls.term_url(AUTHOR, name)),
     }
     profile = find(config.profiles, name)
     if profile is None:
@@ -47,7 +48,7 @@ def person(name: str, config: Config, prefix: str = "") -> dict[str, Any]:
 def profile_page_json_ld(name: str, config: Config, language: Language | None = None) -> str:
     """schema.org ProfilePage of an author page, as JSON safe inside <script>."""
     prefix = language.prefix if language else ""
-    url = urls.absolute(config.base_url, prefix + urls.term_url("author", name))
+    url = urls.absolute(config.base_url, prefix + urls.term_url(AUTHOR, name))
     data = {
         "@context": "https://schema.org",
         "@type": "ProfilePage",

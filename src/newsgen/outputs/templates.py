@@ -26,7 +26,6 @@ from newsgen.content import locales, urls
 from newsgen.content.authors import find as find_profile
 from newsgen.content.config import Config, Language
 from newsgen.content.contained import files_inside
-from newsgen.content.kinds import BY_NAME
 from newsgen.content.locales import gmt_offset
 from newsgen.content.urls import term_key
 from newsgen.errors import BuildFailed, Problem
@@ -139,8 +138,10 @@ def make_environment(config: Config) -> jinja2.Environment:
     env.globals["absolute"] = lambda url: urls.absolute(config.base_url, url)
     env.globals["card_image"] = lambda article, entry=None: card_image(article, config, entry)
     env.globals["page_links"] = page_links
-    # A listing's kicker: its kind's label (content/kinds.py), "Archive" for a period.
-    env.globals["kind_label"] = lambda kind: BY_NAME[kind].label if kind in BY_NAME else "Archive"
+    # A listing's kicker: its kind's label (content/kinds.py, or the site's `taxonomies:`),
+    # "Archive" for a period.
+    labels = {kind.name: kind.label for kind in config.term_kinds}
+    env.globals["kind_label"] = lambda kind: labels.get(kind, "Archive")
     # Teasers kept for this environment alone; a build lends them from the store instead.
     env.globals["teaser"] = Fragments(env, "").teaser
     # Author profiles (authors.yaml): a byline's profile or none, and an author page's JSON-LD.
@@ -263,7 +264,7 @@ def _add_language(env: jinja2.Environment, config: Config, messages: Messages) -
     )
     # A term's page in the page's language: /fr-ca/sections/politique/.
     env.globals["term_url"] = jinja2.pass_context(
-        lambda context, kind, name: prefix(context) + urls.term_url(kind, name)
+        lambda context, kind, name: prefix(context) + urls.term_url(config.term_kind(kind), name)
     )
     # A page of the page's own language: {{ '/archive/' | in_edition | href }}.
     env.filters["in_edition"] = jinja2.pass_context(lambda context, url: prefix(context) + url)

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from newsgen.content import urls
 from newsgen.content.config import Config, Language
-from newsgen.content.kinds import KINDS
+from newsgen.content.kinds import AUTHOR, SECTION, TAG, TermKind
 from newsgen.content.locales import month_name, month_year
 from newsgen.model import Group, RenderedArticle, input_digest
 from newsgen.plan.corrections import Correction, corrections
@@ -85,6 +85,15 @@ class Listing:
 
 
 @dataclass(frozen=True, slots=True)
+class TermLinks:
+    """An article's terms of one of the site's own kinds (config `taxonomies:`)."""
+
+    kind: str  # the kind's name: "series"
+    label: str  # its word for one term: "Series"
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ArticlePage:
     entry: RenderedArticle
     day: Link
@@ -99,6 +108,8 @@ class ArticlePage:
     # The article in every language it is published in, itself included, in the site's order
     # of languages; () when it has no translation.
     versions: tuple[RenderedArticle, ...] = ()
+    # Its terms of each of the site's own kinds it has, in the order the site declares them.
+    terms: tuple[TermLinks, ...] = ()
 
     @property
     def translations(self) -> tuple[RenderedArticle, ...]:
@@ -107,7 +118,8 @@ class ArticlePage:
 
 @dataclass(frozen=True, slots=True)
 class TermIndex:
-    """/sections/, /tags/ or /authors/: every term of a kind with its article count."""
+    """/sections/, /tags/, /authors/ or a declared kind's folder: every term of a kind with
+    its article count."""
 
     kind: str
     title: str
@@ -216,6 +228,8 @@ class SitePlan:
     neighbours: tuple[tuple[int | None, int | None], ...] = ()
     # Of each entry: every published version of it (see ArticlePage.versions).
     translations: tuple[tuple[RenderedArticle, ...], ...] = ()
+    # The site's own kinds of term (config `taxonomies:`), for the links of article pages.
+    declared: tuple[TermKind, ...] = ()
 
     @property
     def sections(self) -> tuple[Link, ...]:
@@ -255,18 +269,27 @@ class SitePlan:
             ),
             year=Link(str(moment.year), prefix + urls.year_url(moment.year)),
             section=(
-                Link(article.section, prefix + urls.term_url("section", article.section))
+                Link(article.section, prefix + urls.term_url(SECTION, article.section))
                 if article.section
                 else None
             ),
-            tags=tuple(Link(tag, prefix + urls.term_url("tag", tag)) for tag in article.tags),
+            tags=tuple(Link(tag, prefix + urls.term_url(TAG, tag)) for tag in article.tags),
             authors=tuple(
-                Link(name, prefix + urls.term_url("author", name)) for name in article.authors
+                Link(name, prefix + urls.term_url(AUTHOR, name)) for name in article.authors
             ),
             older=self.older(index),
             newer=self.newer(index),
             related=self.related[index],
             versions=self.translations[index],
+            terms=tuple(
+                TermLinks(
+                    kind.name,
+                    kind.label,
+                    tuple(Link(term, prefix + urls.term_url(kind, term)) for term in terms),
+                )
+                for kind in self.declared
+                if (terms := kind.terms_of(article))
+            ),
         )
 
     def edition_of(self, code: str) -> Edition:
@@ -367,6 +390,7 @@ def plan(
         corrections=corrections(articles),
         neighbours=_neighbours(articles),
         translations=translations(articles, tuple(e.code for e in config.editions)),
+        declared=config.taxonomies,
     )
     return site
 
@@ -419,7 +443,8 @@ def _edition(
     """One language's listings, feeds, term indexes and edition, from its own articles."""
     code, prefix = language.code, language.prefix
     periods = group_by_period(articles, prefix, code, language.words)
-    terms = {kind.name: group_by_term(articles, kind.name, prefix, code) for kind in KINDS}
+    kinds = config.term_kinds
+    terms = {kind.name: group_by_term(articles, kind, prefix, code) for kind in kinds}
     home = prefix + urls.HOME
     home_feed = Feed(language.title, home, articles[: config.feeds.items], code)
     feeds = [home_feed]
@@ -428,19 +453,21 @@ def _edition(
     ]
     for period in PERIOD_KINDS:
         listings.extend(_period_listings(periods[period], stable, prefix, language.words))
-    for kind in KINDS:
+    for kind in kinds:
         for group in terms[kind.name]:
-            feed = Feed(
-                f"{group.name} · {language.title}",
-                group.url,
-                group.articles[: config.feeds.items],
-                code,
-            )
-            feeds.append(feed)
+            feed = None
+            if kind.feeds:
+                feed = Feed(
+                    f"{group.name} · {language.title}",
+                    group.url,
+                    group.articles[: config.feeds.items],
+                    code,
+                )
+                feeds.append(feed)
             listings.append(ListingGroup(group, feed, stable))
     indexes = [
         TermIndex(kind.name, kind.index_title, prefix + kind.folder, _links(terms[kind.name]), code)
-        for kind in KINDS
+        for kind in kinds
     ]
     edition = Edition(language, _links(terms["section"]), _archive_years(periods, prefix))
     return edition, listings, feeds, indexes

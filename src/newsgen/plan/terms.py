@@ -1,4 +1,4 @@
-"""Group published articles by section, tag and author.
+"""Group published articles by the terms of each kind: section, tag, author and the site's own.
 
 Terms are case-insensitive ('Politics' and 'politics' are one tag, shown in its most common
 spelling; see `term_key`). Two different terms whose URL slugs collide are an error naming both
@@ -11,18 +11,14 @@ from collections import Counter
 from collections.abc import Sequence
 
 from newsgen.content import urls
-from newsgen.content.kinds import BY_NAME
+from newsgen.content.kinds import TermKind
 from newsgen.content.urls import term_key
 from newsgen.errors import BuildFailed, Problem
 from newsgen.model import Article, Group, RenderedArticle
 
 
-def terms_of(article: Article, kind: str) -> tuple[str, ...]:
-    return BY_NAME[kind].terms_of(article)
-
-
 def group_by_term(
-    articles: Sequence[RenderedArticle], kind: str, prefix: str = "", language: str = ""
+    articles: Sequence[RenderedArticle], kind: TermKind, prefix: str = "", language: str = ""
 ) -> tuple[Group, ...]:
     """One group per term, sorted by name; articles in each stay newest first. The articles
     are one language's, so a term of another language is another term (no merging of
@@ -32,7 +28,7 @@ def group_by_term(
     first_use: dict[str, tuple[Article, str]] = {}  # for problems: the first file by path
     keys: dict[str, str] = {}  # spelling -> key: a term recurs in many articles
     for rendered in articles:
-        for name in terms_of(rendered.article, kind):
+        for name in kind.terms_of(rendered.article):
             key = keys.get(name)
             if key is None:
                 key = keys[name] = term_key(name)
@@ -45,7 +41,8 @@ def group_by_term(
     groups = []
     for key, items in members.items():
         name = _most_common(spellings[key])
-        groups.append(Group(kind, name, prefix + urls.term_url(kind, name), tuple(items), language))
+        url = prefix + urls.term_url(kind, name)
+        groups.append(Group(kind.name, name, url, tuple(items), language))
     return tuple(sorted(groups, key=lambda g: (g.name.casefold(), g.name)))
 
 
@@ -54,19 +51,19 @@ def _most_common(spellings: Counter[str]) -> str:
     return min(spellings, key=lambda name: (-spellings[name], name))
 
 
-def _check_slugs(kind: str, first_use: dict[str, tuple[Article, str]], prefix: str) -> None:
+def _check_slugs(kind: TermKind, first_use: dict[str, tuple[Article, str]], prefix: str) -> None:
     owners: dict[str, tuple[str, Article]] = {}
     problems: list[Problem] = []
     for _key, (article, name) in sorted(first_use.items()):
         slug = urls.slugify_segment(name)
-        line, column = article.position(BY_NAME[kind].key_in(article))
+        line, column = article.position(kind.key_in(article))
         if not slug:
             problems.append(
                 Problem(
                     article.source,
                     line,
                     column,
-                    f"{kind} {name!r} has no letters or digits to make its URL",
+                    f"{kind.name} {name!r} has no letters or digits to make its URL",
                 )
             )
         elif slug in owners:
@@ -76,8 +73,8 @@ def _check_slugs(kind: str, first_use: dict[str, tuple[Article, str]], prefix: s
                     article.source,
                     line,
                     column,
-                    f"{kind} {name!r} and {kind} {other_name!r} ({other.source}) would share "
-                    f"the page {prefix}{BY_NAME[kind].folder}{slug}/",
+                    f"{kind.name} {name!r} and {kind.name} {other_name!r} ({other.source}) "
+                    f"would share the page {prefix}{kind.folder}{slug}/",
                     "spell them the same way, or make them differ in letters or digits",
                 )
             )

@@ -29,8 +29,9 @@ from newsgen.store import db, records
 # 3: articles carry image caption, credit and size;
 # 4: sharded, with the cache's folder, and ctime in stats; 5: rows of the store;
 # 6: with the listing view's digest; 7: corrections, updates and body images;
-# 8: each article's language and translation key
-CACHE_FORMAT = 8
+# 8: each article's language and translation key;
+# 9: the terms of the site's own kinds (config `taxonomies:`)
+CACHE_FORMAT = 9
 # File systems stamp modification times in coarse ticks (up to seconds on some): a file saved
 # twice within one tick keeps its stat. As git does, a stat is trusted only for a file that
 # was this much older than the moment it was read.
@@ -64,6 +65,8 @@ def settings_fingerprint(config: Config) -> str:
         config.base_url,
         # An article's language and its URL's prefix: the codes, the default first.
         tuple(language.code for language in config.editions),
+        # The site's own kinds of term: the front-matter key each is read from, by name.
+        tuple((kind.name, kind.keys) for kind in config.taxonomies),
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 

@@ -49,6 +49,8 @@ def encode(rendered: RenderedArticle) -> str:
     fields["positions"] = {key: list(at) for key, at in article.positions.items()}
     fields["corrections"] = [_notice(notice) for notice in article.corrections]
     fields["updates"] = [_notice(notice) for notice in article.updates]
+    # Pairs, not an object: the kinds keep the order the site declares them in.
+    fields["terms"] = [[name, list(terms)] for name, terms in article.terms.items()]
     record = {
         "article": fields,
         "summary_html": rendered.summary_html,
@@ -86,6 +88,7 @@ def decode(text: str, body: Body) -> RenderedArticle:
             },
             corrections=tuple(map(_notice_of, _list(fields["corrections"]))),
             updates=tuple(map(_notice_of, _list(fields["updates"]))),
+            terms=dict(map(_terms_of, _list(fields["terms"]))),
         )
         return RenderedArticle(
             article,
@@ -124,6 +127,11 @@ def _notice_of(value: object) -> Notice:
         _int(line),
         _int(column),
     )
+
+
+def _terms_of(value: object) -> tuple[str, tuple[str, ...]]:
+    name, terms = _list(value)
+    return _text(name), tuple(map(_text, _list(terms)))
 
 
 def _image_of(value: object) -> tuple[str, int, int, int, int]:
