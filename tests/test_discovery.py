@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -105,6 +106,31 @@ def test_news_sitemap_follows_the_clock(tmp_path: Path) -> None:
     build(BuildOptions(root=output.parent, now=golden.NOW + dt.timedelta(days=30)))
     root = lxml.etree.parse(str(output / "news-sitemap.xml")).getroot()
     assert root.findall("s:url", NS) == []
+
+
+def test_the_sitemaps_are_made_again_only_when_what_they_show_changes(
+    make_site: Callable[..., Path], tmp_path: Path
+) -> None:
+    """A body edit keeps the sitemaps as they are; a new `updated` date makes them again, with
+    the same bytes a clean build gives."""
+    now = dt.datetime(2026, 11, 24, 12, tzinfo=dt.UTC)
+    root = make_site({f"articles/s{n}.md": article(title=f"Story {n}") for n in range(3)})
+    build(BuildOptions(root=root, now=now))
+    story = root / "articles/s1.md"
+    story.write_text(story.read_text("utf-8") + "\nA second paragraph.\n", encoding="utf-8")
+    kept = build(BuildOptions(root=root, now=now, explain="sitemap.xml"))
+    assert "sitemaps: kept: what it shows is unchanged" in kept.explained
+    story.write_text(
+        story.read_text("utf-8").replace("---\n", "---\nupdated: 2026-11-23\n", 1), "utf-8"
+    )
+    remade = build(BuildOptions(root=root, now=now, explain="sitemap.xml"))
+    assert "sitemaps: rendered: what it shows changed" in " ".join(remade.explained)
+    assert "<lastmod>2026-11-23" in (root / "site/sitemap.xml").read_text("utf-8")
+    clean = tmp_path / "clean"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("site", ".newsgen"))
+    build(BuildOptions(root=clean, now=now))
+    for name in ("sitemap.xml", "news-sitemap.xml", "robots.txt"):
+        assert (root / "site" / name).read_bytes() == (clean / "site" / name).read_bytes()
 
 
 def test_robots_txt_names_both_sitemaps(golden_site: Path) -> None:

@@ -51,7 +51,7 @@ class Explainer:
 
     def _not_declared(self) -> str:
         if (self.output / self.path).is_file():
-            return "made on every build (sitemaps, search, static files); kept if its bytes match"
+            return "made on every build (search, static files, image variants); kept if unchanged"
         return "no output of this build has this path"
 
     def _write_decision(self, after: str | None) -> str:

@@ -120,6 +120,7 @@ def _run(
         feeds.units(site, config, feed_key),
         corrections.units(site, env, config, page_key, feed_key),
         latest.units(site, env, page_key),
+        sitemaps.units(site, config, now, plan_key),
     )
     sorted_units = memo.Sorted([], {}, explainer.path if explainer else None)
     stamps_file = stamps.location(config.state_dir, output)  # of the files, in .newsgen/
@@ -128,7 +129,7 @@ def _run(
         changed = memo.changed_files(
             units, previous, sorted_units, writer.intact_check(output, stamps_file)
         )
-        outputs = _outputs(changed, site, config, now, options, output=output)
+        outputs = _outputs(changed, site, config, options, output=output)
         if options.progress is not None:
             outputs = _reporting(outputs, site.page_count + site.feed_count, options.progress)
         written = writer.write(
@@ -298,7 +299,6 @@ def _outputs(
     changed: Iterator[PlannedFile],
     site: archive.SitePlan,
     config: Config,
-    now: datetime,
     options: BuildOptions,
     *,
     output: Path,
@@ -311,7 +311,6 @@ def _outputs(
     resized = variants.planned(variants.used(site.entries, config), config)
     return itertools.chain(
         with_render_errors(changed, config.root, output.name),
-        sitemaps.render(site, config, now),
         assets.collect(config),
         resized,
         search,

@@ -4,12 +4,14 @@ News sitemap of the last two days, and /robots.txt naming both.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import functools
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 
 from newsgen.content import urls
 from newsgen.content.config import Config
-from newsgen.model import OutputFile, RenderedArticle
+from newsgen.model import OutputFile, PlannedFile, RenderedArticle, Unit, input_digest
 from newsgen.plan.archive import SitePlan
 
 # Google News takes articles of the last two days, at most 1,000 per sitemap.
@@ -31,6 +33,36 @@ def escape(text: str, quotes: bool = False) -> str:
 # A sitemap entry: its URL, when its content last changed (where known), and the
 # (hreflang, URL) of each language version of a translated article, x-default last.
 Entry = tuple[str, datetime | None, tuple[tuple[str, str], ...]]
+
+
+def units(site: SitePlan, config: Config, now: datetime, plan_key: str) -> Iterator[Unit]:
+    """The sitemaps and robots.txt, one unit: they show the plan (whose key `plan_key` is: the
+    settings and every published article's view) and which articles are in the news window,
+    nothing else. A body edit keeps both, so the sitemaps are not made again."""
+    signature = ("sitemaps", plan_key, _news_sources(site.entries, now))
+    yield Unit("sitemaps", signature, partial(_planned, site, config, now, signature))
+
+
+def _planned(
+    site: SitePlan, config: Config, now: datetime, signature: object
+) -> Iterator[PlannedFile]:
+    made = functools.cache(lambda: {f.path: f.content for f in render(site, config, now)})
+    names = (urls.SITEMAP, *part_urls(site, config), urls.NEWS_SITEMAP, urls.ROBOTS)
+    for url in names:
+        path = urls.output_path(url)
+        key = input_digest((signature, path))
+        yield PlannedFile(path, key, partial(_content, made, path))
+
+
+def _content(made: Callable[[], dict[str, bytes]], path: str) -> bytes:
+    return made()[path]
+
+
+def _news_sources(articles: Sequence[RenderedArticle], now: datetime) -> tuple[str, ...]:
+    """The articles the news sitemap lists at `now` (see _news_sitemap), by source."""
+    return tuple(r.article.source for r in articles if now - NEWS_WINDOW <= r.article.date <= now)[
+        :NEWS_LIMIT
+    ]
 
 
 def render(site: SitePlan, config: Config, now: datetime) -> Iterator[OutputFile]:
