@@ -45,6 +45,12 @@ def tree(folder: Path) -> dict[str, bytes]:
     }
 
 
+def no_fast_path(root: Path) -> None:
+    """Forget the state the seed carried into the preview: its first build runs in full."""
+    for carried in (root / ".newsgen").glob("state-*.json"):
+        carried.unlink()
+
+
 def test_a_new_article_renders_only_the_pages_it_touches(make_site: Callable[..., Path]) -> None:
     root = make_site(archive(58), config=CONFIG)  # 59 articles: no new page number begins
     first = build(BuildOptions(root=root, now=NOW))
@@ -96,6 +102,7 @@ def test_serve_starts_and_the_next_site_build_follows_without_reading_every_file
     monkeypatch.setattr(writer, "_sha256", counting)
     # Linking a file changes its change time in both folders: the stamps must follow.
     preview.seed(root)
+    no_fast_path(root)
     first = build(BuildOptions(root=root, now=NOW, output=preview.preview_folder(root)))
     assert (first.write.written, first.write.rendered) == (0, 0)
     assert checked == [], "the first preview build read files that the stamps vouch for"
@@ -121,7 +128,8 @@ def test_the_site_and_the_preview_each_keep_their_own_fast_path(
     folder = preview.preview_folder(root)
     assert not build(BuildOptions(root=root, now=NOW)).up_to_date
     preview.seed(root)
-    assert not build(BuildOptions(root=root, now=NOW, output=folder)).up_to_date
+    # The seed carried the site's state: the sources did not change since.
+    assert build(BuildOptions(root=root, now=NOW, output=folder)).up_to_date
     # Built one after the other, with nothing changed: neither makes the other work again
     # (a serve restart after `newsgen build`, a build after serving).
     assert build(BuildOptions(root=root, now=NOW)).up_to_date
@@ -244,5 +252,33 @@ def test_serve_starts_from_the_published_search_layout_without_indexing_again(
 
     monkeypatch.setattr(search, "_start", indexing)
     preview.seed(root)
+    no_fast_path(root)
     first = build(BuildOptions(root=root, now=NOW, output=preview.preview_folder(root)))
     assert (first.write.written, first.write.rendered) == (0, 0)
+
+
+def test_serve_starts_on_an_unchanged_archive_without_checking_it_and_still_sees_edits(
+    make_site: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = make_site(archive(12), config=CONFIG)
+    build(BuildOptions(root=root, now=NOW))
+    published = tree(root / "site")
+    folder = preview.preview_folder(root)
+    options = BuildOptions(root=root, now=NOW, output=folder)
+    preview.seed(root, options)
+    first = build(options)
+    assert first.up_to_date, "the first preview build checked the archive again"
+    assert tree(folder) == published
+    story = root / "articles/story-3.md"
+    story.write_text(story.read_text("utf-8") + "\nA second paragraph.\n", encoding="utf-8")
+    assert not build(options).up_to_date
+    assert b"A second paragraph." in (folder / "2026/04/04/story-3/index.html").read_bytes()
+    assert tree(root / "site") == published
+    # Sources changed since the site's build: the preview's first build runs, and shows them.
+    shutil.rmtree(folder)
+    preview.seed(root, options)
+    assert not build(options).up_to_date
+    clean = tmp_path / "clean"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("site", ".newsgen"))
+    build(BuildOptions(root=clean, now=NOW, full=True))
+    assert tree(folder) == tree(clean / "site")

@@ -58,7 +58,7 @@ def _build_locked(
     # A commit that a kill or a power cut interrupted is finished before anything else.
     recovery = writer.recover(output)
     now = options.now or datetime.now(UTC)
-    inputs = state.fingerprint(config, (options.drafts, options.future, str(output.resolve())))
+    inputs = sources_fingerprint(config, options, output)
     previous = None if options.full or recovery is not None else state.read(config, output)
     if (
         previous is not None
@@ -96,6 +96,12 @@ def _build_locked(
         cache_hits=outcome.cache_hits,
         explained=outcome.explained,
     )
+
+
+def sources_fingerprint(config: Config, options: BuildOptions, output: Path) -> state.Inputs:
+    """What a build into `output` with `options` is made from, for the fast path: the sources'
+    stats, the options that change the site and the output folder."""
+    return state.fingerprint(config, (options.drafts, options.future, str(output.resolve())))
 
 
 def _in_place(config: Config, output: Path, files: int) -> bool:

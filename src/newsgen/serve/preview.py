@@ -10,16 +10,18 @@ import dataclasses
 import os
 import shutil
 import stat
+from datetime import UTC, datetime
 from pathlib import Path
 
-from newsgen.build import stamps
+from newsgen.build import run, stamps
 from newsgen.build.manifest import DamagedRecord, Written, read_manifest
 from newsgen.build.writer import MANIFEST, STAGING_PREFIX
-from newsgen.content.config import STATE_DIR, load_config
+from newsgen.content.config import STATE_DIR, Config, load_config
 from newsgen.errors import NewsgenError
+from newsgen.options import BuildOptions
 from newsgen.outputs import search
 from newsgen.safefile import TEMPORARY_PREFIX
-from newsgen.store import db, memo
+from newsgen.store import db, memo, state
 
 PREVIEW = "preview"
 
@@ -28,9 +30,10 @@ def preview_folder(root: Path) -> Path:
     return root / STATE_DIR / PREVIEW  # as Config.preview_dir, without reading the config
 
 
-def seed(root: Path) -> None:
-    """Start the preview folder from the published site if it has none yet. Anything that
-    goes wrong leaves no preview folder: the first build then makes it whole."""
+def seed(root: Path, options: BuildOptions | None = None) -> None:
+    """Start the preview folder from the published site if it has none yet, for builds with
+    `options` (serve's). Anything that goes wrong leaves no preview folder: the first build
+    then makes it whole."""
     try:
         config = load_config(root)
     except NewsgenError:
@@ -44,6 +47,7 @@ def seed(root: Path) -> None:
         _carry_memo(config.state_dir, published, preview)
         _carry_stamps(config.state_dir, published, preview, linked)
         search.carry_layout(config, published, preview)
+        _carry_state(config, published, preview, options or BuildOptions(root=root))
     except OSError:
         shutil.rmtree(preview, ignore_errors=True)
 
@@ -130,6 +134,29 @@ def _carry_stamps(
             current = {path: Written(d, -1, "", stamp) for path, (d, stamp) in known.items()}
         current.update(relinked)
         stamps.save(file, current, known)
+
+
+def _carry_state(config: Config, published: Path, preview: Path, options: BuildOptions) -> None:
+    """The published site's build state, for the preview, if it still holds for the sources
+    as they are now and for `options`: the preview holds the same files, stamped, so its
+    first build takes the fast path (one lstat of each file) instead of checking the whole
+    archive. A file not linked has no stamp there, and then the first build runs in full."""
+    previous = state.read(config, published)
+    now = options.now or datetime.now(UTC)
+    if previous is None or not previous.still_valid(
+        run.sources_fingerprint(config, options, published), published / MANIFEST, now
+    ):
+        return
+    state.save(
+        config,
+        preview,
+        inputs=run.sources_fingerprint(config, options, preview),
+        manifest=preview / MANIFEST,
+        now=datetime.fromisoformat(previous.valid_from),
+        valid_until=datetime.fromisoformat(previous.valid_until) if previous.valid_until else None,
+        counts=previous.counts,
+        warnings=previous.warnings,
+    )
 
 
 def _carry_memo(state_dir: Path, published: Path, preview: Path) -> None:

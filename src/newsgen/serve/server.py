@@ -374,7 +374,6 @@ def content_type_of(name: str) -> str:
 
 def serve(options: ServeOptions, say: Callable[[str], None]) -> None:
     """Build, serve and rebuild until interrupted; `say` reports progress to the user."""
-    preview.seed(options.build.root)
     state = SiteState(preview.preview_folder(options.build.root))
     site_options = BuildOptions(
         root=options.build.root,
@@ -386,6 +385,7 @@ def serve(options: ServeOptions, say: Callable[[str], None]) -> None:
         # Articles, plan, templates and teasers stay in memory between rebuilds.
         resident=Resident(),
     )
+    preview.seed(options.build.root, site_options)
     _rebuild(site_options, state, say)
     server = _start_server(options, state, _prefix(options.build.root))
     host, port = server.server_address[:2]
