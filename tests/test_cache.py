@@ -93,6 +93,23 @@ def test_a_build_stats_each_article_file_once(
     assert "An added line." in (root / "site/2026/11/20/b/index.html").read_text("utf-8")
 
 
+def test_the_site_folder_named_another_way_keeps_the_fast_path(
+    make_site: Callable[..., Path], run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`newsgen build` in the site folder after `newsgen build -s /its/path`: the same
+    sources, so nothing to build; and an edit is still seen."""
+    root = make_site({"articles/a.md": article(), "articles/sub/b.md": article(title="B")})
+    assert run_cli("build", "-s", str(root), "--now", NOW).code == 0
+    monkeypatch.chdir(root)
+    here = run_cli("build", "--now", NOW)
+    assert here.code == 0 and "site/ is up to date: " in here.out
+    story = root / "articles/sub/b.md"
+    story.write_text(story.read_text("utf-8") + "\nAn added line.\n", encoding="utf-8")
+    edited = run_cli("build", "-s", str(root), "--now", NOW)
+    assert edited.code == 0 and "up to date" not in edited.out
+    assert "An added line." in (root / "site/2026/11/20/b/index.html").read_text("utf-8")
+
+
 def test_a_cache_for_other_settings_is_refilled(
     make_site: Callable[..., Path], run_cli: Callable[..., Run]
 ) -> None:

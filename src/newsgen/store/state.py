@@ -96,8 +96,13 @@ def fingerprint(config: Config, options: tuple[object, ...]) -> Inputs:
     stats: dict[str, tuple[int, int, int, int]] = {}
     for folder in (config.articles_dir, config.templates_dir, config.static_dir):
         lines, recent = _stats(folder, racy_after, stats if folder == config.articles_dir else {})
+        # Each path as seen from the site folder, however the site folder was given (-s .,
+        # -s /srv/site): a build of the same sources named another way takes the fast path.
+        spelled = os.fspath(folder)
+        named = os.path.relpath(spelled, config.root)
         for line in sorted(lines):
-            digest.update(os.fsencode(line) + b"\n")  # names may not be UTF-8
+            relative = named + line[len(spelled) :]
+            digest.update(os.fsencode(relative) + b"\n")  # names may not be UTF-8
         # A name that is not UTF-8 cannot go into JSON; no build uses such a file anyway.
         racy.update((path, _content_digest(path)) for path in recent if is_utf8(path))
     return Inputs(digest.hexdigest(), racy, stats)
