@@ -122,6 +122,30 @@ def test_a_cache_for_other_settings_is_refilled(
     assert "<b>bold</b>" in (root / "site/2026/11/20/a-title/index.html").read_text("utf-8")
 
 
+def test_bodies_of_rows_written_again_are_swept(
+    make_site: Callable[..., Path], run_cli: Callable[..., Run]
+) -> None:
+    """Other settings, or --full, write every row again: the old rows' bodies go with them,
+    as an edit's old body does."""
+    root = make_site({"articles/a.md": article(), "articles/b.md": article(title="Bee")})
+    bodies = root / ".newsgen/cache/bodies"
+
+    def kept() -> set[str]:
+        return {path.name for path in bodies.rglob("*.html")}
+
+    assert run_cli("build", "-s", str(root), "--now", NOW).code == 0
+    first = kept()
+    assert len(first) == 2
+    make_site({}, config=BASIC_CONFIG + "markdown:\n  allow_html: true\n")
+    assert run_cli("build", "-s", str(root), "--now", NOW).code == 0
+    second = kept()
+    assert len(second) == 2 and not second & first
+    (root / "articles/b.md").write_text(article(title="Bee", body="Changed."), "utf-8")
+    assert run_cli("build", "-s", str(root), "--now", NOW, "--full").code == 0
+    third = kept()
+    assert len(third) == 2 and len(third & second) == 1
+
+
 def test_progress_shows_on_a_terminal_and_nowhere_else(make_site: Callable[..., Path]) -> None:
     files = {
         f"articles/a{n}.md": article(title=f"Story {n}", body="Words. " * 400) for n in range(1500)

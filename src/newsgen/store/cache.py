@@ -144,7 +144,11 @@ class ArticleCache:
                         ),
                     )
             keep = {entry.rendered.digest for entry in entries.values()}
-            for digest in set(dropped_bodies) - keep:
+            # When every row was written again (other settings, another version, --full),
+            # the bodies of the old rows are known to no row: without a sweep they would stay
+            # on disk for good, and every later build would list them.
+            orphans = self.bodies.kept() - keep if everything else set(dropped_bodies) - keep
+            for digest in orphans:
                 Path(self.bodies.path(digest)).unlink(missing_ok=True)
         except (OSError, sqlite3.Error):
             return
