@@ -4,6 +4,7 @@ warning, and the site is the same either way. Progress shows on terminals only."
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import pickle
 import pty
@@ -301,6 +302,35 @@ def test_every_article_field_survives_the_store(name: str) -> None:
     assert loaded.articles and not loaded.problems
     for rendered in loaded.articles:
         assert records.decode(records.encode(rendered), rendered.body) == rendered
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("title", 1),
+        ("title", None),
+        ("section", 3),
+        ("draft", "yes"),
+        ("draft", 0),
+        ("tags", ["Harbor", 2]),
+        ("tags", "Harbor"),
+        ("body_line", True),
+        ("positions", {"title": [1, "2"]}),
+        ("positions", {"title": [1]}),
+        ("extra", {"map": [[[1], 2]]}),
+        ("extra", {"code": "x"}),
+        ("date", ["2026-11-20T10:00:00", None]),
+    ],
+)
+def test_a_record_of_the_wrong_shape_is_damaged(field: str, value: object) -> None:
+    """A store row is data that anyone could have written: a value of the wrong type is
+    refused (the article is then read again), never passed on to the templates."""
+    config = load_config(Path(__file__).parent / "sites" / "courier")
+    rendered = collect.load(config, None, 1, settings_fingerprint(config)).articles[0]
+    record = json.loads(records.encode(rendered))
+    record["article"][field] = value
+    with pytest.raises(records.RecordDamaged):
+        records.decode(json.dumps(record), rendered.body)
 
 
 def test_warnings_about_the_sources_are_shown_again_by_a_build_that_changes_nothing(
