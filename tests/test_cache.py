@@ -274,6 +274,28 @@ def test_listings_join_the_stored_teasers_and_a_full_build_renders_them_again(
     assert "kept teaser" not in (root / "site/tags/harbor/index.html").read_text("utf-8")
 
 
+def test_forked_workers_read_the_stored_teasers(
+    make_site: Callable[..., Path], run_cli: Callable[..., Run]
+) -> None:
+    """Only the keys of stored teasers are read up front; pages rendered by forked workers
+    read the HTML of theirs from the store, each worker on its own connection."""
+    files = {
+        f"articles/s{n}.md": article(title=f"Story {n}", tags=f"[Topic {n}]") for n in range(60)
+    }
+    root = make_site(files)
+    assert run_cli("build", "-s", str(root), "--now", NOW, "-j", "2").code == 0
+    with contextlib.closing(sqlite3.connect(root / ".newsgen/store.sqlite")) as store, store:
+        store.execute("UPDATE fragments SET html = '<p>kept teaser</p>'")
+    # A new section shows in every page's navigation: every tag page is rendered again, on
+    # two processes, and every teaser on them is one the store kept.
+    sport = article(title="Match", date="2026-11-21", section="Sport")
+    (root / "articles/new.md").write_text(sport, encoding="utf-8")
+    assert run_cli("build", "-s", str(root), "--now", NOW, "-j", "2").code == 0
+    for n in range(60):
+        page = (root / f"site/tags/topic-{n}/index.html").read_text("utf-8")
+        assert "Sport</a>" in page and "<p>kept teaser</p>" in page, n
+
+
 @pytest.mark.parametrize("name", ["store.sqlite", "store.sqlite-wal", "store.sqlite-journal"])
 def test_a_link_planted_at_the_stores_files_is_never_written_through(
     make_site: Callable[..., Path], run_cli: Callable[..., Run], tmp_path: Path, name: str

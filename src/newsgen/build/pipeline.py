@@ -282,9 +282,10 @@ def _teasers(
     """Every published article's teaser, from the store or rendered now on all cores, lent to
     the templates before any page renders (forked workers then share them)."""
     if not reuse:  # --full renders every teaser again
-        fragments.known.clear()
-    elif not fragments.known:
+        fragments.clear()
+    elif not fragments.known and not fragments.stored:
         fragments.load(store)
+    fragments.attach(store)
     missing = fragments.missing(entries)
     try:
         rendered = render_many(missing) if render_many else [r.render() for r in missing]

@@ -6,14 +6,19 @@ table under the templates' and settings' key, so a later build renders only the 
 and edited articles. A teaser shows its article and the options alone (teaser.html sees
 `entry`, its options and the environment's globals, not the page around it), which is what
 makes it reusable.
+
+A build reads only the keys of the stored teasers, and the HTML of those that a page it renders
+shows: an edit re-renders few listings, and reading every teaser would cost more than them.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -35,26 +40,50 @@ class Fragments:
         self.context = context  # settings and templates: fragments made under others are stale
         self.known: dict[Key, Markup] = {}
         self.fresh: dict[Key, Markup] = {}
+        self.stored: set[Key] = set()  # in the store, their HTML not read yet
+        self.reader = _Reader("")
 
     def teaser(self, entry: RenderedArticle, **options: Any) -> Markup:
         key = (entry.digest, _options_key(options))
         html = self.known.get(key)
+        if html is None and key in self.stored:
+            html = self.reader.read(f"{self.context} {key[0]} {key[1]}")
+            if html is not None:
+                self.known[key] = html
         if html is None:
             html = Markup(self.env.get_template(TEMPLATE).render(entry=entry, **options))
             self.known[key] = self.fresh[key] = html
         return html
 
     def load(self, store: sqlite3.Connection) -> None:
-        """Every fragment the store keeps for this context."""
+        """The keys of every fragment the store keeps for this context."""
+        self.known.clear()
+        self.stored.clear()
         try:
             rows = store.execute(
-                "SELECT key, html FROM fragments WHERE key LIKE ? || '%'", (self.context,)
+                "SELECT key FROM fragments WHERE key >= ? AND key < ?",
+                (self.context + " ", self.context + "!"),
             )
-            for key, html in rows:
+            for (key,) in rows:
                 digest, _, options = str(key)[len(self.context) + 1 :].partition(" ")
-                self.known[digest, options] = Markup(str(html))
+                self.stored.add((digest, options))
         except sqlite3.Error:
-            self.known.clear()  # only ever an optimisation
+            self.stored.clear()  # only ever an optimisation
+
+    def attach(self, store: sqlite3.Connection) -> None:
+        """Read stored teasers from `store` (a serving process opens it anew for each build)."""
+        try:
+            self.reader = _Reader(_file_of(store), store)
+        except sqlite3.Error:
+            self.reader = _Reader("")
+
+    def clear(self) -> None:
+        """Forget every teaser: --full renders them all again."""
+        self.known.clear()
+        self.stored.clear()
+
+    def has(self, key: Key) -> bool:
+        return key in self.known or key in self.stored
 
     def missing(self, entries: Iterable[RenderedArticle]) -> list[PlannedFile]:
         """The teasers of `entries` that listings will ask for and that are not known yet
@@ -64,7 +93,7 @@ class Fragments:
         for entry in entries:
             for options in variants(entry):
                 key = (entry.digest, _options_key(options))
-                if key not in self.known:
+                if not self.has(key):
                     wanted.append(PlannedFile(" ".join(key), "", _Render(self.env, entry, options)))
         return wanted
 
@@ -117,6 +146,42 @@ class Fragments:
         except sqlite3.Error:
             return
         self.fresh.clear()
+
+
+class _Reader:
+    """Stored teasers read one by one, by key. A forked worker opens the store anew: a SQLite
+    connection must not be used across fork."""
+
+    def __init__(self, file: str, store: sqlite3.Connection | None = None) -> None:
+        self.file = file  # "" for a store in memory: nothing to read from another process
+        self.store = store
+        self.pid = os.getpid()
+
+    def read(self, key: str) -> Markup | None:
+        try:
+            if self.pid != os.getpid():
+                self.store = _open_read_only(self.file) if self.file else None
+                self.pid = os.getpid()
+            if self.store is None:
+                return None
+            row = self.store.execute("SELECT html FROM fragments WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None  # rendered instead
+        return Markup(str(row[0])) if row is not None else None
+
+
+def _file_of(store: sqlite3.Connection) -> str:
+    for _, name, file in store.execute("PRAGMA database_list"):
+        if name == "main":
+            return str(file or "")
+    return ""
+
+
+def _open_read_only(file: str) -> sqlite3.Connection:
+    uri = Path(file).as_uri() + "?mode=ro"  # as a URI, its characters escaped
+    connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    connection.execute("PRAGMA trusted_schema = OFF")
+    return connection
 
 
 def _options_key(options: dict[str, Any]) -> str:
