@@ -277,12 +277,12 @@ class Tree:
         found = self._open.pop(relative, None)
         if found is None:
             parent, _, name = relative.rpartition("/")
-            base = self._open.get(parent) if parent else self.root
-            found = (
-                base._child(name, create=create)
-                if base is not None
-                else self.root.folder(relative, create=create)
-            )
+            if name in ("", ".", ".."):
+                raise LinkRefused(self.root.path / relative, f"{name!r} is not a folder name")
+            # Each level is kept open too: the files of a build share their upper folders
+            # (2026/, 2026/11/, ...), which are then opened once, not once per file.
+            base = self.folder(parent, create=create) if parent else self.root
+            found = base._child(name, create=create)
             if len(self._open) >= OPEN_FOLDERS:
                 self._open.pop(next(iter(self._open))).close()
         self._open[relative] = found  # most recently used last
