@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from newsgen.build.parallel import shares
 from newsgen.build.run import BuildOptions, build
 from newsgen.build.writer import MANIFEST, STAGING_PREFIX, write
 from newsgen.errors import BuildFailed, OutputRefused
@@ -225,3 +226,17 @@ def test_a_template_change_renders_pages_again_but_not_feeds(
     report = build(BuildOptions(root=root, now=NOW))
     assert report.write.rendered == report.pages
     assert feed.stat().st_mtime_ns == untouched
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3, 4, 8])
+@pytest.mark.parametrize("count", [0, 1, 48, 512, 513])
+def test_each_file_of_a_batch_is_rendered_by_one_process(jobs: int, count: int) -> None:
+    """The building process, which also writes the whole batch, renders less than a worker;
+    every file is rendered exactly once, and the workers' shares differ by one at most."""
+    found = shares(count, jobs)
+    assert len(found) == jobs
+    assert sorted(index for share in found for index in share) == list(range(count))
+    workers = [len(share) for share in found[1:]]
+    if workers:
+        assert max(workers) - min(workers) <= 1
+        assert len(found[0]) <= min(workers) + 1
