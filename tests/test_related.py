@@ -115,3 +115,43 @@ def test_the_memo_gives_what_ranking_everything_again_gives(
         incremental, memo = related_articles(articles, memo=memo)
         fresh, _ = related_articles(articles)
         assert list(map(titles, incremental)) == list(map(titles, fresh))
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 30),
+            st.lists(st.sampled_from(TAGS), max_size=3),
+            st.sampled_from(SECTIONS),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_ranking_follows_its_definition(specs: list[tuple[int, list[str], str | None]]) -> None:
+    """Against the rule read straight from the docstring, on every earlier article: most
+    shared tags, then the same section, then the most recent; articles sharing neither are
+    never related."""
+    articles = newest_first(
+        [
+            entry(f"a{n}", days, tuple(tags), section)
+            for n, (days, tags, section) in enumerate(specs)
+        ]
+    )
+    found, _ = related_articles(articles)
+
+    def folded(article: Article) -> tuple[set[str], str]:
+        return {tag.casefold() for tag in article.tags}, (article.section or "").casefold()
+
+    for rank, rendered in enumerate(articles):
+        tags, section = folded(rendered.article)
+        ranked = []
+        for other in range(rank + 1, len(articles)):
+            other_tags, other_section = folded(articles[other].article)
+            shared = len(tags & other_tags)
+            same = bool(section) and section == other_section
+            if shared or same:
+                ranked.append((-shared, not same, other))
+        expected = [articles[other].article.title for *_, other in sorted(ranked)[:3]]
+        assert titles(found[rank]) == expected
