@@ -136,8 +136,9 @@ class _Index:
         tails = [self._earlier(self.by_tag[tag], rank) for tag in tags]
         in_section = self._members(section) if section else set()
         multi = _shared_twice(tails)
-        chosen = sorted(multi, key=lambda other: (-multi[other], other not in in_section, other))
-        del chosen[count:]
+        chosen = heapq.nsmallest(
+            count, multi, key=lambda other: (-multi[other], other not in in_section, other)
+        )
         need = count - len(chosen)
         if need > 0 and tails:
             same: list[int] = []
