@@ -63,16 +63,16 @@ def test_only_earlier_articles_are_related_and_loners_get_nothing() -> None:
 
 TAGS = ("harbor", "ferry", "storm", "budget", "Harbor")
 SECTIONS = (None, "Local", "World")
+# An article as (days after START, tags, section).
+ARTICLE = st.tuples(
+    st.integers(0, 30), st.lists(st.sampled_from(TAGS), max_size=3), st.sampled_from(SECTIONS)
+)
 
 
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(
-        st.tuples(
-            st.integers(0, 30),
-            st.lists(st.sampled_from(TAGS), max_size=3),
-            st.sampled_from(SECTIONS),
-        ),
+        ARTICLE,
         min_size=1,
         max_size=25,
     ),
@@ -119,11 +119,7 @@ def test_the_memo_gives_what_ranking_everything_again_gives(
 
 @given(
     st.lists(
-        st.tuples(
-            st.integers(0, 30),
-            st.lists(st.sampled_from(TAGS), max_size=3),
-            st.sampled_from(SECTIONS),
-        ),
+        ARTICLE,
         min_size=1,
         max_size=40,
     )
