@@ -7,15 +7,18 @@ never in the output folder; a build without them checks each file's content inst
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from newsgen.build.manifest import safe_relative
 from newsgen.build.writer import MANIFEST
 
 import golden
@@ -206,15 +209,48 @@ def test_18_8_a_build_with_nothing_to_do_says_what_it_checked(
 def test_18_7_damaged_stamps_vouch_for_nothing(
     make_site: Callable[..., Path], run_cli: Callable[..., Run]
 ) -> None:
+    """A stamp row is trusted only whole: one that matches the page edited behind newsgen's
+    back keeps that page as it is (the control: a stat is what a stamp vouches by, as in
+    git's index), but numbers of another type vouch for nothing, and a row naming a path
+    outside the folder makes the whole folder's stamps untrusted."""
     root = make_site(stories(3), config=CONFIG)
     assert run_cli("build", "-s", str(root), "--now", NOW).code == 0
-    (kept,) = (root / ".newsgen/stamps").iterdir()
     page = root / "site/404.html"
     original = page.read_bytes()
-    for damage in ('{"version": 1, "files": {"404.html": "x"}}', "not json", '{"files": []}'):
-        page.write_bytes(original.replace(b"<", b"["))
-        kept.write_text(damage, encoding="utf-8")
+    output = str((root / "site").resolve())
+    damages = {
+        "none": [],
+        "numbers of another type": [
+            "UPDATE stamps SET mtime = CAST(mtime AS BLOB), ctime = CAST(ctime AS BLOB), "
+            "inode = CAST(inode AS BLOB) WHERE output = ? AND path = '404.html'"
+        ],
+        "a path outside": ["INSERT INTO stamps VALUES (?, '../elsewhere', 'x', 0, 0, 0)"],
+    }
+    for damage, statements in damages.items():
+        page.write_bytes(original.replace(b"<", b"["))  # same size
+        status = page.lstat()
+        with contextlib.closing(sqlite3.connect(root / ".newsgen/store.sqlite")) as store, store:
+            store.execute(  # the stamp of the edited page, as a forger would write it
+                "UPDATE stamps SET mtime = ?, ctime = ?, inode = ? "
+                "WHERE output = ? AND path = '404.html'",
+                (status.st_mtime_ns, status.st_ctime_ns, status.st_ino, output),
+            )
+            for statement in statements:
+                store.execute(statement, (output,))
+        (root / ".newsgen/state.json").unlink()  # past the fast path: the pipeline runs
         result = run_cli("build", "-s", str(root), "--now", NOW)
         assert result.code == 0, result.err
+        if damage == "none":
+            assert page.read_bytes() != original, "a sound stamp was not trusted"
+            page.write_bytes(original)
+            continue
         assert page.read_bytes() == original, damage
-        assert json.loads(kept.read_text(encoding="utf-8"))["version"] == 1  # written anew
+        with contextlib.closing(sqlite3.connect(root / ".newsgen/store.sqlite")) as store:
+            rows = store.execute(
+                "SELECT path, typeof(mtime), typeof(ctime), typeof(inode) FROM stamps "
+                "WHERE output = ?",
+                (output,),
+            ).fetchall()
+        assert ("404.html", "integer", "integer", "integer") in rows, damage  # written anew
+        assert all(safe_relative(path) == path for path, *_ in rows), damage
+

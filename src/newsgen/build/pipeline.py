@@ -61,18 +61,13 @@ def run(
     now: datetime,
     options: BuildOptions,
     *,
+    store: sqlite3.Connection,
+    remade: str | None = None,
     stats: Mapping[str, StatKey] | None = None,
 ) -> Outcome:
-    """Build into `output`; `stats` (by path) are the articles' stats already taken."""
-    known = stats or {}
-    if options.resident is not None:  # serve: the store stays open between builds
-        store, remade = options.resident.connect(config.state_dir)
-        return _run(config, output, now, options, store=store, remade=remade, stats=known)
-    store, remade = db.connect(config.state_dir)
-    try:
-        return _run(config, output, now, options, store=store, remade=remade, stats=known)
-    finally:
-        store.close()
+    """Build into `output` with the `store` (`remade`: the warning of a store made anew);
+    `stats` (by path) are the articles' stats already taken."""
+    return _run(config, output, now, options, store=store, remade=remade, stats=stats or {})
 
 
 def _run(
@@ -123,11 +118,11 @@ def _run(
         sitemaps.units(site, config, now, plan_key),
     )
     sorted_units = memo.Sorted([], {}, explainer.path if explainer else None)
-    stamps_file = stamps.location(config.state_dir, output)  # of the files, in .newsgen/
+    kept_stamps = stamps.Kept(store, output)  # of the files, in .newsgen/
     try:
         # A unit whose files' stats all match their stamps is kept as it is.
         changed = memo.changed_files(
-            units, previous, sorted_units, writer.intact_check(output, stamps_file)
+            units, previous, sorted_units, writer.intact_check(output, kept_stamps)
         )
         outputs = _outputs(changed, site, config, options, output=output)
         if options.progress is not None:
@@ -139,7 +134,7 @@ def _run(
             keep=sorted_units.kept,
             render_many=render_many,
             verify=options.full,
-            stamps_file=stamps_file,
+            kept_stamps=kept_stamps,
         )
     except jinja2.TemplateError as exc:
         raise BuildFailed([template_problem(exc, config.root)]) from exc

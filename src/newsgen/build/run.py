@@ -9,6 +9,7 @@ the output folder once everything rendered.
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,7 +19,7 @@ from newsgen.build import lock, stamps, writer
 from newsgen.content.config import Config, load_config
 from newsgen.errors import Problem
 from newsgen.options import BuildOptions
-from newsgen.store import state
+from newsgen.store import db, state
 
 __all__ = ["BuildOptions", "BuildReport", "build"]  # BuildOptions lives in options.py
 
@@ -57,13 +58,37 @@ def _build_locked(
 ) -> BuildReport:
     # A commit that a kill or a power cut interrupted is finished before anything else.
     recovery = writer.recover(output)
+    if options.resident is not None:  # serve: the store stays open between builds
+        store, remade = options.resident.connect(config.state_dir)
+    else:
+        store, remade = db.connect(config.state_dir)
+    try:
+        return _build_with(
+            options, config, output, started=started, recovery=recovery, store=store, remade=remade
+        )
+    finally:
+        if options.resident is None:
+            store.close()
+
+
+def _build_with(
+    options: BuildOptions,
+    config: Config,
+    output: Path,
+    *,
+    started: float,
+    recovery: writer.Recovery | None,
+    store: sqlite3.Connection,
+    remade: str | None,
+) -> BuildReport:
     now = options.now or datetime.now(UTC)
     inputs = sources_fingerprint(config, options, output)
     previous = None if options.full or recovery is not None else state.read(config, output)
     if (
         previous is not None
+        and remade is None
         and previous.still_valid(inputs, output / writer.MANIFEST, now)
-        and _in_place(config, output, previous.counts.files)
+        and _in_place(store, output, previous.counts.files)
     ):
         report = _unchanged(previous, options, config, started)
         if options.explain:
@@ -74,7 +99,9 @@ def _build_locked(
     # second importing Jinja, markdown-it and feedgen.
     from newsgen.build import pipeline  # noqa: PLC0415
 
-    outcome = pipeline.run(config, output, now, options, stats=inputs.stats)
+    outcome = pipeline.run(
+        config, output, now, options, store=store, remade=remade, stats=inputs.stats
+    )
     if not outcome.events:  # else the next build runs in full
         state.save(
             config,
@@ -104,12 +131,11 @@ def sources_fingerprint(config: Config, options: BuildOptions, output: Path) -> 
     return state.fingerprint(config, (options.drafts, options.future, str(output.resolve())))
 
 
-def _in_place(config: Config, output: Path, files: int) -> bool:
+def _in_place(store: sqlite3.Connection, output: Path, files: int) -> bool:
     """Whether all `files` of the last build are in `output` as it left them: one lstat each
-    against the stamps kept in .newsgen/. A file missing or touched, or no stamps, means the
+    against the stamps kept in the store. A file missing or touched, or no stamps, means the
     pipeline runs, and makes again what is not there."""
-    known = stamps.read(stamps.location(config.state_dir, output))
-    return stamps.in_place(output, known) == files
+    return stamps.in_place(output, stamps.Kept(store, output).read()) == files
 
 
 def _unchanged(

@@ -107,7 +107,7 @@ def write(
     verify: bool = False,
     keep: Iterable[str] = (),
     render_many: RenderMany | None = None,
-    stamps_file: Path | None = None,
+    kept_stamps: stamps.Kept | None = None,
 ) -> WriteReport:
     """Write `outputs` (consumed lazily) to `output_dir`; nothing changes unless all succeed.
 
@@ -116,11 +116,12 @@ def write(
     `keep` names files of the last build that this build vouches are unchanged: they stay as
     they are without being planned (a caller that wants everything verified keeps nothing).
     `render_many` renders a batch of planned files (on all cores); by default each in turn.
-    `stamps_file` (in .newsgen/, never in the output folder) keeps each file's stat once in
+    `kept_stamps` (in .newsgen/, never in the output folder) keeps each file's stat once in
     place: a file whose stat still matches is trusted, any other is compared by its content."""
     created = not output_dir.exists() and not output_dir.is_symlink()
     previous, warnings = _previous(output_dir, force, created)
-    known = stamps.read(stamps_file)
+    kept_stamps = kept_stamps or stamps.Kept(None, output_dir)
+    known = kept_stamps.read()
     old, verify = stamps.apply(previous.files, known), verify or previous.verify
     try:
         root = Folder.open(output_dir, create=True)
@@ -150,7 +151,9 @@ def write(
         outdated = previous.version != MANIFEST_VERSION
         if stage.committing or outdated or verify or warnings or not same_rows(new, old):
             write_manifest(output_dir, new)
-        stamps.save(stamps_file, new, known)  # before the journal goes: see stamps.py
+        # A kill on either side of this costs the next build a content check, no more: a
+        # stamp vouches only for its digest and its file's inode.
+        kept_stamps.save(new)
         if stage.committing:
             root.unlink(JOURNAL)
         stage.succeeded = True
@@ -203,16 +206,16 @@ def _shown(output_dir: Path, filename: object) -> str:
     return str(path)
 
 
-def intact_check(output_dir: Path, stamps_file: Path) -> Callable[[Iterable[str]], bool]:
+def intact_check(output_dir: Path, kept: stamps.Kept) -> Callable[[Iterable[str]], bool]:
     """A test of whether files of the last build are still exactly as newsgen left them, by
-    their stat against the stamps kept in `stamps_file` (as git's index does): one lstat a
+    their stat against the `kept` stamps (as git's index does): one lstat a
     file, so that a build can trust what it does not plan again, and a hand-edited file is
     noticed. A file without a stamp for its manifest entry's digest is not trusted."""
     try:
         manifest = read_manifest(output_dir)
     except DamagedRecord:
         manifest = None
-    known = stamps.read(stamps_file)
+    known = kept.read()
     files = manifest.files if manifest is not None and not manifest.verify else {}
     base = str(output_dir)
 

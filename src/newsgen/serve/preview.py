@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
+import sqlite3
 import stat
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,17 +43,20 @@ def seed(root: Path, options: BuildOptions | None = None) -> None:
     published = config.output_path
     if (preview / MANIFEST).exists() or not (published / MANIFEST).is_file():
         return
+    store, _ = db.connect(config.state_dir)
     try:
-        linked = _copy_tree(published, preview, _trusted(config.state_dir, published))
-        _carry_memo(config.state_dir, published, preview)
-        _carry_stamps(config.state_dir, published, preview, linked)
+        linked = _copy_tree(published, preview, _trusted(store, published))
+        _carry_memo(store, published, preview)
+        _carry_stamps(store, published, preview, linked)
         search.carry_layout(config, published, preview)
         _carry_state(config, published, preview, options or BuildOptions(root=root))
     except OSError:
         shutil.rmtree(preview, ignore_errors=True)
+    finally:
+        store.close()
 
 
-def _trusted(state_dir: Path, published: Path) -> dict[str, tuple[str, stamps.Stamp]]:
+def _trusted(store: sqlite3.Connection, published: Path) -> dict[str, tuple[str, stamps.Stamp]]:
     """The published files whose stamps vouch for their manifest digest: path -> (digest,
     stamp)."""
     try:
@@ -60,7 +64,7 @@ def _trusted(state_dir: Path, published: Path) -> dict[str, tuple[str, stamps.St
     except DamagedRecord:
         return {}
     files = manifest.files if manifest is not None and not manifest.verify else {}
-    known = stamps.read(stamps.location(state_dir, published))
+    known = stamps.Kept(store, published).read()
     return {
         path: found
         for path, found in known.items()
@@ -110,7 +114,7 @@ def _copy_tree(
 
 
 def _carry_stamps(
-    state_dir: Path, published: Path, preview: Path, linked: dict[str, tuple[str, int]]
+    store: sqlite3.Connection, published: Path, preview: Path, linked: dict[str, tuple[str, int]]
 ) -> None:
     """Stamps for the linked files in both folders. Linking changed the change time of each
     file both names share, so without new stamps the first preview build, and the next build
@@ -127,13 +131,12 @@ def _carry_stamps(
         if now.st_ino == inode:
             relinked[relative] = Written(digest, -1, "", (now.st_mtime_ns, now.st_ctime_ns, inode))
     for folder in (published, preview):
-        file = stamps.location(state_dir, folder)
-        known = stamps.read(file)
+        kept = stamps.Kept(store, folder)
         current: dict[str, Written] = {}
         if folder == published:  # the files not linked keep their stamps
-            current = {path: Written(d, -1, "", stamp) for path, (d, stamp) in known.items()}
+            current = {path: Written(d, -1, "", s) for path, (d, s) in kept.read().items()}
         current.update(relinked)
-        stamps.save(file, current, known)
+        kept.save(current)
 
 
 def _carry_state(config: Config, published: Path, preview: Path, options: BuildOptions) -> None:
@@ -159,15 +162,11 @@ def _carry_state(config: Config, published: Path, preview: Path, options: BuildO
     )
 
 
-def _carry_memo(state_dir: Path, published: Path, preview: Path) -> None:
+def _carry_memo(store: sqlite3.Connection, published: Path, preview: Path) -> None:
     """The published site's plan memo, restamped for the copied manifest."""
-    store, _ = db.connect(state_dir)
-    try:
-        kept = memo.load(store, memo.output_key(published))
-        if kept is None or kept.manifest != memo.manifest_stamp(published / MANIFEST):
-            return
-        stamp = memo.manifest_stamp(preview / MANIFEST)
-        restamped = dataclasses.replace(kept, manifest=stamp)
-        memo.save(store, memo.output_key(preview), restamped, None)
-    finally:
-        store.close()
+    kept = memo.load(store, memo.output_key(published))
+    if kept is None or kept.manifest != memo.manifest_stamp(published / MANIFEST):
+        return
+    stamp = memo.manifest_stamp(preview / MANIFEST)
+    restamped = dataclasses.replace(kept, manifest=stamp)
+    memo.save(store, memo.output_key(preview), restamped, None)

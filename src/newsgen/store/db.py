@@ -11,6 +11,7 @@ sources, with a warning.
 from __future__ import annotations
 
 import contextlib
+import shutil
 import sqlite3
 import stat
 from collections.abc import Iterator
@@ -18,7 +19,9 @@ from pathlib import Path
 
 STORE_FILE = "store.sqlite"
 # Bumped whenever a table changes shape: a store of another format is made anew.
-FORMAT = 1
+# 2: the output files' stamps, which format 1 kept as JSON files in .newsgen/stamps/.
+FORMAT = 2
+LEFTOVERS = ("stamps",)  # what older formats kept beside the store, removed with them
 
 SCHEMA = {
     # Each article as last read: its file's stat, its parsed and rendered record (JSON).
@@ -32,6 +35,10 @@ SCHEMA = {
     "signature TEXT NOT NULL, paths TEXT NOT NULL, PRIMARY KEY (output, name))",
     # Rendered pieces reused by many pages (teasers), by a key of everything they show.
     "fragments": "CREATE TABLE fragments (key TEXT PRIMARY KEY, html TEXT NOT NULL)",
+    # Per output folder: each file's stat once in place, and the digest it vouches for.
+    "stamps": "CREATE TABLE stamps (output TEXT NOT NULL, path TEXT NOT NULL, "
+    "digest TEXT NOT NULL, mtime INTEGER NOT NULL, ctime INTEGER NOT NULL, "
+    "inode INTEGER NOT NULL, PRIMARY KEY (output, path)) WITHOUT ROWID",
     # Settings every row depends on (the article settings' fingerprint).
     "meta": "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 }
@@ -54,6 +61,8 @@ def connect(state_dir: Path) -> tuple[sqlite3.Connection, str | None]:
         except (sqlite3.DatabaseError, StoreDamaged) as exc:
             reason = str(exc) if isinstance(exc, StoreDamaged) else "it is damaged"
             _remove(path)
+            for leftover in LEFTOVERS:
+                shutil.rmtree(state_dir / leftover, ignore_errors=True)
             return _open(
                 path
             ), f"made the build store anew ({reason}); this build reads every article"
