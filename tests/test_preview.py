@@ -4,6 +4,7 @@ from a copy of the published site instead of rendering the archive again."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -282,3 +283,55 @@ def test_serve_starts_on_an_unchanged_archive_without_checking_it_and_still_sees
     shutil.copytree(root, clean, ignore=shutil.ignore_patterns("site", ".newsgen"))
     build(BuildOptions(root=clean, now=NOW, full=True))
     assert tree(folder) == tree(clean / "site")
+
+
+def test_a_serving_process_trusts_its_last_write_into_its_own_preview_folder_alone(
+    make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Between its builds, a serving process takes the files it wrote into .newsgen/preview/
+    as in place, without an lstat of each; once anything else writes that folder, or into
+    another folder, every file is checked again, and a file deleted by hand comes back."""
+    root = make_site(archive(20), config=CONFIG)
+    folder = preview.preview_folder(root)
+    examined: list[str] = []
+    real_lstat = os.lstat
+
+    def lstat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        if str(path).startswith(str(folder)):
+            examined.append(str(path))
+        return real_lstat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "lstat", lstat)
+    story = root / "articles/story-3.md"
+    resident = Resident()
+    build(BuildOptions(root=root, now=NOW, output=folder, resident=resident))
+    files = len(tree(folder))
+    for number in range(3):
+        story.write_text(story.read_text("utf-8") + f"\nEdit {number}.\n", encoding="utf-8")
+        examined.clear()
+        report = build(BuildOptions(root=root, now=NOW, output=folder, resident=resident))
+        assert report.write.written >= 1
+        assert len(examined) < files / 4, f"{len(examined)} lstat calls for {files} files"
+    # Another writer of the folder (a build from the command line): nothing is taken on trust.
+    story.write_text(story.read_text("utf-8") + "\nEdit 3.\n", encoding="utf-8")
+    assert build(BuildOptions(root=root, now=NOW, output=folder)).write.written >= 1
+    page = folder / "2026/02/02/story-1/index.html"
+    page.unlink()
+    story.write_text(story.read_text("utf-8") + "\nEdit 4.\n", encoding="utf-8")
+    examined.clear()
+    build(BuildOptions(root=root, now=NOW, output=folder, resident=resident))
+    assert page.is_file(), "a file deleted by hand was taken on trust"
+    assert len(examined) >= files
+    # Into a folder of its own choosing, the same process checks every file each time.
+    elsewhere = tmp_path / "elsewhere"
+    build(BuildOptions(root=root, now=NOW, output=elsewhere, resident=resident))
+    (elsewhere / "2026/02/02/story-1/index.html").unlink()
+    story.write_text(story.read_text("utf-8") + "\nEdit 5.\n", encoding="utf-8")
+    build(BuildOptions(root=root, now=NOW, output=elsewhere, resident=resident))
+    assert (elsewhere / "2026/02/02/story-1/index.html").is_file()
+    build(BuildOptions(root=root, now=NOW, output=folder, resident=resident))
+    resident.close()
+    fresh = tmp_path / "fresh"
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("site", ".newsgen"))
+    build(BuildOptions(root=fresh, now=NOW, full=True))
+    assert tree(folder) == tree(fresh / "site") == tree(elsewhere)

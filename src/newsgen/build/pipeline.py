@@ -8,7 +8,7 @@ import contextlib
 import dataclasses
 import itertools
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -24,7 +24,7 @@ from newsgen.build.writer import RenderMany
 from newsgen.content import authors, images, notices
 from newsgen.content.config import STATE_DIR, Config
 from newsgen.errors import BuildFailed, NewsgenError, Problem, WriteFailed
-from newsgen.model import OutputFile, PlannedFile, RenderedArticle, input_digest
+from newsgen.model import OutputFile, PlannedFile, RenderedArticle, Unit, input_digest
 from newsgen.options import BuildOptions
 from newsgen.outputs import assets, corrections, feeds, latest, pages, sitemaps, variants
 from newsgen.outputs.cards import svg_warnings
@@ -118,32 +118,21 @@ def _run(
         sitemaps.units(site, config, now, plan_key),
     )
     sorted_units = memo.Sorted([], {}, explainer.path if explainer else None)
-    kept_stamps = stamps.Kept(store, output)  # of the files, in .newsgen/
-    try:
-        # A unit whose files' stats all match their stamps is kept as it is.
-        changed = memo.changed_files(
-            units, previous, sorted_units, writer.intact_check(output, kept_stamps)
-        )
-        outputs = _outputs(changed, site, config, options, output=output)
-        if options.progress is not None:
-            outputs = _reporting(outputs, site.page_count + site.feed_count, options.progress)
-        written = writer.write(
-            outputs,
-            output,
-            force=options.force,
-            keep=sorted_units.kept,
-            render_many=render_many,
-            verify=options.full,
-            kept_stamps=kept_stamps,
-        )
-    except jinja2.TemplateError as exc:
-        raise BuildFailed([template_problem(exc, config.root)]) from exc
-    planned = memo.PlanMemo(
-        context,
-        memo.manifest_stamp(output / writer.MANIFEST),
-        sorted_units.remembered,
-        site.related_memo,
+    written = _write(
+        units,
+        previous,
+        sorted_units,
+        site=site,
+        config=config,
+        options=options,
+        output=output,
+        store=store,
+        remade=remade,
+        resident=resident,
+        render_many=render_many,
     )
+    manifest_stamp = memo.manifest_stamp(output / writer.MANIFEST)
+    planned = memo.PlanMemo(context, manifest_stamp, sorted_units.remembered, site.related_memo)
     memo.save(store, memo_key, planned, previous)
     fragments.save(store, site.entries, loaded.dropped_bodies, sweep=options.full)
     if loaded.changed:
@@ -159,6 +148,7 @@ def _run(
         site_plan=(plan_key, site),
         inventory=inventory_key,
     )
+    resident.written[memo_key] = (manifest_stamp, written.entries)
     if options.output is None:  # a preview (serve) says nothing of the published site
         _write_schedule(config, selection, now)
     counts = _counts(site, selection, written)
@@ -177,6 +167,50 @@ def _run(
     explained = explainer.finish(sorted_units.explained) if explainer else ()
     events = (*(w for w in warnings if w.path.startswith(STATE_DIR)), *written.warnings)
     return Outcome(counts, written, warnings, loaded.cache_hits, valid_until, explained, events)
+
+
+def _write(
+    units: Iterable[Unit],
+    previous: memo.PlanMemo | None,
+    sorted_units: memo.Sorted,
+    *,
+    site: archive.SitePlan,
+    config: Config,
+    options: BuildOptions,
+    output: Path,
+    store: sqlite3.Connection,
+    remade: str | None,
+    resident: Resident,
+    render_many: RenderMany | None,
+) -> writer.WriteReport:
+    """Render and write what changed since `previous`; `sorted_units` learns what was kept."""
+    kept_stamps = stamps.Kept(store, output)  # of the files, in .newsgen/
+    key = memo.output_key(output)
+    # A serving process trusts the files of its last write in its own preview folder, which
+    # nothing else writes, while the manifest and the store are the ones it wrote.
+    own = key == memo.output_key(config.preview_dir) and not (options.full or remade)
+    trusted = resident.trusted(key, output / writer.MANIFEST) if own else None
+    resident.written.pop(key, None)  # until this write has succeeded
+    try:
+        # A unit whose files' stats all match their stamps is kept as it is.
+        changed = memo.changed_files(
+            units, previous, sorted_units, writer.intact_check(output, kept_stamps, trusted)
+        )
+        outputs = _outputs(changed, site, config, options, output=output)
+        if options.progress is not None:
+            outputs = _reporting(outputs, site.page_count + site.feed_count, options.progress)
+        return writer.write(
+            outputs,
+            output,
+            force=options.force,
+            keep=sorted_units.kept,
+            render_many=render_many,
+            verify=options.full,
+            kept_stamps=kept_stamps,
+            trusted=trusted,
+        )
+    except jinja2.TemplateError as exc:
+        raise BuildFailed([template_problem(exc, config.root)]) from exc
 
 
 def _plan(

@@ -4,8 +4,10 @@ A build from the command line starts cold: it reads the store, compiles the temp
 the teasers. A resident build starts from the last one's values instead: the decoded articles,
 the plan memo, the plan itself, the compiled templates and the teasers, each used only while
 what it was made for is unchanged (settings fingerprint, output folder and manifest, the
-published articles' views, templates, context). The
-store stays the truth: everything here is also there, and a build without it is the same build.
+published articles' views, templates, context); and the entries of its last write into each
+output folder, trusted while that folder's manifest is the one it wrote: its files are taken as
+in place without an lstat each, since the preview folder is newsgen's own. The store stays the
+truth: everything here is also there, and a build without it is the same build.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from pathlib import Path
 
 import jinja2
 
+from newsgen.build.manifest import Written
 from newsgen.content.config import Config
 from newsgen.model import RenderedArticle
 from newsgen.outputs.fragments import Fragments
 from newsgen.plan import archive
 from newsgen.plan.archive import SitePlan
-from newsgen.store import db
+from newsgen.store import db, memo
 from newsgen.store.cache import CachedArticle
 from newsgen.store.memo import PlanMemo
 
@@ -42,6 +45,11 @@ class Resident:
     # inventory found sound (the plan's key and the static files).
     site_plan: tuple[str, SitePlan] | None = None
     inventory: str | None = None
+    # By output folder: the manifest entries (with stamps) its last write left, and the
+    # manifest's stat then. Forgotten when a write begins, kept again once it succeeded.
+    written: dict[str, tuple[tuple[int, int, int], Mapping[str, Written]]] = field(
+        default_factory=dict
+    )
 
     def connect(self, state_dir: Path) -> tuple[sqlite3.Connection, str | None]:
         """The store, opened once for the life of the process."""
@@ -71,6 +79,14 @@ class Resident:
         self.articles, self.environment, self.fragments = articles, environment, fragments
         self.memos[memo[0]] = memo[1]
         self.site_plan, self.inventory = site_plan, inventory
+
+    def trusted(self, output: str, manifest: Path) -> Mapping[str, Written] | None:
+        """The entries the last write into `output` left, if its `manifest` is still the one
+        written then: nothing else wrote the folder since."""
+        kept = self.written.get(output)
+        if kept is None or kept[0] == (0, 0, 0) or kept[0] != memo.manifest_stamp(manifest):
+            return None
+        return kept[1]
 
     def cached_articles(self, fingerprint: str) -> dict[str, CachedArticle] | None:
         if self.articles is None or self.articles[0] != fingerprint:

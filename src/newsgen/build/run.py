@@ -135,7 +135,7 @@ def _in_place(store: sqlite3.Connection, output: Path, files: int) -> bool:
     """Whether all `files` of the last build are in `output` as it left them: one lstat each
     against the stamps kept in the store. A file missing or touched, or no stamps, means the
     pipeline runs, and makes again what is not there."""
-    return stamps.in_place(output, stamps.Kept(store, output).read()) == files
+    return stamps.in_place(output, stamps.Kept(store, output)) == files
 
 
 def _unchanged(

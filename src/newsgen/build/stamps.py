@@ -41,6 +41,10 @@ class Kept:
             self._known = self._read()
         return self._known
 
+    def seed(self, known: dict[str, tuple[str, Stamp]]) -> None:
+        """Take `known` as the rows kept, unread: what this process wrote last."""
+        self._known, self._damaged = known, False
+
     def _read(self) -> dict[str, tuple[str, Stamp]]:
         if self.store is None:
             return {}
@@ -100,17 +104,30 @@ def apply(files: Mapping[str, Written], known: Stamps) -> dict[str, Written]:
     return stamped
 
 
-def in_place(output_dir: Path, known: Stamps) -> int | None:
-    """How many files the stamps name, if every one of them is in `output_dir` with the stat
-    it was left with (one lstat each); None as soon as one is missing or was touched."""
-    if not known:
+def in_place(output_dir: Path, kept: Kept) -> int | None:
+    """How many files `kept` names, if every one of them is in `output_dir` with the stat it
+    was left with (one lstat each); None as soon as one is missing or was touched. The rows
+    are read as they are checked, without their digests: the check of a build that has
+    nothing to do."""
+    if kept.store is None:
         return None
     base = str(output_dir)
-    for relative, (_, stamp) in known.items():
-        try:
-            status = os.lstat(f"{base}/{relative}")  # not Path: 30,000 a build
-        except (OSError, ValueError):
-            return None
-        if (status.st_mtime_ns, status.st_ctime_ns, status.st_ino) != stamp:
-            return None
-    return len(known)
+    count = 0
+    try:
+        rows = kept.store.execute(
+            # A path that could leave the folder is no file of it: the count then falls short.
+            "SELECT path, mtime, ctime, inode FROM stamps WHERE output = ? "
+            "AND path NOT LIKE '%..%' AND path NOT LIKE '/%'",
+            (kept.output,),
+        )
+        for relative, mtime, ctime, inode in rows:
+            try:
+                status = os.lstat(f"{base}/{relative}")  # not Path: 30,000 a build
+            except (OSError, ValueError, TypeError):
+                return None
+            if (status.st_mtime_ns, status.st_ctime_ns, status.st_ino) != (mtime, ctime, inode):
+                return None
+            count += 1
+    except sqlite3.Error:
+        return None
+    return count or None

@@ -16,8 +16,8 @@ import hashlib
 import os
 import shutil
 import stat
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsgen.build import stamps
@@ -66,6 +66,9 @@ class WriteReport:
     removed: int  # files of an earlier build that this build no longer has
     rendered: int = 0  # planned files whose inputs changed, so they were made again
     warnings: tuple[Problem, ...] = ()  # manifest entries that were not obeyed
+    # The manifest's entries as this write left them, with their stamps: what a serving
+    # process trusts at its next build (see `write`'s `trusted`).
+    entries: Mapping[str, Written] = field(default_factory=dict, repr=False, compare=False)
 
 
 def check_output_dir(config: Config, output_dir: Path) -> None:
@@ -108,6 +111,7 @@ def write(
     keep: Iterable[str] = (),
     render_many: RenderMany | None = None,
     kept_stamps: stamps.Kept | None = None,
+    trusted: Mapping[str, Written] | None = None,
 ) -> WriteReport:
     """Write `outputs` (consumed lazily) to `output_dir`; nothing changes unless all succeed.
 
@@ -117,12 +121,17 @@ def write(
     they are without being planned (a caller that wants everything verified keeps nothing).
     `render_many` renders a batch of planned files (on all cores); by default each in turn.
     `kept_stamps` (in .newsgen/, never in the output folder) keeps each file's stat once in
-    place: a file whose stat still matches is trusted, any other is compared by its content."""
+    place: a file whose stat still matches is trusted, any other is compared by its content.
+    `trusted`: the entries this process's last write left (`WriteReport.entries`), given only
+    while the manifest on disk is the one it wrote; their files are taken as in place, without
+    an lstat each (a serving process's own preview folder, which nothing else writes)."""
     created = not output_dir.exists() and not output_dir.is_symlink()
-    previous, warnings = _previous(output_dir, force, created)
     kept_stamps = kept_stamps or stamps.Kept(None, output_dir)
-    known = kept_stamps.read()
-    old, verify = stamps.apply(previous.files, known), verify or previous.verify
+    in_place = trusted is not None and not (force or verify)
+    previous, old, warnings = _starting_from(
+        output_dir, kept_stamps, trusted if in_place else None, force=force, created=created
+    )
+    verify = verify or previous.verify
     try:
         root = Folder.open(output_dir, create=True)
     except OSError as exc:
@@ -142,6 +151,7 @@ def write(
             force=force,
             verify=verify,
             render_many=render_many or _render_each,
+            in_place=in_place,
         )
         for output in outputs:
             stage.add(output)
@@ -178,7 +188,9 @@ def write(
         if created and not succeeded:
             shutil.rmtree(output_dir, ignore_errors=True)
     written = len(stage.staged)
-    return WriteReport(len(new), written, stage.unchanged, removed, stage.rendered, warnings)
+    return WriteReport(
+        len(new), written, stage.unchanged, removed, stage.rendered, warnings, stage.new
+    )
 
 
 def _write_error(output_dir: Path, exc: OSError, committing: bool) -> NewsgenError:
@@ -206,11 +218,18 @@ def _shown(output_dir: Path, filename: object) -> str:
     return str(path)
 
 
-def intact_check(output_dir: Path, kept: stamps.Kept) -> Callable[[Iterable[str]], bool]:
+def intact_check(
+    output_dir: Path, kept: stamps.Kept, trusted: Mapping[str, Written] | None = None
+) -> Callable[[Iterable[str]], bool]:
     """A test of whether files of the last build are still exactly as newsgen left them, by
     their stat against the `kept` stamps (as git's index does): one lstat a
     file, so that a build can trust what it does not plan again, and a hand-edited file is
-    noticed. A file without a stamp for its manifest entry's digest is not trusted."""
+    noticed. A file without a stamp for its manifest entry's digest is not trusted. With
+    `trusted` (see `write`), a file is intact if this process's last write left it."""
+    if trusted is not None:
+        return lambda paths: all(
+            (entry := trusted.get(path)) is not None and entry.stamp != NO_STAMP for path in paths
+        )
     try:
         manifest = read_manifest(output_dir)
     except DamagedRecord:
@@ -331,6 +350,23 @@ def _finish_moves(folders: Tree, staging: Folder, moves: Iterable[tuple[str, str
             staging.rename(name, folders.folder(parent, create=True), base)
 
 
+def _starting_from(
+    output_dir: Path,
+    kept_stamps: stamps.Kept,
+    trusted: Mapping[str, Written] | None,
+    *,
+    force: bool,
+    created: bool,
+) -> tuple[Manifest, dict[str, Written], tuple[Problem, ...]]:
+    """The manifest of the last write, its entries with the stamps that vouch for them, and
+    warnings: what this process wrote last, if `trusted`; else read from the folder."""
+    if trusted is not None:
+        kept_stamps.seed({relative: (w.sha256, w.stamp) for relative, w in trusted.items()})
+        return Manifest(dict(trusted)), dict(trusted), ()
+    previous, warnings = _previous(output_dir, force, created)
+    return previous, stamps.apply(previous.files, kept_stamps.read()), warnings
+
+
 def _previous(output_dir: Path, force: bool, created: bool) -> tuple[Manifest, tuple[Problem, ...]]:
     """The manifest of the last write (an empty one if there is none), and warnings."""
     shown = f"{output_dir.name}/{MANIFEST}"
@@ -390,8 +426,11 @@ class _Stage:
         force: bool,
         verify: bool,
         render_many: RenderMany,
+        in_place: bool = False,
     ) -> None:
         self.output_dir, self.staging, self.old = output_dir, staging, old
+        # The old entries' files are in place as stamped, unchecked (see `write`'s `trusted`).
+        self.in_place = in_place
         self.force, self.verify, self.render_many = force, verify, render_many
         self.new: dict[str, Written] = {}
         self.staged: list[tuple[str, str]] = []  # (path in the site, staged file's name)
@@ -432,7 +471,7 @@ class _Stage:
             return
         previous = self.old.get(relative)
         if not self.verify and previous and previous.key == output.key:
-            found = _intact(self.output_dir / relative, previous, trust_stamp=True)
+            found = self._intact(self.output_dir / relative, previous, trust_stamp=True)
             if found is not None:  # same inputs, file intact: not even rendered
                 self.new[relative] = replace(previous, stamp=found)
                 self.unchanged += 1
@@ -463,7 +502,7 @@ class _Stage:
         if previous is not None:
             trusted = not self.verify and previous.sha256 == made.sha256
             stamp = previous.stamp if trusted else NO_STAMP
-            found = _intact(target, replace(made, stamp=stamp), trust_stamp=trusted)
+            found = self._intact(target, replace(made, stamp=stamp), trust_stamp=trusted)
             if found is not None:
                 self.new[relative] = replace(made, stamp=found)
                 self.unchanged += 1
@@ -482,6 +521,13 @@ class _Stage:
             exc.filename = exc.filename or str(target)  # say which page could not be staged
             raise
         self.staged.append((relative, name))
+
+    def _intact(
+        self, path: Path, expected: Written, *, trust_stamp: bool
+    ) -> tuple[int, int, int] | None:
+        if self.in_place and trust_stamp and expected.stamp != NO_STAMP:
+            return expected.stamp
+        return _intact(path, expected, trust_stamp=trust_stamp)
 
 
 def _same_row(old: Written | None, new: Written) -> bool:
