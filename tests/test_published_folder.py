@@ -253,4 +253,3 @@ def test_18_7_damaged_stamps_vouch_for_nothing(
             ).fetchall()
         assert ("404.html", "integer", "integer", "integer") in rows, damage  # written anew
         assert all(safe_relative(path) == path for path, *_ in rows), damage
-

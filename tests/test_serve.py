@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import gc
 import socket
 import subprocess
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from newsgen.serve.server import PreviewServer, SiteState
+from newsgen.serve.server import PreviewServer, SiteState, settle
 
 from conftest import article
 from servers import Server, running_server
@@ -294,3 +296,30 @@ def test_a_sub_path_site_is_previewed_under_its_prefix(make_site: Callable[..., 
         status, headers, _ = server.request("/news")
         assert (status, headers["location"]) == (301, "/news/")
         assert server.request(ARTICLE_URL)[0] == 404  # outside the prefix, as on the real host
+
+
+def test_settling_between_builds_sets_survivors_aside_and_keeps_no_garbage() -> None:
+    """What a serving process keeps is frozen out of the next build's collections, and
+    garbage made before an earlier settling (frozen with the rest) is still collected."""
+
+    class Node:
+        def __init__(self) -> None:
+            self.other: Node | None = None
+
+    def cycle() -> weakref.ref[Node]:
+        one, two = Node(), Node()
+        one.other, two.other = two, one  # only the cyclic collector frees these
+        return weakref.ref(one)
+
+    kept = [Node() for _ in range(100)]
+    try:
+        early = cycle()
+        gc.freeze()  # as a first settling would leave it: the cycle alive, set aside
+        assert gc.get_freeze_count() > 0
+        late = cycle()
+        settle()
+        assert early() is None, "garbage frozen by an earlier settling was never collected"
+        assert late() is None
+        assert gc.get_freeze_count() >= len(kept), "the survivors were not set aside"
+    finally:
+        gc.unfreeze()

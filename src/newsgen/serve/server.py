@@ -8,6 +8,7 @@ A rebuild that fails keeps the last good site and shows its problems over the pa
 from __future__ import annotations
 
 import errno
+import gc
 import ipaddress
 import json
 import mimetypes
@@ -413,6 +414,15 @@ def serve(options: ServeOptions, say: Callable[[str], None]) -> None:
 
 
 def _rebuild(options: BuildOptions, state: SiteState, say: Callable[[str], None]) -> None:
+    try:
+        _build_and_announce(options, state, say)
+    finally:
+        settle()  # once the pages reload: the writer does not wait for it
+
+
+def _build_and_announce(
+    options: BuildOptions, state: SiteState, say: Callable[[str], None]
+) -> None:
     started = time.perf_counter()
     try:
         report = build(options)
@@ -430,6 +440,17 @@ def _rebuild(options: BuildOptions, state: SiteState, say: Callable[[str], None]
         f"Built {report.articles} articles in {time.perf_counter() - started:.2f} s "
         f"({report.write.written} files changed)"
     )
+
+
+def settle() -> None:
+    """Collect the last build's garbage now, between builds, and set what survives aside
+    (gc.freeze): the next build's collections then walk its own new objects, not the
+    articles, plan and teasers kept in memory between builds, which at 10,000 articles cost a
+    third of a second of collections per rebuild. Unfrozen first, so nothing frozen before
+    that has since become garbage is kept."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _prefix(root: Path) -> str:
