@@ -1,6 +1,7 @@
 """A site's own kinds of term (`taxonomies:` in newsgen.yaml): pages, indexes, feeds, sitemap
-entries and article links as tags have them, config problems reported at once with positions,
-and incremental builds equal to clean ones as kinds come and go."""
+entries and article links as tags have them, feed categories and JSON-LD keywords, config
+problems reported at once with positions, and incremental builds equal to clean ones as kinds
+come and go."""
 
 from __future__ import annotations
 
@@ -150,6 +151,58 @@ def test_an_article_page_links_its_terms_of_each_kind(make_site: Callable[..., P
     ]
     council = page(site, "/2026/11/22/council-vote/")
     assert not council.xpath("//div[contains(@class, 'story-terms')]")
+
+
+# One article with a term of every kind: section, tags, author, series and desk.
+FILED = article(
+    title="Night ferry",
+    date="2026-11-23",
+    section="Local",
+    tags="[Ferries, Weather]",
+    author="Ada Lindqvist",
+    series="Harbor Watch",
+    desk="[Metro, Night]",
+)
+# Its terms as categories: every kind but author, in the table's order (section, tags, then
+# the site's kinds as declared; desk has no feeds of its own, but its terms are categories).
+CATEGORIES = ["Local", "Ferries", "Weather", "Harbor Watch", "Metro", "Night"]
+
+
+def test_feed_entries_carry_the_terms_of_every_kind_but_author(
+    make_site: Callable[..., Path],
+) -> None:
+    root = make_site({"articles/n.md": FILED}, config=BASIC_CONFIG + TAXONOMIES)
+    build(BuildOptions(root=root, now=NOW, jobs=1))
+    for name in ("feed.xml", "atom.xml"):
+        feed = feedparser.parse((root / "site" / name).read_bytes())
+        assert feed.bozo == 0, feed.get("bozo_exception")
+        (entry,) = feed.entries
+        assert [tag.term for tag in entry.tags] == CATEGORIES, name
+        assert entry.author == "Ada Lindqvist"
+    (item,) = json.loads((root / "site/feed.json").read_bytes())["items"]
+    assert item["tags"] == CATEGORIES
+    assert [author["name"] for author in item["authors"]] == ["Ada Lindqvist"]
+
+
+def test_json_ld_keywords_are_the_tags_then_the_terms_of_the_sites_kinds(
+    make_site: Callable[..., Path],
+) -> None:
+    root = make_site({**ARTICLES, "articles/n.md": FILED}, config=BASIC_CONFIG + TAXONOMIES)
+    build(BuildOptions(root=root, now=NOW, jobs=1))
+
+    def json_ld(url: str) -> dict[str, object]:
+        (script,) = page(root / "site", url).xpath("//script[@type='application/ld+json']/text()")
+        data: dict[str, object] = json.loads(script)
+        return data
+
+    night = json_ld("/2026/11/23/night-ferry/")
+    assert night["articleSection"] == "Local"
+    assert night["keywords"] == ["Ferries", "Weather", "Harbor Watch", "Metro", "Night"]
+    # An article with terms of the site's kinds alone has them as its keywords.
+    harbor = json_ld("/2026/11/20/harbor-reopens/")
+    assert harbor["keywords"] == ["Harbor Watch", "Metro", "Night"]
+    assert "articleSection" not in harbor
+    assert json_ld("/2026/11/22/council-vote/")["keywords"] == ["Council"]
 
 
 def test_each_language_has_its_own_term_pages(make_site: Callable[..., Path]) -> None:

@@ -3,12 +3,14 @@ kinds a site declares under `taxonomies:` in newsgen.yaml (series, desk...).
 
 Everything that knows a kind reads its row: the front-matter key it comes from, its URL folder,
 its words on pages, whether it has feeds. The built-in rows are here; a site's rows come from
-its config (`Config.term_kinds` gives all of them, the built-in first), so planning, URLs and
-templates read one table. A declared kind keeps its terms in `Article.terms`, by its name.
+its config (`Config.term_kinds` gives all of them, the built-in first), so planning, URLs,
+feeds, JSON-LD and templates read one table. A declared kind keeps its terms in
+`Article.terms`, by its name.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from newsgen.model import Article
@@ -50,6 +52,11 @@ def declared_kind(
 ) -> TermKind:
     """A row for a kind of `taxonomies:`, its terms read from front-matter `key`."""
     return TermKind(name, DECLARED_FIELD, (key,), folder, label, index_title, feeds)
+
+
+def terms_of_kinds(kinds: Iterable[TermKind], article: Article) -> tuple[str, ...]:
+    """The article's terms of each of `kinds` in turn, in the table's order."""
+    return tuple(term for kind in kinds for term in kind.terms_of(article) if term)
 
 
 SECTION = TermKind("section", "section", ("section",), "/sections/", "Section", "Sections")
