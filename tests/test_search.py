@@ -1,5 +1,6 @@
 """Search in real Chromium: tiers of bundles answer exactly as one Pagefind index would, with
-filters, a date sort, the input focused and nothing moving as results arrive."""
+filters (a site's own kinds of term among them), a date sort, the input focused and nothing
+moving as results arrive."""
 
 from __future__ import annotations
 
@@ -18,8 +19,10 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from newsgen.build.run import BuildOptions, build
+from newsgen.content.kinds import AUTHOR, SECTION
 from newsgen.model import Article, Body, RenderedArticle
 from newsgen.outputs import records, tiers
+from newsgen.store import cache
 
 import golden
 from conftest import article
@@ -294,6 +297,81 @@ def test_filters_and_the_date_sort_work_from_a_link(
     page.close()
 
 
+DESKS = "taxonomies:\n  desk:\n    path: /desks/\n    singular: Desk\n    plural: Desks\n"
+
+
+def desk_site(make_site: Callable[..., Path], filter_line: str = "    filter: true\n") -> Path:
+    """Six stories on the Metro desk, the Night desk or both, and one on none; `desk` is a
+    kind of the site's own, a search filter unless `filter_line` says otherwise."""
+    files = {}
+    for day in range(1, 7):
+        desks = ("[Metro]", "[Night]", "[Metro, Night]")[day % 3]
+        files[f"articles/d{day}.md"] = story(f"Harbor day {day}", day, "A story.", desk=desks)
+    files["articles/d7.md"] = story("Harbor day 7", 7, "A story without a desk.")
+    return make_site(files, config=CONFIG + DESKS + filter_line)
+
+
+def test_a_kind_of_the_sites_own_filters_results_from_a_link_and_from_its_menu(
+    browser: Browser,  # noqa: F811
+    make_site: Callable[..., Path],
+    served: Callable[[Path], str],
+    small_tiers: None,
+) -> None:
+    root = desk_site(make_site)
+    build(BuildOptions(root=root, now=NOW))
+    (root / "articles/d3.md").write_text(story("Harbor day 3", 3, "An edited story.", desk="Metro"))
+    build(BuildOptions(root=root, now=NOW))
+    assert len(layout(root)) == 2  # the filter answers from every bundle
+    base = served(root / "site")
+    page = browser.new_page()
+    metro = ["Harbor day 6", "Harbor day 5", "Harbor day 3", "Harbor day 2"]
+    assert results(page, base, "desk=Metro") == metro  # no words: newest first
+    assert results(page, base, "q=story&desk=Night&sort=date") == [
+        "Harbor day 5", "Harbor day 4", "Harbor day 2", "Harbor day 1",
+    ]  # fmt: skip
+    assert page.locator("select[name=desk]").input_value() == "Night"
+    assert results(page, base, "q=edited&desk=Night") == []
+    # The menu lists the desks with their counts; choosing one searches again.
+    page.goto(base + "/search/?q=story")
+    finished(page)
+    menu = page.locator("select[name=desk]")
+    assert menu.locator("option").all_inner_texts() == ["All Desks", "Metro (4)", "Night (4)"]
+    menu.select_option("Metro")
+    page.wait_for_url("**/search/?q=story&desk=Metro", timeout=60_000)
+    finished(page)
+    assert sorted(page.locator(".search-result h2").all_inner_texts()) == sorted(metro)
+    page.close()
+
+
+def test_turning_a_kinds_filter_on_and_off_builds_what_a_clean_build_does(
+    make_site: Callable[..., Path],
+    small_tiers: None,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """The filter's setting is not in the articles' digests: the search bundles must still be
+    indexed again, and the search page and tiers.json rendered again, as a clean build does."""
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # the cached articles are used between builds
+    root = desk_site(make_site, filter_line="")
+    build(BuildOptions(root=root, now=NOW))
+    (root / "articles/d3.md").write_text(story("Harbor day 3", 3, "An edited story.", desk="Metro"))
+    build(BuildOptions(root=root, now=NOW))
+    assert len(layout(root)) == 2
+    settings = [
+        (DESKS + "    filter: true\n", ["desk"]),
+        # Renamed, on the same key and folder: the records' filter takes the new name.
+        ("taxonomies:\n  beat:\n    key: desk\n    path: /desks/\n    filter: true\n", ["beat"]),
+        (DESKS + "    filter: false\n", []),
+    ]
+    for step, (taxonomies, filters) in enumerate(settings):
+        (root / "newsgen.yaml").write_text(CONFIG + taxonomies, encoding="utf-8")
+        build(BuildOptions(root=root, now=NOW))
+        clean = clean_copy(root, tmp_path / f"clean-{step}")
+        assert everything(root / "site") == everything(clean / "site"), taxonomies
+        facets = json.loads((root / "site/pagefind/tiers.json").read_bytes())["facets"]
+        assert sorted(facets) == sorted(["author", "section", "year", *filters])
+
+
 def test_the_input_has_focus_and_results_do_not_move_the_page(
     browser: Browser,  # noqa: F811
     make_site: Callable[..., Path],
@@ -473,7 +551,8 @@ def test_records_escape_their_text_and_carry_filters_and_a_sort() -> None:
         "articles/a.md", 'Smith & "Sons" <lead>', date, date, "a", "/a/", "", 1,
         authors=("Ada Lindqvist", "Ben <Okafor>"), section="Local & World",
     )  # fmt: skip
-    html = records.record(RenderedArticle(entry, Body("<p>Text.</p>"), "", "", 1), "en")
+    rendered = RenderedArticle(entry, Body("<p>Text.</p>"), "", "", 1)
+    html = records.record(rendered, "en", (SECTION, AUTHOR))
     assert "<h1>Smith &amp; &quot;Sons&quot; &lt;lead&gt;</h1>" in html
     byline = "Ada Lindqvist, Ben &lt;Okafor&gt;"
     assert f'data-pagefind-meta="byline[content]" content="{byline}"' in html

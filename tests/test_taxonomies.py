@@ -1,6 +1,7 @@
 """A site's own kinds of term (`taxonomies:` in newsgen.yaml): pages, indexes, feeds, sitemap
-entries and article links as tags have them, config problems reported at once with positions,
-and incremental builds equal to clean ones as kinds come and go."""
+entries and article links as tags have them, feed categories and JSON-LD keywords, search
+filters for kinds with `filter: true`, config problems reported at once with positions, and
+incremental builds equal to clean ones as kinds come and go."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from newsgen.build.run import BuildOptions, build
 from newsgen.content.config import parse_config
 from newsgen.content.loader import parse_article
 from newsgen.model import Body, RenderedArticle
+from newsgen.outputs import records as search_records
 from newsgen.store import cache, records
 
 import golden
@@ -152,6 +154,98 @@ def test_an_article_page_links_its_terms_of_each_kind(make_site: Callable[..., P
     assert not council.xpath("//div[contains(@class, 'story-terms')]")
 
 
+# One article with a term of every kind: section, tags, author, series and desk.
+FILED = article(
+    title="Night ferry",
+    date="2026-11-23",
+    section="Local",
+    tags="[Ferries, Weather]",
+    author="Ada Lindqvist",
+    series="Harbor Watch",
+    desk="[Metro, Night]",
+)
+# Its terms as categories: every kind but author, in the table's order (section, tags, then
+# the site's kinds as declared; desk has no feeds of its own, but its terms are categories).
+CATEGORIES = ["Local", "Ferries", "Weather", "Harbor Watch", "Metro", "Night"]
+# The desk a search filter (with feeds), the series not.
+FILTERED = TAXONOMIES.replace("feeds: false", "filter: true")
+
+
+def test_feed_entries_carry_the_terms_of_every_kind_but_author(
+    make_site: Callable[..., Path],
+) -> None:
+    root = make_site({"articles/n.md": FILED}, config=BASIC_CONFIG + TAXONOMIES)
+    build(BuildOptions(root=root, now=NOW, jobs=1))
+    for name in ("feed.xml", "atom.xml"):
+        feed = feedparser.parse((root / "site" / name).read_bytes())
+        assert feed.bozo == 0, feed.get("bozo_exception")
+        (entry,) = feed.entries
+        assert [tag.term for tag in entry.tags] == CATEGORIES, name
+        assert entry.author == "Ada Lindqvist"
+    (item,) = json.loads((root / "site/feed.json").read_bytes())["items"]
+    assert item["tags"] == CATEGORIES
+    assert [author["name"] for author in item["authors"]] == ["Ada Lindqvist"]
+
+
+def test_json_ld_keywords_are_the_tags_then_the_terms_of_the_sites_kinds(
+    make_site: Callable[..., Path],
+) -> None:
+    root = make_site({**ARTICLES, "articles/n.md": FILED}, config=BASIC_CONFIG + TAXONOMIES)
+    build(BuildOptions(root=root, now=NOW, jobs=1))
+
+    def json_ld(url: str) -> dict[str, object]:
+        (script,) = page(root / "site", url).xpath("//script[@type='application/ld+json']/text()")
+        data: dict[str, object] = json.loads(script)
+        return data
+
+    night = json_ld("/2026/11/23/night-ferry/")
+    assert night["articleSection"] == "Local"
+    assert night["keywords"] == ["Ferries", "Weather", "Harbor Watch", "Metro", "Night"]
+    # An article with terms of the site's kinds alone has them as its keywords.
+    harbor = json_ld("/2026/11/20/harbor-reopens/")
+    assert harbor["keywords"] == ["Harbor Watch", "Metro", "Night"]
+    assert "articleSection" not in harbor
+    assert json_ld("/2026/11/22/council-vote/")["keywords"] == ["Council"]
+
+
+def test_a_kind_with_filter_is_in_the_search_records(tmp_path: Path) -> None:
+    config = parse_config(BASIC_CONFIG + FILTERED, tmp_path)
+    assert [kind.name for kind in config.search_filters] == ["section", "author", "desk"]
+    parsed = parse_article(FILED, "articles/n.md", config)
+    entry = RenderedArticle(parsed, Body("<p>Body.</p>"), "", "", 2)
+    html = search_records.record(entry, "en", config.search_filters)
+    filters = lxml.html.fromstring(html).xpath("//meta[@data-pagefind-filter]")
+    assert [(m.get("data-pagefind-filter"), m.get("content")) for m in filters] == [
+        ("section[content]", "Local"),
+        ("author[content]", "Ada Lindqvist"),
+        ("desk[content]", "Metro"),
+        ("desk[content]", "Night"),
+        ("year[content]", "2026"),
+        ("when[content]", "2026-11-22T23:00:00Z"),  # midnight in Berlin
+    ]
+
+
+def test_a_kind_with_filter_has_a_menu_of_its_terms_on_the_search_page(
+    make_site: Callable[..., Path],
+) -> None:
+    config = BASIC_CONFIG + FILTERED.replace("search: false\n", "")
+    root = make_site({**ARTICLES, "articles/n.md": FILED}, config=config)
+    build(BuildOptions(root=root, now=NOW, jobs=1))
+    site = root / "site"
+    facets = json.loads((site / "pagefind/tiers.json").read_bytes())["facets"]
+    assert facets["desk"] == [["Metro", 2], ["Night", 2]]
+    assert facets["section"] == [["Local", 1]]
+    assert "series" not in facets  # no `filter: true`
+    search = page(site, "/search/")
+    (select,) = search.xpath("//select[@data-filter]")
+    assert (select.get("name"), select.get("data-filter")) == ("desk", "desk")
+    assert select.getparent().text_content().split() == ["Desk", "All", "Desks"]
+    assert [o.get("value") for o in select.xpath("option")] == [""]
+    # The fields before it and after it are the page's own, in their order.
+    names = search.xpath("//form[@id='search-form']//select/@name")
+    assert names == ["section", "byline", "year", "desk", "sort"]
+
+
 def test_each_language_has_its_own_term_pages(make_site: Callable[..., Path]) -> None:
     languages = "languages:\n  - code: en\n  - code: fr-CA\n    title: La Gazette\n"
     root = make_site(
@@ -214,6 +308,33 @@ def test_config_problems_are_reported_at_once_with_positions(
         "hint: give it another 'key'\n"
         "newsgen.yaml:18:5: 'taxonomies.edition.feeds' must be true or false, not str\n"
         "error: build failed with 8 problems; nothing was written\n"
+    )
+
+
+def test_filter_problems_are_reported_at_once_with_positions(
+    make_site: Callable[..., Path], run_cli: Callable[..., Run]
+) -> None:
+    config = BASIC_CONFIG + (
+        "taxonomies:\n"  # line 4
+        "  series:\n"
+        "    filter: maybe\n"
+        "  sort:\n"
+        "    filter: true\n"
+        "  desk:\n"  # line 9
+        "    filter: 1\n"
+        "  when:\n"
+        "    key: time_of_day\n"
+        "    filter: false\n"  # a kind named as the search page's own is fine unfiltered
+    )
+    root = make_site({"articles/a.md": article()}, config=config)
+    result = run_cli("build", "-s", str(root))
+    assert result.code == 1
+    assert result.err == (
+        "newsgen.yaml:6:5: 'taxonomies.series.filter' must be true or false, not str\n"
+        "newsgen.yaml:8:5: 'taxonomies.sort.filter': the search page has a 'sort' of its own\n"
+        "hint: give the kind another name; 'key' and 'path' keep its front matter and pages\n"
+        "newsgen.yaml:10:5: 'taxonomies.desk.filter' must be true or false, not the number 1\n"
+        "error: build failed with 3 problems; nothing was written\n"
     )
 
 

@@ -93,13 +93,20 @@ class Config:
     # keeps the root URLs, each other lives under /<code>/. Empty: one language, `language`.
     languages: tuple[Language, ...] = ()
     # taxonomies: the site's own kinds of term, by name, each {key, path, singular, plural,
-    # feeds}; every one gets term pages, an index, feeds and links, as tags do.
+    # feeds, filter}; every one gets term pages, an index, feeds and links, as tags do, and
+    # with `filter: true` a filter on the search page.
     taxonomies: tuple[TermKind, ...] = ()
 
     @property
     def term_kinds(self) -> tuple[TermKind, ...]:
         """Every kind of term the site files articles under: newsgen's own, then the site's."""
         return (*BUILT_IN, *self.taxonomies)
+
+    @property
+    def search_filters(self) -> tuple[TermKind, ...]:
+        """The kinds of term search filters by: section and author, then the site's kinds
+        with `filter: true`, in the table's order."""
+        return tuple(kind for kind in self.term_kinds if kind.filter)
 
     def term_kind(self, name: str) -> TermKind:
         """The kind of term called `name` (a Group's kind); KeyError for any other."""
@@ -157,9 +164,12 @@ TOP_KEYS = (
     "image", "image_alt", "logo", "locale", "languages", "taxonomies",
 )  # fmt: skip
 LANGUAGE_KEYS = ("code", "title", "description")
-TAXONOMY_KEYS = ("key", "path", "singular", "plural", "feeds")
+TAXONOMY_KEYS = ("key", "path", "singular", "plural", "feeds", "filter")
 # A declared kind's name is a Group's kind, next to these, and a word in its pages' classes.
 _RESERVED_KINDS = (*BUILT_IN_BY_NAME, "home", "year", "month", "day")
+# A kind that is a search filter is, by its name, a field of the search page (and of its
+# address) and a Pagefind filter of the records: these are the page's and records' own.
+_SEARCH_NAMES = ("q", "byline", "sort", "when")
 _KIND_NAME = re.compile(r"[a-z][a-z0-9_]*")
 # Folders of the site that newsgen fills itself: a declared kind's pages cannot live in them.
 _OWN_FOLDERS = (
@@ -485,9 +495,26 @@ def _taxonomies(fields: FieldReader, languages: tuple[Language, ...]) -> tuple[T
         singular = entry.text("singular") or name.replace("_", " ").capitalize()
         plural = entry.text("plural") or singular
         feeds = entry.boolean("feeds", default=True)
+        search = _taxonomy_filter(entry, name, where)
         if key is not None and folder is not None:
-            found.append(declared_kind(name, key, folder, singular, plural, feeds=feeds))
+            found.append(
+                declared_kind(name, key, folder, singular, plural, feeds=feeds, filter=search)
+            )
     return tuple(found)
+
+
+def _taxonomy_filter(entry: FieldReader, name: str, where: str) -> bool:
+    """Whether a declared kind is a search filter; not one named as the search page's own
+    fields and filters, which its select and its records' filter would be confused with."""
+    search = entry.boolean("filter", default=False)
+    if search and name in _SEARCH_NAMES:
+        entry.problem(
+            "filter",
+            f"'{where}.filter': the search page has a '{name}' of its own",
+            "give the kind another name; 'key' and 'path' keep its front matter and pages",
+        )
+        return False
+    return search
 
 
 def _taxonomy_key(entry: FieldReader, name: str, where: str, keys: dict[str, str]) -> str | None:

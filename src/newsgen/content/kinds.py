@@ -2,13 +2,15 @@
 kinds a site declares under `taxonomies:` in newsgen.yaml (series, desk...).
 
 Everything that knows a kind reads its row: the front-matter key it comes from, its URL folder,
-its words on pages, whether it has feeds. The built-in rows are here; a site's rows come from
-its config (`Config.term_kinds` gives all of them, the built-in first), so planning, URLs and
-templates read one table. A declared kind keeps its terms in `Article.terms`, by its name.
+its words on pages, whether it has feeds, whether search filters by it. The built-in rows are
+here; a site's rows come from its config (`Config.term_kinds` gives all of them, the built-in
+first), so planning, URLs, feeds, JSON-LD, search and templates read one table. A declared
+kind keeps its terms in `Article.terms`, by its name.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from newsgen.model import Article
@@ -26,6 +28,8 @@ class TermKind:
     label: str  # above a listing of one term: "Topic"
     index_title: str  # the page of all its terms: "Tags"
     feeds: bool = True  # RSS, Atom and JSON Feed for each term
+    # A filter of the search page: in each article's search record and tiers.json's facets.
+    filter: bool = False
 
     @property
     def declared(self) -> bool:
@@ -46,14 +50,30 @@ class TermKind:
 
 
 def declared_kind(
-    name: str, key: str, folder: str, label: str, index_title: str, *, feeds: bool = True
+    name: str,
+    key: str,
+    folder: str,
+    label: str,
+    index_title: str,
+    *,
+    feeds: bool = True,
+    filter: bool = False,
 ) -> TermKind:
     """A row for a kind of `taxonomies:`, its terms read from front-matter `key`."""
-    return TermKind(name, DECLARED_FIELD, (key,), folder, label, index_title, feeds)
+    return TermKind(name, DECLARED_FIELD, (key,), folder, label, index_title, feeds, filter)
 
 
-SECTION = TermKind("section", "section", ("section",), "/sections/", "Section", "Sections")
+def terms_of_kinds(kinds: Iterable[TermKind], article: Article) -> tuple[str, ...]:
+    """The article's terms of each of `kinds` in turn, in the table's order."""
+    return tuple(term for kind in kinds for term in kind.terms_of(article) if term)
+
+
+SECTION = TermKind(
+    "section", "section", ("section",), "/sections/", "Section", "Sections", filter=True
+)
 TAG = TermKind("tag", "tags", ("tags",), "/tags/", "Topic", "Tags")
-AUTHOR = TermKind("author", "authors", ("authors", "author"), "/authors/", "Reporter", "Authors")
+AUTHOR = TermKind(
+    "author", "authors", ("authors", "author"), "/authors/", "Reporter", "Authors", filter=True
+)
 BUILT_IN = (SECTION, TAG, AUTHOR)
 BUILT_IN_BY_NAME = {kind.name: kind for kind in BUILT_IN}

@@ -23,9 +23,9 @@ from urllib.parse import urlsplit
 
 from newsgen.content import urls
 from newsgen.content.config import Config, is_svg
-from newsgen.content.kinds import AUTHOR
+from newsgen.content.kinds import AUTHOR, terms_of_kinds
 from newsgen.content.markdown import absolutize
-from newsgen.model import PlannedFile, RenderedArticle, Unit, input_digest
+from newsgen.model import Article, PlannedFile, RenderedArticle, Unit, input_digest
 from newsgen.outputs.cards import image_url
 from newsgen.plan.archive import Feed, SitePlan
 
@@ -135,11 +135,18 @@ def _json_item(rendered: RenderedArticle, config: Config) -> dict[str, Any]:
             }
             for name in article.authors
         ]
-    if article.section or article.tags:
-        item["tags"] = [term for term in (article.section, *article.tags) if term]
+    categories = _categories(article, config)
+    if categories:
+        item["tags"] = list(categories)
     if article.image:
         item["image"] = image_url(article, config)
     return item
+
+
+def _categories(article: Article, config: Config) -> tuple[str, ...]:
+    """The entry's categories: its terms of every kind but author (bylines have fields of
+    their own), kind by kind in the table's order: section, tags, then the site's kinds."""
+    return terms_of_kinds((kind for kind in config.term_kinds if kind is not AUTHOR), article)
 
 
 def _publication(config: Config, feed: Feed) -> dict[str, str]:
@@ -203,7 +210,7 @@ def _add_entry(generator: FeedGenerator, rendered: RenderedArticle, config: Conf
         # One call each: feedgen rebuilds its whole list on every call.
         entry.author([{"name": name} for name in article.authors])
         entry.dc.dc_creator(list(article.authors))
-    terms = [{"term": term} for term in filter(None, (article.section, *article.tags))]
+    terms = [{"term": term} for term in _categories(article, config)]
     if terms:
         entry.category(terms)
     lead = _lead_html(rendered, config)

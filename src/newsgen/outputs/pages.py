@@ -15,6 +15,7 @@ import jinja2
 
 from newsgen.content import urls
 from newsgen.content.config import Config
+from newsgen.content.kinds import AUTHOR, SECTION, terms_of_kinds
 from newsgen.model import PlannedFile, RenderedArticle, Unit, input_digest
 from newsgen.outputs.cards import card_image
 from newsgen.outputs.corrections import correction_comments
@@ -268,8 +269,11 @@ def news_article_json_ld(page: ArticlePage, config: Config) -> str:
         data["image"] = [card.url]
     if article.section:
         data["articleSection"] = article.section
-    if article.tags:
-        data["keywords"] = list(article.tags)
+    keywords = terms_of_kinds(
+        (kind for kind in config.term_kinds if kind not in (SECTION, AUTHOR)), article
+    )
+    if keywords:  # tags, then the site's own kinds; section and authors have their own keys
+        data["keywords"] = list(keywords)
     if article.dateline:
         data["locationCreated"] = {"@type": "Place", "name": article.dateline}
     if article.corrections:

@@ -7,15 +7,17 @@ from __future__ import annotations
 from datetime import UTC
 from html import escape
 
+from newsgen.content.kinds import TermKind
 from newsgen.model import RenderedArticle
 
 # Bumped whenever the record HTML below changes, so cached bundles are indexed again.
 RECORD_FORMAT = 3
 
 
-def record(entry: RenderedArticle, language: str) -> str:
+def record(entry: RenderedArticle, language: str, filters: tuple[TermKind, ...]) -> str:
     """Headline and body, searchable; byline, section and date shown with each result; filters
-    by section, author and year; a sort by publication time. `when` is a filter nobody filters
+    by the kinds of term in `filters` (`Config.search_filters`: section, author, then the
+    site's own) and by year; a sort by publication time. `when` is a filter nobody filters
     by: its value (the UTC time, which sorts as text) rides in the fragment, so the search page
     can interleave tiers newest first without a table of dates."""
     article = entry.article
@@ -25,9 +27,8 @@ def record(entry: RenderedArticle, language: str) -> str:
         "byline": ", ".join(article.authors),
     }
     when = article.date.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    filters = [
-        ("section", article.section or ""),
-        *(("author", name) for name in article.authors),
+    values = [
+        *((kind.name, term) for kind in filters for term in kind.terms_of(article)),
         ("year", str(article.local_date.year)),
         ("when", when),
     ]
@@ -38,7 +39,7 @@ def record(entry: RenderedArticle, language: str) -> str:
     )
     head += "".join(
         f'<meta data-pagefind-filter="{name}[content]" content="{escape(value)}">'
-        for name, value in filters
+        for name, value in values
         if value
     )
     # Unique, so that Pagefind numbers the pages of a bundle in one order whatever order it

@@ -4,9 +4,10 @@ Each bundle is indexed once, from records made of the cached articles (records.p
 under .newsgen/search/<key>/ with the Pagefind page id and length of each article in it; it is
 published under /pagefind/<key>/. /pagefind/tiers.json lists the bundles, the ids the search
 page must drop from each (superseded copies), the archive's totals (for one ranking across
-bundles) and its sections, authors and years (for the filters). The layout of the previous
-build is read back from .newsgen/search/tiers.json, data only and checked; anything odd there
-means a cold layout. The writer stays the only thing that touches the site.
+bundles) and the terms of each filter (section, author, the site's kinds with `filter: true`)
+and its years, counted, for the filters' menus. The layout of the previous build is read back
+from .newsgen/search/tiers.json, data only and checked; anything odd there means a cold
+layout. The writer stays the only thing that touches the site.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import Any
 
 from newsgen.content import urls
 from newsgen.content.config import Config
+from newsgen.content.kinds import TermKind
 from newsgen.errors import NewsgenError
 from newsgen.filememo import FileMemo, file_stat
 from newsgen.model import OutputFile, PlannedFile, RenderedArticle, input_digest
@@ -101,7 +103,7 @@ def outputs(
     version = _pagefind_version()
     cache = config.state_dir / "search"
     state = cache / _state_name(output or config.root / config.output_dir)
-    salt = repr((version, config.language, records.RECORD_FORMAT, canonical.FORMAT, PATCHES))
+    salt = _salt(version, config)
     entries = {r.article.source: r for r in articles}
     current = {source: r.digest for source, r in entries.items()}
     previous = _load_state(state, salt) if reuse else None
@@ -118,7 +120,7 @@ def outputs(
     if len(codes) > 1 and bundles and not (runtime / FILES).is_file():
         _index_runtime(cache, runtime, codes)
     if missing:
-        _index(missing, entries, config.language, cache, runtime, jobs=jobs)
+        _index(missing, entries, config.search_filters, cache, runtime, jobs=jobs)
     if bundles and not (runtime / FILES).is_file():
         _index_runtime(cache, runtime)
     prefix = urls.SEARCH_BUNDLE.lstrip("/")
@@ -126,7 +128,9 @@ def outputs(
         yield from _planned(cache / bundle.key, f"{prefix}{bundle.key}/", bundle.key)
     if bundles:
         yield from _planned(runtime, f"{prefix}{runtime.name}/", runtime.name)
-    listing = _listing(bundles, cache, current, entries, runtime.name)
+    listing = _listing(
+        bundles, cache, current, entries, runtime.name, filters=config.search_filters
+    )
     if len(codes) == 1:
         yield OutputFile(prefix + LISTING_FILE, _json(listing))
     else:
@@ -136,6 +140,15 @@ def outputs(
             yield OutputFile(prefix + (f"{folder}/" if folder else "") + LISTING_FILE, _json(own))
     _save_state(state, salt, bundles)
     _forget(cache, {runtime.name, state.name, *(b.key for b in bundles)})
+
+
+def _salt(version: str, config: Config) -> str:
+    """What every record and bundle depends on besides the articles. The site's kinds that are
+    filters are in each record (by name, their terms are in the article's digest); a site
+    without them keeps the salt, and so the bundles' names, it had before there were any."""
+    parts = (version, config.language, records.RECORD_FORMAT, canonical.FORMAT, PATCHES)
+    declared = tuple(kind.name for kind in config.search_filters if kind.declared)
+    return repr((*parts, declared) if declared else parts)
 
 
 def _layout(
@@ -162,6 +175,8 @@ def _listing(
     current: Mapping[str, str],
     entries: Mapping[str, RenderedArticle],
     runtime: str,
+    *,
+    filters: tuple[TermKind, ...],
 ) -> dict[str, Any]:
     masks = tiers.masked(tuple(b.tier for b in bundles), current)
     listed, pages, words = [], 0, 0
@@ -185,23 +200,22 @@ def _listing(
         "pages": pages,
         "words": words,
         "tiers": listed,
-        "facets": _facets(entries.values()),
+        "facets": _facets(entries.values(), filters),
     }
 
 
-def _facets(articles: Iterable[RenderedArticle]) -> dict[str, list[tuple[str, int]]]:
-    sections: Counter[str] = Counter()
-    authors: Counter[str] = Counter()
+def _facets(
+    articles: Iterable[RenderedArticle], filters: tuple[TermKind, ...]
+) -> dict[str, list[tuple[str, int]]]:
+    """Each filter's terms with their article counts, by the filter's name, and the years."""
+    terms: dict[str, Counter[str]] = {kind.name: Counter() for kind in filters}
     years: Counter[str] = Counter()
     for entry in articles:
-        sections.update([entry.article.section] if entry.article.section else [])
-        authors.update(entry.article.authors)
+        for kind in filters:
+            terms[kind.name].update(term for term in kind.terms_of(entry.article) if term)
         years[str(entry.article.local_date.year)] += 1
-    return {
-        "section": sorted(sections.items()),
-        "author": sorted(authors.items()),
-        "year": sorted(years.items(), reverse=True),
-    }
+    facets = {name: sorted(counts.items()) for name, counts in terms.items()}
+    return {**facets, "year": sorted(years.items(), reverse=True)}
 
 
 def _by_language(
@@ -238,7 +252,9 @@ def _by_language(
         own = dict(listing)
         own["runtime"] = up + listing["runtime"]
         own["pages"], own["words"] = pages[code], words[code]
-        own["facets"] = _facets(r for r in entries.values() if r.article.language == code)
+        own["facets"] = _facets(
+            (r for r in entries.values() if r.article.language == code), config.search_filters
+        )
         own["tiers"] = [
             {**tier, "bundle": up + tier["bundle"]}
             for tier, languages in zip(listing["tiers"], held, strict=True)
@@ -265,7 +281,7 @@ def _read(folder: Path, name: str) -> bytes:
 def _index(
     bundles: Sequence[Bundle],
     entries: Mapping[str, RenderedArticle],
-    language: str,
+    filters: tuple[TermKind, ...],
     cache: Path,
     runtime: Path,
     *,
@@ -283,7 +299,7 @@ def _index(
                 while queue and len(running) < limit:
                     bundle = queue.pop(0)
                     work = Path(workspace) / bundle.key
-                    by_url = _write_records(bundle.tier, entries, language, work / "site")
+                    by_url = _write_records(bundle.tier, entries, filters, work / "site")
                     running.append((bundle, work, by_url, _start(binary, work)))
                 bundle, work, by_url, process = running.pop(0)
                 _, stderr = process.communicate()
@@ -301,7 +317,7 @@ def _index(
 
 
 def _write_records(
-    tier: Tier, entries: Mapping[str, RenderedArticle], language: str, site: Path
+    tier: Tier, entries: Mapping[str, RenderedArticle], filters: tuple[TermKind, ...], site: Path
 ) -> dict[str, Member]:
     by_url = {}
     for member in tier.members:
@@ -311,7 +327,7 @@ def _write_records(
             path = path / "index.html"
         path.parent.mkdir(parents=True, exist_ok=True)
         # Each article in its own language: Pagefind keeps one index per `lang`.
-        path.write_text(records.record(entry, entry.article.language), encoding="utf-8")
+        path.write_text(records.record(entry, entry.article.language, filters), encoding="utf-8")
         by_url[_page_url(path.relative_to(site).as_posix())] = member
     return by_url
 

@@ -11,8 +11,13 @@ const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const more = document.getElementById("search-more");
 const BUNDLES = form.dataset.bundles;
-const FIELDS = ["q", "section", "byline", "year", "sort"];
-const FILTERS = { section: "section", byline: "author", year: "year" };
+// The site's own kinds of term that are filters have a select each, named as the kind, whose
+// data-filter names its Pagefind filter and its menu in tiers.json. Fields are found with
+// namedItem: a kind may be called "length", which form.elements[name] would not give.
+const KINDS = [...form.querySelectorAll("select[data-filter]")];
+const FIELDS = ["q", "section", "byline", "year", ...KINDS.map((select) => select.name), "sort"];
+const FILTERS = { section: "section", byline: "author", year: "year",
+  ...Object.fromEntries(KINDS.map((select) => [select.name, select.dataset.filter])) };
 const PAGE = 10;
 // Pagefind's default ranking (k1, b, diacritic boost) with the title weighted as below.
 const K1 = 1.4, B = 0.75, DIACRITIC = 0.8;
@@ -51,7 +56,7 @@ function params() {
 function facets(found) {
   const choice = params();
   for (const [field, key] of Object.entries(FILTERS)) {
-    const select = form.elements[field];
+    const select = form.elements.namedItem(field);
     for (const [value, count] of found[key] || []) {
       if (value === choice[field]) continue;  // already there, selected (see below)
       select.append(new Option(`${value} (${count})`, value));
@@ -61,7 +66,7 @@ function facets(found) {
 
 function choose(values) {
   for (const name of FIELDS) {
-    const field = form.elements[name];
+    const field = form.elements.namedItem(name);
     if (field.tagName === "SELECT" && values[name] &&
         ![...field.options].some((option) => option.value === values[name])) {
       field.append(new Option(values[name], values[name]));
@@ -71,7 +76,8 @@ function choose(values) {
 }
 
 function current() {
-  const values = Object.fromEntries(FIELDS.map((name) => [name, form.elements[name].value]));
+  const values = Object.fromEntries(
+    FIELDS.map((name) => [name, form.elements.namedItem(name).value]));
   if (values.sort === "relevance") values.sort = "";
   return values;
 }
