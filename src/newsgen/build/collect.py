@@ -92,6 +92,7 @@ def load(
     hits = 0
     found, problems = find_article_files(config.articles_dir, config.root)
     sizes: dict[str, tuple[int, int] | None] = {}  # image sizes read in this build, by path
+    static_dir = config.static_dir  # a property: made once, not once per article
     for path in found:
         source = path.relative_to(config.root).as_posix()
         stat = taken.get(str(path))
@@ -104,7 +105,7 @@ def load(
         if (
             cached is not None
             and cached.still_fresh(stat)
-            and _images_current(cached.rendered, config.static_dir, sizes)
+            and _images_current(cached.rendered, static_dir, sizes)
         ):
             entries[source] = cached
             hits += 1

@@ -471,9 +471,13 @@ class _Stage:
             return
         previous = self.old.get(relative)
         if not self.verify and previous and previous.key == output.key:
-            found = self._intact(self.output_dir / relative, previous, trust_stamp=True)
+            if self.in_place and previous.stamp != NO_STAMP:
+                found: tuple[int, int, int] | None = previous.stamp  # see `write`'s `trusted`
+            else:
+                found = _intact(self.output_dir / relative, previous, trust_stamp=True)
             if found is not None:  # same inputs, file intact: not even rendered
-                self.new[relative] = replace(previous, stamp=found)
+                same = found == previous.stamp
+                self.new[relative] = previous if same else replace(previous, stamp=found)
                 self.unchanged += 1
                 return
         self.pending.append((relative, output))

@@ -77,10 +77,13 @@ def units(site: SitePlan, env: jinja2.Environment, config: Config, site_key: str
                 page.url, key, "list.html", page.language, listing=page, front_sections=blocks
             )
 
+    # Each article is linked from about seven pages (neighbours, related, translations):
+    # its link's signature is made once, not once per link.
+    links = {id(entry): _link_signature(entry) for entry in site.entries}
     for index, entry in enumerate(site.entries):
         yield Unit(
             f"article {entry.article.source}",
-            _article_signature(site, index),
+            _article_signature(site, index, links),
             partial(article, index),
         )
     for group in site.listing_groups:
@@ -156,18 +159,25 @@ def _one(
     yield planned(url, key, template, **context)
 
 
-def _article_signature(site: SitePlan, index: int) -> tuple[object, ...]:
+def _article_signature(
+    site: SitePlan, index: int, links: dict[int, str | None]
+) -> tuple[object, ...]:
     """What an article page shows, read straight from the plan: its article, its neighbours'
-    titles and its related articles (the term and period links follow from the article)."""
-    entries = site.entries
+    titles and its related articles (the term and period links follow from the article).
+    `links`: each entry's `_link_signature`, by id."""
+
+    def link(entry: RenderedArticle | None) -> str | None:
+        found = links.get(id(entry))
+        return found if found is not None else _link_signature(entry)
+
     signature: tuple[object, ...] = (
-        entries[index].digest,
-        _link_signature(site.newer(index)),
-        _link_signature(site.older(index)),
-        tuple(map(_link_signature, site.related[index])),
+        site.entries[index].digest,
+        link(site.newer(index)),
+        link(site.older(index)),
+        tuple(map(link, site.related[index])),
     )
     if site.translations[index]:
-        signature = (*signature, tuple(map(_link_signature, site.translations[index])))
+        signature = (*signature, tuple(map(link, site.translations[index])))
     return signature
 
 

@@ -11,6 +11,7 @@ Metadata (EXIF, GPS positions) is not copied into variants.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import html
 import io
@@ -20,7 +21,6 @@ import re
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path, PurePosixPath
 
 from newsgen.content import urls
@@ -60,6 +60,8 @@ class Variant:
     source: str  # the file under static/: photos/harbor.jpg
 
 
+# Every page and every build asks again for the same few images' variants.
+@functools.lru_cache(maxsize=4096)
 def variants(image: str | None, size: tuple[int, int] | None) -> tuple[Variant, ...]:
     """Every variant of a local raster image, narrowest first, WebP before the own format."""
     if not image or size is None or not image.startswith(urls.STATIC) or "?" in image:
@@ -139,7 +141,7 @@ def planned(found: dict[str, Variant], config: Config) -> Iterator[PlannedFile]:
         if digest is None:
             continue  # gone since its size was read: the warning names it
         key = input_digest((VARIANT_FORMAT, url, variant.source, digest, variant.width))
-        make = partial(
+        make = functools.partial(
             render, config.static_dir / variant.source, variant.width, variant.mime, cache
         )
         yield PlannedFile(urls.output_path(url), key, make)
