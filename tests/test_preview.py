@@ -16,9 +16,10 @@ import pytest
 from newsgen.build import parallel, writer
 from newsgen.build.resident import Resident
 from newsgen.build.run import BuildOptions, build
-from newsgen.outputs import search, tiers
+from newsgen.outputs import pages, search, tiers
 from newsgen.plan import archive as archive_plan
 from newsgen.serve import preview
+from newsgen.store import cache
 
 from conftest import article
 
@@ -335,3 +336,45 @@ def test_a_serving_process_trusts_its_last_write_into_its_own_preview_folder_alo
     shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("site", ".newsgen"))
     build(BuildOptions(root=fresh, now=NOW, full=True))
     assert tree(folder) == tree(fresh / "site") == tree(elsewhere)
+
+
+def test_a_serving_process_signs_only_the_outputs_a_body_edit_can_change(
+    make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """With the plan kept (no view changed), a body edit re-signs the units that declare they
+    read that article (its page, the feeds that carry it), not the other pages; a title edit
+    changes a view, and every unit is signed again. Each build equals a clean one."""
+    root = make_site(archive(20), config=CONFIG)
+    signed: list[int] = []
+    original = pages._article_signature
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        signed.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(pages, "_article_signature", counting)
+    # Files saved within the last two seconds are read again (cache.RACY_NS): these were all
+    # just written, and only the edited one is to count as read again.
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    resident = Resident()
+    folder = preview.preview_folder(root)
+    build(BuildOptions(root=root, now=NOW, output=folder, resident=resident))
+    assert len(signed) == 20
+    story = root / "articles/story-3.md"
+    fresh = tmp_path / "fresh"
+    for number, change in enumerate(["body", "body", "title", "body"]):
+        text = story.read_text("utf-8")
+        if change == "body":
+            text += f"\nA paragraph added, number {number}.\n"
+        else:
+            text = text.replace("title: Story 3", f"title: Story three {number}")
+        story.write_text(text, encoding="utf-8")
+        signed.clear()
+        report = build(BuildOptions(root=root, now=NOW, output=folder, resident=resident))
+        assert report.write.written >= 1
+        assert len(signed) == (1 if change == "body" else 20), change
+        shutil.rmtree(fresh, ignore_errors=True)
+        shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("site", ".newsgen"))
+        build(BuildOptions(root=fresh, now=NOW, full=True))
+        assert tree(folder) == tree(fresh / "site"), change
+    resident.close()

@@ -174,11 +174,22 @@ class Unit:
     """Files of the site that change together: an article page, all pages of one listing, a
     feed in its three formats. `signature` holds everything the files show, as values whose
     repr() is stable (see input_digest); while it is unchanged since the last build, the
-    files need not even be planned (see memo.py)."""
+    files need not even be planned (see memo.py). It may be given as a function that makes
+    it, called only when the unit is compared.
+
+    `reads` declares which articles' records the signature reads beyond their views (their
+    `digest`: the body, what a body edit changes), as their sources; None when it may read
+    anything else that changes from build to build. A serving process that kept its plan (no
+    view changed) compares only the units that read an article it read again."""
 
     name: str  # unique in a site: "article articles/2026/x.md", "listing /tags/harbor/"
     signature: object
     files: Callable[[], Iterable[PlannedFile]]
+    reads: frozenset[str] | None = None
+
+    def signed(self) -> object:
+        """The signature, made now if it was given as a function."""
+        return self.signature() if callable(self.signature) else self.signature
 
 
 def input_digest(parts: object) -> str:

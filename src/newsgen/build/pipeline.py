@@ -91,12 +91,16 @@ def _run(
     previous = None
     if not options.full:
         previous = resident.memos.get(memo_key) or memo.load(store, memo_key)
-    site, plan_key = _plan(selection, config, resident, previous, feed_key)
+    site, plan_key, kept_plan = _plan(selection, config, resident, previous, feed_key)
     nav = site.nav  # every language's
     context = memo.context(page_key, nav, options.drafts, options.future)
     explainer = Explainer.of(options, config, output, previous, context)
     if previous is not None and not memo.belongs(previous, context, output / writer.MANIFEST):
         previous = None
+    # A serving process's last plan, kept, and the memo its build left here: the articles read
+    # again are all that can have changed what a unit shows (see memo.changed_files).
+    same_build = kept_plan and resident.planned_for == memo_key
+    read_again = loaded.changed if same_build and previous is resident.memos.get(memo_key) else None
     inventory_key = _verify_inventory(
         site, config, plan_key, resident, None if options.full else store
     )
@@ -130,6 +134,7 @@ def _run(
         remade=remade,
         resident=resident,
         render_many=render_many,
+        read_again=read_again,
     )
     manifest_stamp = memo.manifest_stamp(output / writer.MANIFEST)
     planned = memo.PlanMemo(context, manifest_stamp, sorted_units.remembered, site.related_memo)
@@ -182,6 +187,7 @@ def _write(
     remade: str | None,
     resident: Resident,
     render_many: RenderMany | None,
+    read_again: frozenset[str] | None,
 ) -> writer.WriteReport:
     """Render and write what changed since `previous`; `sorted_units` learns what was kept."""
     kept_stamps = stamps.Kept(store, output)  # of the files, in .newsgen/
@@ -193,9 +199,8 @@ def _write(
     resident.written.pop(key, None)  # until this write has succeeded
     try:
         # A unit whose files' stats all match their stamps is kept as it is.
-        changed = memo.changed_files(
-            units, previous, sorted_units, writer.intact_check(output, kept_stamps, trusted)
-        )
+        intact = writer.intact_check(output, kept_stamps, trusted)
+        changed = memo.changed_files(units, previous, sorted_units, intact, read_again)
         outputs = _outputs(changed, site, config, options, output=output)
         if options.progress is not None:
             outputs = _reporting(outputs, site.page_count + site.feed_count, options.progress)
@@ -219,15 +224,17 @@ def _plan(
     resident: Resident,
     previous: memo.PlanMemo | None,
     settings: str,
-) -> tuple[archive.SitePlan, str]:
-    """The plan, and the key of what it was made from: a serving process's last plan when
-    every published article's view is the same (a body edit), else planned anew."""
+) -> tuple[archive.SitePlan, str, bool]:
+    """The plan, the key of what it was made from, and whether it is a serving process's last
+    plan, kept because every published article's view is the same (a body edit); else it is
+    planned anew."""
     key = archive.plan_key(selection.published, settings)
     current = {r.article.source: r for r in selection.published}
-    site = resident.plan(key, current) or archive.plan(
-        selection.published, config, previous.related if previous else None
-    )
-    return site, key
+    kept = resident.plan(key, current)
+    if kept is not None:
+        return kept, key, True
+    related = previous.related if previous else None
+    return archive.plan(selection.published, config, related), key, False
 
 
 def _verify_inventory(

@@ -44,6 +44,7 @@ class Resident:
     # The last plan, by what it was made from (archive.plan_key), and the key of the last
     # inventory found sound (the plan's key and the static files).
     site_plan: tuple[str, SitePlan] | None = None
+    planned_for: str | None = None  # the output folder of the build that made site_plan
     inventory: str | None = None
     # By output folder: the manifest entries (with stamps) its last write left, and the
     # manifest's stat then. Forgotten when a write begins, kept again once it succeeded.
@@ -79,6 +80,7 @@ class Resident:
         self.articles, self.environment, self.fragments = articles, environment, fragments
         self.memos[memo[0]] = memo[1]
         self.site_plan, self.inventory = site_plan, inventory
+        self.planned_for = memo[0]
 
     def trusted(self, output: str, manifest: Path) -> Mapping[str, Written] | None:
         """The entries the last write into `output` left, if its `manifest` is still the one

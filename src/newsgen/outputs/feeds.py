@@ -51,7 +51,12 @@ def units(site: SitePlan, config: Config, site_key: str) -> Iterator[Unit]:
     """One unit per feed: its three formats change together."""
     for feed in site.feeds:
         signature = (feed.title, feed.page_url, tuple(r.digest for r in feed.articles))
-        yield Unit(f"feed {feed.page_url}", signature, partial(_files, feed, config, site_key))
+        yield Unit(
+            f"feed {feed.page_url}",
+            signature,
+            partial(_files, feed, config, site_key),
+            reads=frozenset(r.article.source for r in feed.articles),
+        )
 
 
 def _files(feed: Feed, config: Config, site_key: str) -> Iterator[PlannedFile]:

@@ -79,19 +79,23 @@ def units(site: SitePlan, env: jinja2.Environment, config: Config, site_key: str
 
     # Each article is linked from about seven pages (neighbours, related, translations):
     # its link's signature is made once, not once per link.
-    links = {id(entry): _link_signature(entry) for entry in site.entries}
+    links: dict[int, str | None] = {}
+    # What each unit reads is declared (Unit.reads): an article page reads its own article's
+    # record; listings, indexes and the archive read views and the plan alone.
     for index, entry in enumerate(site.entries):
         yield Unit(
             f"article {entry.article.source}",
-            _article_signature(site, index, links),
+            partial(_article_signature, site, index, links),
             partial(article, index),
+            reads=frozenset((entry.article.source,)),
         )
     for group in site.listing_groups:
-        signature = _group_signature(group)
-        if group.group.kind == "home":  # the front page also shows each section's latest
-            blocks = front.front_sections(site, None, group.group.language)
-            signature = (*signature, front.front_key(blocks))
-        yield Unit(f"listing {group.group.url}", signature, partial(listing, group))
+        yield Unit(
+            f"listing {group.group.url}",
+            partial(_listing_signature, site, group),
+            partial(listing, group),
+            reads=frozenset(),
+        )
     for term_index in site.term_indexes:
         terms_key = tuple(map(_link, term_index.terms))
         yield Unit(
@@ -106,6 +110,7 @@ def units(site: SitePlan, env: jinja2.Environment, config: Config, site_key: str
                 language=term_index.language,
                 index=term_index,
             ),
+            reads=frozenset(),
         )
     for number, edition in enumerate(site.editions):
         code = edition.language.code
@@ -124,13 +129,17 @@ def units(site: SitePlan, env: jinja2.Environment, config: Config, site_key: str
                 language=code,
                 years=edition.archive,
             ),
+            reads=frozenset(),
         )
         yield Unit(
             f"search page{suffix}",
             (),
             partial(_one, planned, edition.search_url, (), "search.html", language=code),
+            reads=frozenset(),
         )
-    yield Unit("not found", (), partial(_one, planned, urls.NOT_FOUND, (), "404.html"))
+    yield Unit(
+        "not found", (), partial(_one, planned, urls.NOT_FOUND, (), "404.html"), reads=frozenset()
+    )
     for redirect in site.redirects:
         target = (redirect.url, redirect.target)
         yield Unit(
@@ -146,6 +155,7 @@ def units(site: SitePlan, env: jinja2.Environment, config: Config, site_key: str
                 redirect=redirect,
                 canonical_url=redirect.target,
             ),
+            reads=frozenset(),
         )
 
 
@@ -164,11 +174,14 @@ def _article_signature(
 ) -> tuple[object, ...]:
     """What an article page shows, read straight from the plan: its article, its neighbours'
     titles and its related articles (the term and period links follow from the article).
-    `links`: each entry's `_link_signature`, by id."""
+    `links`: the `_link_signature`s made so far in this build, by the entry's id (every
+    entry lives as long as the build)."""
 
     def link(entry: RenderedArticle | None) -> str | None:
         found = links.get(id(entry))
-        return found if found is not None else _link_signature(entry)
+        if found is None and entry is not None:
+            found = links[id(entry)] = _link_signature(entry)
+        return found
 
     signature: tuple[object, ...] = (
         site.entries[index].digest,
@@ -188,6 +201,14 @@ def _link_signature(entry: RenderedArticle | None) -> str | None:
         return None
     article = entry.article
     return f"{article.title}\0{article.url}\0{article.date.isoformat()}\0{article.language}"
+
+
+def _listing_signature(site: SitePlan, group: ListingGroup) -> tuple[object, ...]:
+    signature = _group_signature(group)
+    if group.group.kind == "home":  # the front page also shows each section's latest
+        blocks = front.front_sections(site, None, group.group.language)
+        signature = (*signature, front.front_key(blocks))
+    return signature
 
 
 def _group_signature(group: ListingGroup) -> tuple[object, ...]:

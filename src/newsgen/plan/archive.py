@@ -406,7 +406,10 @@ def with_versions(site: SitePlan, current: Mapping[str, RenderedArticle]) -> Sit
     articles whose views are those `site` was planned from (see `plan_key`): the same plan
     `plan` would make, for the cost of one walk instead of grouping and ranking again."""
 
+    # What holds no other version is kept as it is, not copied: after a body edit, nearly all.
     def swap(articles: tuple[RenderedArticle, ...]) -> tuple[RenderedArticle, ...]:
+        if all(current[r.article.source] is r for r in articles):
+            return articles
         return tuple(current[r.article.source] for r in articles)
 
     feeds: dict[int, Feed] = {}  # a listing's feed is also in site.feeds: swapped once
@@ -414,21 +417,23 @@ def with_versions(site: SitePlan, current: Mapping[str, RenderedArticle]) -> Sit
     def feed(old: Feed) -> Feed:
         new = feeds.get(id(old))
         if new is None:
-            new = feeds[id(old)] = replace(old, articles=swap(old.articles))
+            articles = swap(old.articles)
+            new = old if articles is old.articles else replace(old, articles=articles)
+            feeds[id(old)] = new
         return new
+
+    def listing(old: ListingGroup) -> ListingGroup:
+        articles = swap(old.group.articles)
+        new_feed = feed(old.feed) if old.feed is not None else None
+        if articles is old.group.articles and new_feed is old.feed:
+            return old
+        return replace(old, group=replace(old.group, articles=articles), feed=new_feed)
 
     return replace(
         site,
         entries=swap(site.entries),
         related=tuple(map(swap, site.related)),
-        listing_groups=tuple(
-            replace(
-                listing,
-                group=replace(listing.group, articles=swap(listing.group.articles)),
-                feed=feed(listing.feed) if listing.feed is not None else None,
-            )
-            for listing in site.listing_groups
-        ),
+        listing_groups=tuple(map(listing, site.listing_groups)),
         feeds=tuple(map(feed, site.feeds)),
         corrections=tuple(
             replace(c, article=current[c.article.source].article) for c in site.corrections

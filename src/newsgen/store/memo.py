@@ -136,14 +136,31 @@ def changed_files(
     previous: PlanMemo | None,
     outcome: Sorted,
     intact: Callable[[Iterable[str]], bool],
+    read_again: frozenset[str] | None = None,
 ) -> Iterator[PlannedFile]:
     """The files of every unit whose signature differs from `previous`, or whose files are not
     `intact` on disk; the paths of the others go to `outcome.kept`. `outcome.remembered` is
-    filled for the next memo."""
+    filled for the next memo.
+
+    `read_again`: when `previous` was made from the same plan (no article's view changed
+    since), the sources of the articles read again; a unit that declares it reads none of
+    them (Unit.reads) is then unchanged by construction, and is not even signed."""
     known = previous.units if previous is not None else {}
     for unit in units:
         old = known.get(unit.name)
-        signature = input_digest(unit.signature)
+        if (
+            read_again is not None
+            and old is not None
+            and unit.reads is not None
+            and unit.reads.isdisjoint(read_again)
+            and intact(old.paths)
+        ):
+            outcome.kept.extend(old.paths)
+            outcome.remembered[unit.name] = old
+            if outcome.explain in old.paths:
+                outcome.explained.append(f"{unit.name}: kept: it shows no article read again")
+            continue
+        signature = input_digest(unit.signed())
         if old is not None and old.signature == signature and intact(old.paths):
             outcome.kept.extend(old.paths)
             outcome.remembered[unit.name] = old
