@@ -19,6 +19,7 @@ from newsgen.build.run import BuildOptions, build
 from newsgen.outputs import pages, search, tiers
 from newsgen.plan import archive as archive_plan
 from newsgen.serve import preview
+from newsgen.serve.server import SiteState, warm_up
 from newsgen.store import cache
 
 from conftest import article
@@ -377,4 +378,41 @@ def test_a_serving_process_signs_only_the_outputs_a_body_edit_can_change(
         shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("site", ".newsgen"))
         build(BuildOptions(root=fresh, now=NOW, full=True))
         assert tree(folder) == tree(fresh / "site"), change
+    resident.close()
+
+
+def test_after_a_start_with_nothing_to_build_serve_warms_its_memory_for_the_first_edit(
+    make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """serve starts on a built archive without building anything; then, watches in place,
+    it builds once more to hold the archive in memory, writing nothing and reloading no
+    page, so that the first saved edit is a patch like the next ones."""
+    root = make_site(archive(20), config=CONFIG)
+    build(BuildOptions(root=root, now=NOW))
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    resident = Resident()
+    folder = preview.preview_folder(root)
+    options = BuildOptions(root=root, now=NOW, output=folder, resident=resident)
+    preview.seed(root, options)
+    assert build(options).up_to_date
+    assert resident.site_plan is None
+    state, said = SiteState(folder), list[str]()
+    warm_up(options, state, said.append)
+    assert resident.site_plan is not None
+    assert state.generation == 0, "a warm-up that wrote nothing reloaded the pages"
+    assert said and said[-1].startswith("Ready for edits: 20 articles in memory")
+    signed: list[int] = []
+    original = pages._article_signature
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        signed.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(pages, "_article_signature", counting)
+    story = root / "articles/story-3.md"
+    story.write_text(story.read_text("utf-8") + "\nSaved while serving.\n", encoding="utf-8")
+    report = build(options)
+    assert report.write.written >= 1
+    assert len(signed) == 1, "the first edit after the start signed every article page"
+    assert b"Saved while serving." in (folder / "2026/04/04/story-3/index.html").read_bytes()
     resident.close()

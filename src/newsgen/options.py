@@ -37,3 +37,6 @@ class BuildOptions:
     explain: str | None = None
     # What a serving process keeps between builds (build/resident.py); None for a cold build.
     resident: Resident | None = field(default=None, compare=False)
+    # Return at once when no source changed and every file is in place. serve turns it off
+    # once, after a start that took that path, to fill its memory (`resident`) for the edits.
+    fast_path: bool = True

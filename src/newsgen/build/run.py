@@ -83,7 +83,8 @@ def _build_with(
 ) -> BuildReport:
     now = options.now or datetime.now(UTC)
     inputs = sources_fingerprint(config, options, output)
-    previous = None if options.full or recovery is not None else state.read(config, output)
+    skip = options.full or recovery is not None or not options.fast_path
+    previous = None if skip else state.read(config, output)
     if (
         previous is not None
         and remade is None

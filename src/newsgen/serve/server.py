@@ -7,6 +7,7 @@ A rebuild that fails keeps the last good site and shows its problems over the pa
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import gc
 import ipaddress
@@ -399,6 +400,7 @@ def serve(options: ServeOptions, say: Callable[[str], None]) -> None:
     def announce() -> None:
         address = f"http://{_url_host(str(host))}:{port}{server.prefix}/"
         say(f"Serving the site at {address} (Ctrl-C to stop)")
+        warm_up(site_options, state, say)
 
     try:
         for changed in watch_sources(options.build.root, stop, on_ready=announce):
@@ -440,6 +442,28 @@ def _build_and_announce(
         f"Built {report.articles} articles in {time.perf_counter() - started:.2f} s "
         f"({report.write.written} files changed)"
     )
+
+
+def warm_up(options: BuildOptions, state: SiteState, say: Callable[[str], None]) -> None:
+    """After a start that found nothing to build, build once more without that shortcut, so
+    that the articles, the plan and the teasers are in memory before the first saved edit,
+    which then costs what it changes (at 10,000 articles, the first edit took 2.3 s, the next
+    ones 0.9 s). It runs once the watches are in place: an edit saved meanwhile is built next.
+    Pages reload only if it wrote something (the sources changed since the start)."""
+    resident = options.resident
+    if resident is None or resident.site_plan is not None:
+        return
+    started = time.perf_counter()
+    try:
+        report = build(dataclasses.replace(options, fast_path=False))
+    except NewsgenError:
+        return  # the next saved edit builds, and reports, as any other
+    finally:
+        settle()
+    if report.write.written:
+        state.built()
+    seconds = time.perf_counter() - started
+    say(f"Ready for edits: {report.articles} articles in memory ({seconds:.2f} s)")
 
 
 def settle() -> None:
