@@ -113,6 +113,7 @@ def _run(
         root=config.root,
         render_many=render_many,
         reuse=not options.full,
+        read_again=read_again,
     )
     units = itertools.chain(
         pages.units(site, env, config, page_key),
@@ -314,14 +315,19 @@ def _teasers(
     root: Path,
     render_many: RenderMany | None,
     reuse: bool,
+    read_again: frozenset[str] | None = None,
 ) -> Fragments:
     """Every published article's teaser, from the store or rendered now on all cores, lent to
-    the templates before any page renders (forked workers then share them)."""
+    the templates before any page renders (forked workers then share them). With
+    `read_again` (see memo.changed_files), the last build's teasers are all there: only
+    those of the articles read again can be missing."""
     if not reuse:  # --full renders every teaser again
         fragments.clear()
     elif not fragments.known and not fragments.stored:
         fragments.load(store)
     fragments.attach(store)
+    if read_again is not None:
+        entries = tuple(entry for entry in entries if entry.article.source in read_again)
     missing = fragments.missing(entries)
     try:
         rendered = render_many(missing) if render_many else [r.render() for r in missing]

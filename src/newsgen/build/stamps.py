@@ -33,6 +33,7 @@ class Kept:
         self.output = str(output_dir.resolve())  # a moved site has none
         self._known: dict[str, tuple[str, Stamp]] | None = None
         self._damaged = False  # rows that do not read as stamps: all are written again
+        self._entries: Mapping[str, Written] = {}  # the entries the rows were seeded from
 
     def read(self) -> Stamps:
         """The stamps kept; none if there are none or they do not read as stamps (damaged
@@ -41,9 +42,11 @@ class Kept:
             self._known = self._read()
         return self._known
 
-    def seed(self, known: dict[str, tuple[str, Stamp]]) -> None:
-        """Take `known` as the rows kept, unread: what this process wrote last."""
-        self._known, self._damaged = known, False
+    def seed(self, entries: Mapping[str, Written]) -> None:
+        """Take the stamps of `entries` as the rows kept, unread: what this process wrote
+        last. An entry saved again as the same object is then known unchanged at once."""
+        self._known = {relative: (w.sha256, w.stamp) for relative, w in entries.items()}
+        self._damaged, self._entries = False, entries
 
     def _read(self) -> dict[str, tuple[str, Stamp]]:
         if self.store is None:
@@ -71,14 +74,13 @@ class Kept:
         that cannot be written are skipped: the next build checks each file's content."""
         if self.store is None:
             return
-        known = self.read()
-        stamps = {relative: (w.sha256, w.stamp) for relative, w in files.items()}
+        known, seeded = self.read(), self._entries
         changed = [
-            (self.output, relative, digest, *stamp)
-            for relative, (digest, stamp) in stamps.items()
-            if known.get(relative) != (digest, stamp)
+            (self.output, relative, w.sha256, *w.stamp)
+            for relative, w in files.items()
+            if seeded.get(relative) is not w and known.get(relative) != (w.sha256, w.stamp)
         ]
-        gone = [(self.output, relative) for relative in known.keys() - stamps.keys()]
+        gone = [(self.output, relative) for relative in known.keys() - files.keys()]
         if changed or gone or self._damaged:
             try:
                 with db.transaction(self.store):
@@ -91,7 +93,8 @@ class Kept:
             except sqlite3.Error:
                 self._known = None  # read again: the rows are as they were
                 return
-        self._known, self._damaged = stamps, False
+        # Read again if asked: the rows are now those of `files`.
+        self._known, self._damaged, self._entries = None, False, {}
 
 
 def apply(files: Mapping[str, Written], known: Stamps) -> dict[str, Written]:

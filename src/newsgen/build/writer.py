@@ -361,7 +361,7 @@ def _starting_from(
     """The manifest of the last write, its entries with the stamps that vouch for them, and
     warnings: what this process wrote last, if `trusted`; else read from the folder."""
     if trusted is not None:
-        kept_stamps.seed({relative: (w.sha256, w.stamp) for relative, w in trusted.items()})
+        kept_stamps.seed(trusted)
         return Manifest(dict(trusted)), dict(trusted), ()
     previous, warnings = _previous(output_dir, force, created)
     return previous, stamps.apply(previous.files, kept_stamps.read()), warnings
