@@ -93,8 +93,8 @@ def load(
     found, problems = find_article_files(config.articles_dir, config.root)
     sizes: dict[str, tuple[int, int] | None] = {}  # image sizes read in this build, by path
     static_dir = config.static_dir  # a property: made once, not once per article
-    # Each source's path below the site folder, cut from its text: relative_to costs more
-    # than the rest of this loop (a tenth of a second at 10,000 articles).
+    # Each source's path below the site folder, cut from its text: relative_to cost 0.03 s of
+    # this loop at 10,000 articles, a quarter of a serving process's reading of its articles.
     root = str(config.root)
     prefix = "" if root == "." else root.rstrip("/") + "/"
     for path in found:
