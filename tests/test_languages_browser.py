@@ -111,13 +111,18 @@ def test_search_finds_stories_of_the_page_language_only(
     page.wait_for_function("document.getElementById('search-status').textContent !== ''")
     titles = page.locator(".search-result h2 a").all_text_contents()
     assert titles == [found]
+    # What the script says is in the page's language too.
+    status = page.locator("#search-status").inner_text()
+    french = path.startswith("/fr-ca/")
+    said = f"1 article trouvé pour « {query} »." if french else f"1 article found for “{query}”."
+    assert status == said
     assert absent.lower() not in page.locator("#search-results").inner_text().lower()
     # The section menu offers this language's sections only.
     sections = page.locator("select[name=section] option").all_text_contents()
     page.close()
     english = {"Transport (2)", "Politics (1)", "People (1)"}
-    french = {"Transports (1)", "Politique (1)", "Portraits (1)", "Environnement (1)"}
-    assert set(sections[1:]) == (french if path.startswith("/fr-ca/") else english)
+    in_french = {"Transports (1)", "Politique (1)", "Portraits (1)", "Environnement (1)"}
+    assert set(sections[1:]) == (in_french if french else english)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -19,6 +19,11 @@ const FIELDS = ["q", "section", "byline", "year", ...KINDS.map((select) => selec
 const FILTERS = { section: "section", byline: "author", year: "year",
   ...Object.fromEntries(KINDS.map((select) => [select.name, select.dataset.filter])) };
 const PAGE = 10;
+// The page's words for what the script says (search.html, in the page's language), with
+// {count}, {words} and {byline} to fill.
+const WORDS = status.dataset;
+const say = (message, values = {}) =>
+  message.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
 // Pagefind's default ranking (k1, b, diacritic boost) with the title weighted as below.
 const K1 = 1.4, B = 0.75, DIACRITIC = 0.8;
 const RANKING = { metaWeights: { title: 5, date: 0 } };
@@ -98,20 +103,20 @@ async function search(values) {
   for (const [field, key] of Object.entries(FILTERS)) if (values[field]) filters[key] = values[field];
   list.replaceChildren(); more.hidden = true; stream = null; shown = 0; count = 0;
   if (!term && !Object.keys(filters).length) { status.textContent = ""; return; }
-  status.textContent = "Searching…";
+  status.textContent = say(WORDS.searching);
   const opened = await ready;
   if (mine !== latest) return;
   if (!opened || !opened.tiers.length) {
-    status.textContent = "The archive has nothing to search yet.";
+    status.textContent = say(WORDS.nothingYet);
     return;
   }
   const byDate = values.sort === "date" || !term;
   const found = await gather(opened, term || null, filters, byDate);
   if (mine !== latest) return;
   count = found.length;
-  const what = term ? ` for “${term}”` : "";
-  status.textContent = count === 0 ? `Nothing found${what}.`
-    : `${count} ${count === 1 ? "article" : "articles"} found${what}.`;
+  const message = count === 0 ? (term ? WORDS.noneFor : WORDS.none)
+    : count === 1 ? (term ? WORDS.oneFor : WORDS.one) : (term ? WORDS.manyFor : WORDS.many);
+  status.textContent = say(message, { count, words: term });
   stream = byDate ? newestFirst(found) : bestFirst(found);
   await showMore(mine);
 }
@@ -302,7 +307,8 @@ function item(data) {
     time.textContent = dates.format(new Date(data.meta.date + "T00:00:00Z"));
     meta.append(time);
   }
-  for (const text of [data.meta.section, data.meta.byline && "By " + data.meta.byline]) {
+  const byline = data.meta.byline && say(WORDS.by, { byline: data.meta.byline });
+  for (const text of [data.meta.section, byline]) {
     if (text) meta.append(meta.childNodes.length ? " · " : "", text);
   }
   const excerpt = document.createElement("p");
