@@ -48,6 +48,19 @@ def tree(folder: Path) -> dict[str, bytes]:
     }
 
 
+def calls_of(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[int]:
+    """A list that grows by one each time `owner.name` is called from now on."""
+    calls: list[int] = []
+    original = getattr(owner, name)
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counting)
+    return calls
+
+
 def no_fast_path(root: Path) -> None:
     """Forget the state the seed carried into the preview: its first build runs in full."""
     for carried in (root / ".newsgen").glob("state-*.json"):
@@ -149,14 +162,7 @@ def test_a_serving_process_plans_again_only_when_what_planning_reads_changed(
     make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     root = make_site(archive(20), config=CONFIG)
-    planned: list[int] = []
-    original = archive_plan.plan
-
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        planned.append(1)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(archive_plan, "plan", counting)
+    planned = calls_of(monkeypatch, archive_plan, "plan")
     resident = Resident()
     folder = preview.preview_folder(root)
     build(BuildOptions(root=root, now=NOW, output=folder, resident=resident))
@@ -346,14 +352,7 @@ def test_a_serving_process_signs_only_the_outputs_a_body_edit_can_change(
     read that article (its page, the feeds that carry it), not the other pages; a title edit
     changes a view, and every unit is signed again. Each build equals a clean one."""
     root = make_site(archive(20), config=CONFIG)
-    signed: list[int] = []
-    original = pages._article_signature
-
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        signed.append(1)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(pages, "_article_signature", counting)
+    signed = calls_of(monkeypatch, pages, "_article_signature")
     # Files saved within the last two seconds are read again (cache.RACY_NS): these were all
     # just written, and only the edited one is to count as read again.
     monkeypatch.setattr(cache, "RACY_NS", 0)
@@ -401,14 +400,7 @@ def test_after_a_start_with_nothing_to_build_serve_warms_its_memory_for_the_firs
     assert resident.site_plan is not None
     assert state.generation == 0, "a warm-up that wrote nothing reloaded the pages"
     assert said and said[-1].startswith("Ready for edits: 20 articles in memory")
-    signed: list[int] = []
-    original = pages._article_signature
-
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        signed.append(1)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(pages, "_article_signature", counting)
+    signed = calls_of(monkeypatch, pages, "_article_signature")
     story = root / "articles/story-3.md"
     story.write_text(story.read_text("utf-8") + "\nSaved while serving.\n", encoding="utf-8")
     report = build(options)

@@ -471,10 +471,7 @@ class _Stage:
             return
         previous = self.old.get(relative)
         if not self.verify and previous and previous.key == output.key:
-            if self.in_place and previous.stamp != NO_STAMP:
-                found: tuple[int, int, int] | None = previous.stamp  # see `write`'s `trusted`
-            else:
-                found = _intact(self.output_dir / relative, previous, trust_stamp=True)
+            found = self._intact(relative, previous, trust_stamp=True)
             if found is not None:  # same inputs, file intact: not even rendered
                 same = found == previous.stamp
                 self.new[relative] = previous if same else replace(previous, stamp=found)
@@ -506,7 +503,7 @@ class _Stage:
         if previous is not None:
             trusted = not self.verify and previous.sha256 == made.sha256
             stamp = previous.stamp if trusted else NO_STAMP
-            found = self._intact(target, replace(made, stamp=stamp), trust_stamp=trusted)
+            found = self._intact(relative, replace(made, stamp=stamp), trust_stamp=trusted)
             if found is not None:
                 self.new[relative] = replace(made, stamp=found)
                 self.unchanged += 1
@@ -527,11 +524,13 @@ class _Stage:
         self.staged.append((relative, name))
 
     def _intact(
-        self, path: Path, expected: Written, *, trust_stamp: bool
+        self, relative: str, expected: Written, *, trust_stamp: bool
     ) -> tuple[int, int, int] | None:
+        """`_intact` of the file at `relative`; in a trusted folder (see `write`'s `trusted`),
+        a stamp that vouches for the expected bytes is taken without a look at the file."""
         if self.in_place and trust_stamp and expected.stamp != NO_STAMP:
             return expected.stamp
-        return _intact(path, expected, trust_stamp=trust_stamp)
+        return _intact(self.output_dir / relative, expected, trust_stamp=trust_stamp)
 
 
 def _same_row(old: Written | None, new: Written) -> bool:
