@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import lxml.html
@@ -187,16 +187,21 @@ def test_missing_and_unreadable_images_are_warnings_at_their_lines(site: Path) -
 def test_an_unchanged_image_is_not_resized_again_even_after_a_clean_output(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[int] = []
+    calls: list[variants.Size] = []
+    decoded: list[bytes] = []  # the source of each call
     resize = variants.resize
 
-    def counting(data: bytes, width: int, mime: str) -> bytes:
-        calls.append(width)
-        return resize(data, width, mime)
+    def counting(data: bytes, sizes: Iterable[variants.Size]) -> dict[variants.Size, bytes]:
+        made = resize(data, sizes)
+        calls.extend(made)
+        decoded.append(data)
+        return made
 
     monkeypatch.setattr(variants, "resize", counting)
     build(BuildOptions(root=site, now=golden.NOW, jobs=1))
     assert len(calls) == 11
+    # Each source is decoded once for all its variants.
+    assert len(decoded) == len(set(decoded)) == 2  # quay.jpg, chart.png
     first = golden.tree(site / "site")
     (site / "articles/lead.md").write_text(article(title="Lead image, edited", slug="lead",
                                                    image="/static/quay.jpg"))  # fmt: skip

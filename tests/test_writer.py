@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.build.parallel import shares
+from newsgen.build.parallel import grouped_shares, shares
 from newsgen.build.run import BuildOptions, build
 from newsgen.build.writer import MANIFEST, STAGING_PREFIX, write
 from newsgen.errors import BuildFailed, OutputRefused
-from newsgen.model import OutputFile
+from newsgen.model import OutputFile, PlannedFile
 
 from conftest import BASIC_CONFIG, article
 
@@ -226,6 +226,21 @@ def test_a_template_change_renders_pages_again_but_not_feeds(
     report = build(BuildOptions(root=root, now=NOW))
     assert report.write.rendered == report.pages
     assert feed.stat().st_mtime_ns == untouched
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_files_made_together_are_rendered_by_one_process(jobs: int) -> None:
+    """An image's variants share one decoded picture: they go to one process, whole."""
+    together = ["", "a", "a", "a", "", "b", "b", "", "", "c", "a", "a"] * 20
+    batch = [PlannedFile(f"f{i}", "", lambda: b"", t) for i, t in enumerate(together)]
+    found = grouped_shares(batch, jobs)
+    assert sorted(index for share in found for index in share) == list(range(len(batch)))
+    owner = {index: number for number, share in enumerate(found) for index in share}
+    for index in range(1, len(batch)):
+        if together[index] and together[index] == together[index - 1]:
+            assert owner[index] == owner[index - 1], index
+    if jobs > 1:  # the work is still shared out
+        assert all(found)
 
 
 @pytest.mark.parametrize("jobs", [1, 2, 3, 4, 8])

@@ -167,6 +167,9 @@ class PlannedFile:
     path: str
     key: str
     render: Callable[[], bytes]
+    # Files planned one after another with the same `together` share work when made (an
+    # image's variants, one decoded picture): one process makes them all (parallel.py).
+    together: str = ""
 
 
 @dataclass(frozen=True, slots=True)

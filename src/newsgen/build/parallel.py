@@ -117,11 +117,11 @@ def render_batch(batch: Sequence[PlannedFile], jobs: int) -> list[bytes]:
 
 
 def _start_workers(batch: Sequence[PlannedFile], jobs: int) -> list[Worker]:
-    """Up to jobs - 1 forked workers, each with its share of the batch (see `shares`)."""
+    """Up to jobs - 1 forked workers, each with its share of the batch (see `grouped_shares`)."""
     context = multiprocessing.get_context("fork")
     workers: list[Worker] = []
     try:
-        for share in shares(len(batch), jobs)[1:]:
+        for share in grouped_shares(batch, jobs)[1:]:
             receiving, sending = context.Pipe(duplex=False)
             process = context.Process(
                 target=_render_share, args=(batch, share, sending, os.getpid())
@@ -145,6 +145,18 @@ def _start_workers(batch: Sequence[PlannedFile], jobs: int) -> list[Worker]:
             started.join()
         raise
     return workers
+
+
+def grouped_shares(batch: Sequence[PlannedFile], jobs: int) -> list[list[int]]:
+    """`shares` of the batch's files, where files that are made `together` (one after
+    another) count as one and go to one process."""
+    groups: list[list[int]] = []
+    for index, planned in enumerate(batch):
+        if planned.together and groups and batch[groups[-1][0]].together == planned.together:
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    return [[i for group in share for i in groups[group]] for share in shares(len(groups), jobs)]
 
 
 def shares(count: int, jobs: int) -> list[list[int]]:

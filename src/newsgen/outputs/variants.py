@@ -49,6 +49,7 @@ CARD_WIDTH = 1200  # share cards want at least this (og:image)
 # Bumped when variants would come out differently, so that cached ones are made again.
 VARIANT_FORMAT = 1
 QUALITY = {"JPEG": 82, "WEBP": 80}
+Size = tuple[int, str]  # a variant's width and MIME type
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,16 +136,24 @@ def planned(found: dict[str, Variant], config: Config) -> Iterator[PlannedFile]:
     manifest that keeps the key must be (never a stat: another checkout has other inodes)."""
     cache = config.state_dir / "images"
     digests = _source_digests({v.source for v in found.values()}, config.static_dir, cache)
-    for url in sorted(found):
+    siblings: dict[str, list[tuple[int, str]]] = {}
+    for variant in found.values():
+        siblings.setdefault(variant.source, []).append((variant.width, variant.mime))
+    # A source's variants one after another: they are made together (see `render`).
+    for url in sorted(found, key=lambda url: (found[url].source, url)):
         variant = found[url]
         digest = digests.get(variant.source)
         if digest is None:
             continue  # gone since its size was read: the warning names it
         key = input_digest((VARIANT_FORMAT, url, variant.source, digest, variant.width))
         make = functools.partial(
-            render, config.static_dir / variant.source, variant.width, variant.mime, cache
+            render,
+            config.static_dir / variant.source,
+            (variant.width, variant.mime),
+            cache,
+            tuple(sorted(siblings[variant.source])),
         )
-        yield PlannedFile(urls.output_path(url), key, make)
+        yield PlannedFile(urls.output_path(url), key, make, together=variant.source)
 
 
 def _source_digests(sources: Iterable[str], static_dir: Path, cache: Path) -> dict[str, str]:
@@ -180,54 +189,72 @@ def _source_digests(sources: Iterable[str], static_dir: Path, cache: Path) -> di
     return digests
 
 
-def render(source: Path, width: int, mime: str, cache: Path) -> bytes:
-    """One variant's bytes, from the cache when the source's content was resized before."""
+def render(source: Path, wanted: Size, cache: Path, siblings: tuple[Size, ...]) -> bytes:
+    """One variant's bytes, from the cache when the source's content was resized before.
+
+    A variant not in the cache is made with its `siblings` (the source's other variants)
+    still missing there, from one decoded picture, and all go to the cache: the siblings'
+    turns then find theirs made."""
     data = source.read_bytes()
     digest = hashlib.blake2b(data, digest_size=20).hexdigest()
-    kept = cache / f"{digest}-{VARIANT_FORMAT}-{width}.{mime.split('/')[1]}"
     try:
-        return kept.read_bytes()
+        return _kept(cache, digest, wanted).read_bytes()
     except OSError:
         pass
     try:
-        made = resize(data, width, mime)
+        cache.mkdir(parents=True, exist_ok=True)
+        missing = [s for s in siblings if s != wanted and not _kept(cache, digest, s).exists()]
+    except OSError:
+        missing = []  # nowhere to keep them: each variant is made on its own turn
+    try:
+        made = resize(data, [wanted, *missing])
     except (OSError, ValueError, SyntaxError):
         # A file whose header reads as an image but whose pixels do not decode: the build
         # warns of it (images.missing), and the variant serves the file as it is.
         return data
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        temporary = kept.with_name(f".{kept.name}.{os.getpid()}")
-        temporary.write_bytes(made)
-        temporary.replace(kept)
-    except OSError:
-        pass  # the cache is only ever an optimisation
-    return made
+    for size, encoded in made.items():
+        kept = _kept(cache, digest, size)
+        try:
+            temporary = kept.with_name(f".{kept.name}.{os.getpid()}")
+            temporary.write_bytes(encoded)
+            temporary.replace(kept)
+        except OSError:
+            pass  # the cache is only ever an optimisation
+    return made[wanted]
 
 
-def resize(data: bytes, width: int, mime: str) -> bytes:
-    """`data` scaled to `width` (never up) and encoded as `mime`, without metadata."""
+def _kept(cache: Path, digest: str, size: Size) -> Path:
+    width, mime = size
+    return cache / f"{digest}-{VARIANT_FORMAT}-{width}.{mime.split('/')[1]}"
+
+
+def resize(data: bytes, sizes: Iterable[Size]) -> dict[Size, bytes]:
+    """`data` scaled to each (width, MIME type) (never up) and encoded, without metadata:
+    decoded once, and resized once for each width."""
     from PIL import Image  # noqa: PLC0415 - a build without local images never loads Pillow
 
+    made: dict[Size, bytes] = {}
     with Image.open(io.BytesIO(data)) as image:
         image.load()
-        height = max(1, round(image.height * width / image.width))
-        kind = next(f for f, _, m in (*FORMATS.values(), WEBP) if m == mime)
-        picture = (
-            image
-            if image.width == width
-            else image.resize((width, height), Image.Resampling.LANCZOS)
-        )
-        if kind == "JPEG" and picture.mode not in ("RGB", "L"):
-            picture = picture.convert("RGB")
-        out = io.BytesIO()
-        options: dict[str, object] = {"optimize": True}
-        if kind in QUALITY:
-            options["quality"] = QUALITY[kind]
-        if kind == "WEBP":
-            options = {"quality": QUALITY[kind], "method": 4}
-        picture.save(out, kind, **options)
-        return out.getvalue()
+        scaled: dict[int, Image.Image] = {image.width: image}
+        for width, mime in sizes:
+            picture = scaled.get(width)
+            if picture is None:
+                height = max(1, round(image.height * width / image.width))
+                picture = image.resize((width, height), Image.Resampling.LANCZOS)
+                scaled[width] = picture
+            kind = next(f for f, _, m in (*FORMATS.values(), WEBP) if m == mime)
+            if kind == "JPEG" and picture.mode not in ("RGB", "L"):
+                picture = picture.convert("RGB")
+            out = io.BytesIO()
+            options: dict[str, object] = {"optimize": True}
+            if kind in QUALITY:
+                options["quality"] = QUALITY[kind]
+            if kind == "WEBP":
+                options = {"quality": QUALITY[kind], "method": 4}
+            picture.save(out, kind, **options)
+            made[(width, mime)] = out.getvalue()
+    return made
 
 
 def body_html(fragment: str, images: Iterable[tuple[str, int, int, int, int]], prefix: str) -> str:
