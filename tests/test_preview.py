@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +21,7 @@ from newsgen.outputs import pages, search, tiers
 from newsgen.plan import archive as archive_plan
 from newsgen.serve import preview
 from newsgen.serve.server import SiteState, warm_up
-from newsgen.store import cache
+from newsgen.store import cache, db
 
 from conftest import article
 
@@ -211,19 +212,50 @@ def test_a_body_edit_that_keeps_the_summary_rerenders_the_article_alone_and_says
         "neighbour, a title or a link)",
         "2026/04/04/story-3/index.html: written: its bytes changed",
     ]
-    # Listings show the summary, which the edit kept: they are not even rendered.
+    # Listings show the summary, which the edit kept: they are not even rendered, nor signed
+    # (the last build's memo names this plan and the cached records it was made from).
     story.write_text(story.read_text("utf-8") + "\nA third paragraph.\n", encoding="utf-8")
     front = run_cli(
         "build", "-s", str(root), "--now", NOW.isoformat(), "--explain", "site/index.html"
     )
     assert front.out.splitlines()[1:3] == [
-        "listing /: kept: what it shows is unchanged",
+        "listing /: kept: it shows no article read again",
         "index.html: bytes unchanged: the file on disk was kept",
     ]
     nothing = run_cli("build", "-s", str(root), "--now", NOW.isoformat(), "--explain", "/")
     assert nothing.out.splitlines()[0] == (
         "/: no source, template, setting or option changed since the last build: kept"
     )
+
+
+def test_a_new_process_skips_units_only_for_the_cache_its_memo_was_made_from(
+    make_site: Callable[..., Path], run_cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    """The memo names the article cache's generation it was made from; rows written since by
+    anything else (here: the generation forged) make the next build compare every unit."""
+    root = make_site(archive(12), config=CONFIG)
+    assert run_cli("build", "-s", str(root), "--now", NOW.isoformat()).code == 0
+    story = root / "articles/story-3.md"
+    explain = ("build", "-s", str(root), "--now", NOW.isoformat(), "--explain", "/")
+    for paragraph, forged, decision in [
+        ("A second paragraph.", False, "listing /: kept: it shows no article read again"),
+        ("A third paragraph.", True, "listing /: kept: what it shows is unchanged"),
+    ]:
+        story.write_text(story.read_text("utf-8") + f"\n{paragraph}\n", encoding="utf-8")
+        if forged:
+            store = sqlite3.connect(root / ".newsgen" / db.STORE_FILE)
+            with store:
+                store.execute(
+                    "UPDATE meta SET value = 'another' WHERE key = ?", (cache.GENERATION,)
+                )
+            store.close()
+        result = run_cli(*explain)
+        assert result.code == 0, result.err
+        assert result.out.splitlines()[1] == decision
+    fresh = tmp_path / "fresh"
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("site", ".newsgen"))
+    build(BuildOptions(root=fresh, now=NOW, full=True))
+    assert tree(root / "site") == tree(fresh / "site")
 
 
 def test_18_2_the_preview_never_copies_a_link_planted_in_the_published_site(

@@ -53,6 +53,8 @@ class Loaded:
     entries: dict[str, CachedArticle]  # for the next cache
     changed: frozenset[str]  # sources whose entries differ from the cache that was read
     dropped_bodies: frozenset[str]  # digests of bodies the cache held for changed sources
+    # The generation of the cache that was read (cache.GENERATION); "" when none was read.
+    basis: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +83,11 @@ def load(
     taken = stats or {}
     previous: dict[str, CachedArticle] = {}
     warnings: list[Problem] = []
+    basis = ""
     if kept is not None and reuse:
         previous = kept
     elif cache is not None and reuse:
-        previous, damaged = cache.load()
+        previous, damaged, basis = cache.load()
         if damaged:
             warnings.append(Problem(".newsgen/cache", 1, 1, damaged))
     entries: dict[str, CachedArticle] = {}
@@ -129,7 +132,9 @@ def load(
     changed = frozenset(source for _, source, _ in misses) | (previous.keys() - entries.keys())
     dropped = frozenset(previous[s].rendered.digest for s in changed if s in previous)
     articles = tuple(entries[source].rendered for source in sorted(entries))
-    return Loaded(articles, tuple(problems), tuple(warnings), hits, entries, changed, dropped)
+    return Loaded(
+        articles, tuple(problems), tuple(warnings), hits, entries, changed, dropped, basis
+    )
 
 
 def _images_current(

@@ -83,7 +83,8 @@ def _run(
     resident = options.resident or Resident()  # a cold build keeps nothing in memory
     fingerprint = settings_fingerprint(config)
     cache = ArticleCache(store, config.state_dir / "cache", fingerprint)
-    loaded = _articles(config, options, cache, resident.cached_articles(fingerprint), stats)
+    kept_articles = resident.cached_articles(fingerprint)
+    loaded = _articles(config, options, cache, kept_articles, stats)
     selection = _select(loaded, options, now)
     memo_key = memo.output_key(output)
     feed_key, templates = settings_key(config), templates_fingerprint(config)
@@ -97,10 +98,10 @@ def _run(
     explainer = Explainer.of(options, config, output, previous, context)
     if previous is not None and not memo.belongs(previous, context, output / writer.MANIFEST):
         previous = None
-    # A serving process's last plan, kept, and the memo its build left here: the articles read
-    # again are all that can have changed what a unit shows (see memo.changed_files).
-    same_build = kept_plan and resident.planned_for == memo_key
-    read_again = loaded.changed if same_build and previous is resident.memos.get(memo_key) else None
+    same_plan = _same_plan(
+        loaded, previous, plan_key=plan_key, kept=kept_plan, resident=resident, output=memo_key
+    )
+    read_again = loaded.changed if same_plan else None
     inventory_key = _verify_inventory(
         site, config, plan_key, resident, None if options.full else store
     )
@@ -137,14 +138,26 @@ def _run(
         render_many=render_many,
         read_again=read_again,
     )
-    manifest_stamp = memo.manifest_stamp(output / writer.MANIFEST)
-    planned = memo.PlanMemo(context, manifest_stamp, sorted_units.remembered, site.related_memo)
-    memo.save(store, memo_key, planned, previous)
-    fragments.save(store, site.entries, loaded.dropped_bodies, sweep=options.full)
+    generation = loaded.basis
     if loaded.changed:
         # Without reuse (--full) every row is written again, dropping stale ones.
         sources = loaded.changed if not options.full else None
-        cache.save(loaded.entries, sources, loaded.dropped_bodies)
+        saved = cache.save(loaded.entries, sources, loaded.dropped_bodies)
+        # The rows are now this build's records, unless it read the others from a serving
+        # process's memory instead of from them.
+        generation = saved if kept_articles is None or options.full else ""
+    # Saved after the cache: a memo naming a generation was made from that generation's rows.
+    manifest_stamp = memo.manifest_stamp(output / writer.MANIFEST)
+    planned = memo.PlanMemo(
+        context,
+        manifest_stamp,
+        sorted_units.remembered,
+        site.related_memo,
+        plan=plan_key,
+        articles=generation,
+    )
+    memo.save(store, memo_key, planned, previous)
+    fragments.save(store, site.entries, loaded.dropped_bodies, sweep=options.full)
     # The site and the store are committed: what they hold may now stand in for them.
     resident.remember(
         articles=(fingerprint, loaded.entries),
@@ -236,6 +249,29 @@ def _plan(
         return kept, key, True
     related = previous.related if previous else None
     return archive.plan(selection.published, config, related), key, False
+
+
+def _same_plan(
+    loaded: collect.Loaded,
+    previous: memo.PlanMemo | None,
+    *,
+    plan_key: str,
+    kept: bool,
+    resident: Resident,
+    output: str,
+) -> bool:
+    """Whether `previous` (a memo that belongs here) was made from this very plan and from
+    the records the articles not read again still have: then the articles read again are all
+    that can have changed what a unit shows (see memo.changed_files).
+
+    A serving process knows it by identity: it kept its last plan, and the memo is the one its
+    last build left (see Resident). A new process knows it from the memo's data: the same plan
+    key, and the generation of the article cache it read."""
+    if previous is None:
+        return False
+    if kept and resident.planned_for == output:
+        return previous is resident.memos.get(output)
+    return bool(loaded.basis) and previous.articles == loaded.basis and previous.plan == plan_key
 
 
 def _verify_inventory(

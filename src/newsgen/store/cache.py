@@ -37,6 +37,9 @@ CACHE_FORMAT = 9
 # was this much older than the moment it was read.
 RACY_NS = 2_000_000_000
 _DIGEST = re.compile(r"[0-9a-f]{64}")
+# The meta row naming the rows' generation: a plan memo made from these very records says so
+# (memo.PlanMemo.articles), so that a build knows what it read again since that plan.
+GENERATION = "articles-generation"
 
 # st_mtime_ns, st_ctime_ns, st_size, st_ino of a source file.
 StatKey = tuple[int, int, int, int]
@@ -88,10 +91,12 @@ class ArticleCache:
         self.fingerprint = fingerprint
         self.bodies = Bodies(str(folder.resolve() / "bodies"))
 
-    def load(self) -> tuple[dict[str, CachedArticle], str | None]:
-        """The cached articles by source path, and a warning if entries were dropped."""
+    def load(self) -> tuple[dict[str, CachedArticle], str | None, str]:
+        """The cached articles by source path, a warning if entries were dropped, and the
+        cache's generation ("" if unknown): it changes whenever `save` writes a row."""
         if db.meta(self.store, "articles") != self.fingerprint:
-            return {}, None  # another version or other settings: every entry is stale
+            return {}, None, ""  # another version or other settings: every entry is stale
+        generation = db.meta(self.store, GENERATION) or ""
         entries: dict[str, CachedArticle] = {}
         damaged = 0
         # One listing of the bodies' folders, not a stat per article: a third of a second
@@ -108,23 +113,27 @@ class ArticleCache:
             except (records.RecordDamaged, ValueError, TypeError):
                 damaged += 1
         if damaged:
-            return entries, f"ignored {damaged} damaged build cache entries; read them again"
-        return entries, None
+            warning = f"ignored {damaged} damaged build cache entries; read them again"
+            return entries, warning, generation
+        return entries, None, generation
 
     def save(
         self,
         entries: dict[str, CachedArticle],
         changed: Iterable[str] | None = None,
         dropped_bodies: Iterable[str] = (),
-    ) -> None:
+    ) -> str:
         """Keep `entries` for the next build: only the rows of `changed` sources (all when None)
-        are written again. A cache that cannot be written is skipped."""
+        are written again. Return the cache's new generation, "" when it could not be written
+        (it is then skipped)."""
         if any(entry.rendered.body.path is None for entry in entries.values()):
-            return  # some bodies could not be stored: a partial cache is not worth keeping
+            return ""  # some bodies could not be stored: a partial cache is not worth keeping
         everything = changed is None or db.meta(self.store, "articles") != self.fingerprint
         sources = sorted(entries) if everything or changed is None else sorted(changed)
+        generation = os.urandom(8).hex()
         try:
             with db.transaction(self.store):
+                db.set_meta(self.store, GENERATION, generation)
                 if everything:
                     self.store.execute("DELETE FROM articles")
                     db.set_meta(self.store, "articles", self.fingerprint)
@@ -151,7 +160,8 @@ class ArticleCache:
             for digest in orphans:
                 Path(self.bodies.path(digest)).unlink(missing_ok=True)
         except (OSError, sqlite3.Error):
-            return
+            return ""
+        return generation
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,17 +19,20 @@ from pathlib import Path
 
 STORE_FILE = "store.sqlite"
 # Bumped whenever a table changes shape: a store of another format is made anew.
-# 2: the output files' stamps, which format 1 kept as JSON files in .newsgen/stamps/.
-FORMAT = 2
+# 2: the output files' stamps, which format 1 kept as JSON files in .newsgen/stamps/;
+# 3: each output folder's memo says which plan and which cached articles it was made from.
+FORMAT = 3
 LEFTOVERS = ("stamps",)  # what older formats kept beside the store, removed with them
 
 SCHEMA = {
     # Each article as last read: its file's stat, its parsed and rendered record (JSON).
     "articles": "CREATE TABLE articles (source TEXT PRIMARY KEY, stat TEXT NOT NULL, "
     "read_at INTEGER NOT NULL, digest TEXT NOT NULL, record TEXT NOT NULL)",
-    # Per output folder: the context its outputs were made in and the manifest written with.
+    # Per output folder: the context its outputs were made in, the manifest written with them,
+    # and the plan and the article cache's generation they were made from.
     "outputs": "CREATE TABLE outputs (output TEXT PRIMARY KEY, context TEXT NOT NULL, "
-    "manifest TEXT NOT NULL, related TEXT NOT NULL)",
+    "manifest TEXT NOT NULL, related TEXT NOT NULL, plan TEXT NOT NULL, "
+    "articles TEXT NOT NULL)",
     # Per output folder: every declared output's signature digest and the files it wrote.
     "units": "CREATE TABLE units (output TEXT NOT NULL, name TEXT NOT NULL, "
     "signature TEXT NOT NULL, paths TEXT NOT NULL, PRIMARY KEY (output, name))",

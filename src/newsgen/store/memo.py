@@ -36,6 +36,9 @@ class PlanMemo:
     manifest: tuple[int, int, int]  # stat of the output manifest written with this plan
     units: dict[str, Remembered]
     related: RelatedMemo = field(default_factory=RelatedMemo)
+    plan: str = ""  # the key of the plan the units were made from (archive.plan_key)
+    # The article cache's generation holding the records they were made from; "" if unknown.
+    articles: str = ""
 
 
 @dataclass(slots=True)
@@ -72,7 +75,8 @@ def load(store: sqlite3.Connection, output: str) -> PlanMemo | None:
     it does not read as one."""
     try:
         row = store.execute(
-            "SELECT context, manifest, related FROM outputs WHERE output = ?", (output,)
+            "SELECT context, manifest, related, plan, articles FROM outputs WHERE output = ?",
+            (output,),
         ).fetchone()
         if row is None:
             return None
@@ -83,7 +87,9 @@ def load(store: sqlite3.Connection, output: str) -> PlanMemo | None:
             )
         }
         mtime, size, inode = (int(value) for value in json.loads(row[1]))
-        return PlanMemo(str(row[0]), (mtime, size, inode), units, _related(row[2]))
+        return PlanMemo(
+            str(row[0]), (mtime, size, inode), units, _related(row[2]), str(row[3]), str(row[4])
+        )
     except (sqlite3.Error, ValueError, TypeError, KeyError, AttributeError):
         return None  # the memo is only ever an optimisation
 
@@ -104,13 +110,21 @@ def save(store: sqlite3.Connection, output: str, memo: PlanMemo, previous: PlanM
             if previous is not None and previous.related == memo.related:
                 # About 1.5 MB of JSON at 10,000 articles: written again only when it changed.
                 store.execute(
-                    "UPDATE outputs SET context = ?, manifest = ? WHERE output = ?",
-                    (memo.context, json.dumps(memo.manifest), output),
+                    "UPDATE outputs SET context = ?, manifest = ?, plan = ?, articles = ? "
+                    "WHERE output = ?",
+                    (memo.context, json.dumps(memo.manifest), memo.plan, memo.articles, output),
                 )
             else:
                 store.execute(
-                    "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
-                    (output, memo.context, json.dumps(memo.manifest), _related_json(memo.related)),
+                    "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        output,
+                        memo.context,
+                        json.dumps(memo.manifest),
+                        _related_json(memo.related),
+                        memo.plan,
+                        memo.articles,
+                    ),
                 )
             if known is None:
                 store.execute("DELETE FROM units WHERE output = ?", (output,))
