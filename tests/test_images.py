@@ -116,6 +116,39 @@ def test_variants_are_written_at_their_sizes_in_webp_and_the_own_format(site: Pa
     }
 
 
+def test_a_photo_turned_by_its_exif_orientation_has_variants_turned_as_it_is_shown(
+    make_site: Callable[..., Path],
+) -> None:
+    """A phone stores a portrait photo as landscape pixels and an EXIF orientation, which
+    browsers apply; variants carry no metadata, so the turn must be in their pixels."""
+    stored = Image.new("RGB", (1600, 1000), (200, 200, 200))
+    stored.paste((255, 0, 0), (0, 0, 100, 100))  # red at the stored top left
+    exif = Image.Exif()
+    exif[0x0112] = 6  # shown turned 90 degrees clockwise: the red corner ends top right
+    out = io.BytesIO()
+    stored.save(out, "JPEG", exif=exif)
+    root = make_site(
+        {
+            "static/portrait.jpg": out.getvalue(),
+            "articles/lead.md": article(
+                title="Portrait", slug="lead", image="/static/portrait.jpg"
+            ),
+        },
+        config=CONFIG,
+    )
+    build(BuildOptions(root=root, now=golden.NOW, jobs=1))
+    img = page(root, "2026/11/20/lead/index.html").xpath("//figure//img")[0]
+    assert (img.get("width"), img.get("height")) == ("1000", "1600")
+    for name in ("portrait.jpg-480w.jpg", "portrait.jpg-960w.webp", "portrait.jpg-1000w.webp"):
+        with Image.open(root / "site/images" / name) as variant:
+            width = int(name.split("-")[1].removesuffix("w.jpg").removesuffix("w.webp"))
+            assert variant.size == (width, round(width * 1.6)), name
+            rgb = variant.convert("RGB")
+            red, _, _ = rgb.getpixel((variant.width - 2, 2))
+            assert red > 200, name  # the red corner is at the top right, as shown
+            assert rgb.getpixel((2, 2))[1] > 150, name  # grey at the top left
+
+
 def test_the_lead_image_is_sized_and_offered_in_its_variants(site: Path) -> None:
     build(BuildOptions(root=site, now=golden.NOW))
     figure = page(site, "2026/11/20/lead/index.html").xpath("//figure[@class='story-image']")[0]

@@ -47,7 +47,9 @@ FORMATS = {
 WEBP = ("WEBP", ".webp", "image/webp")
 CARD_WIDTH = 1200  # share cards want at least this (og:image)
 # Bumped when variants would come out differently, so that cached ones are made again.
-VARIANT_FORMAT = 1
+# 2: turned as the source's EXIF orientation says.
+VARIANT_FORMAT = 2
+ORIENTATION = 0x0112  # the EXIF tag
 QUALITY = {"JPEG": 82, "WEBP": 80}
 Size = tuple[int, str]  # a variant's width and MIME type
 
@@ -230,12 +232,17 @@ def _kept(cache: Path, digest: str, size: Size) -> Path:
 
 def resize(data: bytes, sizes: Iterable[Size]) -> dict[Size, bytes]:
     """`data` scaled to each (width, MIME type) (never up) and encoded, without metadata:
-    decoded once, and resized once for each width."""
-    from PIL import Image  # noqa: PLC0415 - a build without local images never loads Pillow
+    decoded once, turned as its EXIF orientation says, and resized once for each width."""
+    from PIL import Image, ImageOps  # noqa: PLC0415 - only a build with local images loads it
 
     made: dict[Size, bytes] = {}
-    with Image.open(io.BytesIO(data)) as image:
-        image.load()
+    with Image.open(io.BytesIO(data)) as opened:
+        opened.load()
+        # A camera's portrait is stored as landscape pixels and an orientation, which
+        # browsers apply; a variant has no metadata, so the turn goes into its pixels. Its
+        # width is the one shown (imagesize reads sizes turned too).
+        turned = opened.getexif().get(ORIENTATION, 1) != 1
+        image = ImageOps.exif_transpose(opened) if turned else opened
         scaled: dict[int, Image.Image] = {image.width: image}
         for width, mime in sizes:
             picture = scaled.get(width)
