@@ -3,12 +3,14 @@ most recent; and the memo that spares ranking them again."""
 
 from __future__ import annotations
 
+import unittest.mock
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsgen.model import Article, Body, RenderedArticle
+from newsgen.plan import related
 from newsgen.plan.archive import newest_first
 from newsgen.plan.related import related_articles
 
@@ -69,7 +71,7 @@ ARTICLE = st.tuples(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     st.lists(
         ARTICLE,
@@ -86,8 +88,18 @@ ARTICLE = st.tuples(
         ),
         max_size=6,
     ),
+    st.sampled_from([related.LOOK_BACK, 1, 2]),
 )
 def test_the_memo_gives_what_ranking_everything_again_gives(
+    first: list[tuple[int, list[str], str | None]],
+    edits: list[tuple[int, str, int, list[str], str | None]],
+    look_back: int,
+) -> None:
+    with unittest.mock.patch.object(related, "LOOK_BACK", look_back):
+        _memo_gives_what_ranking_everything_again_gives(first, edits)
+
+
+def _memo_gives_what_ranking_everything_again_gives(
     first: list[tuple[int, list[str], str | None]],
     edits: list[tuple[int, str, int, list[str], str | None]],
 ) -> None:
@@ -122,32 +134,59 @@ def test_the_memo_gives_what_ranking_everything_again_gives(
         ARTICLE,
         min_size=1,
         max_size=40,
-    )
+    ),
+    st.sampled_from([related.LOOK_BACK, 1, 2, 3]),
 )
-@settings(max_examples=200, deadline=None)
-def test_ranking_follows_its_definition(specs: list[tuple[int, list[str], str | None]]) -> None:
-    """Against the rule read straight from the docstring, on every earlier article: most
-    shared tags, then the same section, then the most recent; articles sharing neither are
-    never related."""
+@settings(max_examples=300, deadline=None)
+def test_ranking_follows_its_definition(
+    specs: list[tuple[int, list[str], str | None]], look_back: int
+) -> None:
+    """Against the rule read straight from the docstring: among the `look_back` most recent
+    earlier articles of each tag and of the section (tags shared counted there), most shared
+    tags, then the same section, then the most recent; articles sharing neither are never
+    related. (Forty articles never fill the default window: there, every earlier article.)"""
     articles = newest_first(
         [
             entry(f"a{n}", days, tuple(tags), section)
             for n, (days, tags, section) in enumerate(specs)
         ]
     )
-    found, _ = related_articles(articles)
+    with unittest.mock.patch.object(related, "LOOK_BACK", look_back):
+        found, _ = related_articles(articles)
 
     def folded(article: Article) -> tuple[set[str], str]:
         return {tag.casefold() for tag in article.tags}, (article.section or "").casefold()
 
-    for rank, rendered in enumerate(articles):
-        tags, section = folded(rendered.article)
-        ranked = []
+    def window(rank: int, tag: str | None, section: str = "") -> list[int]:
+        """The earlier articles carrying `tag` (or, for None, in `section`), newest first."""
+        found = []
         for other in range(rank + 1, len(articles)):
             other_tags, other_section = folded(articles[other].article)
-            shared = len(tags & other_tags)
-            same = bool(section) and section == other_section
-            if shared or same:
-                ranked.append((-shared, not same, other))
+            if tag in other_tags if tag is not None else section and other_section == section:
+                found.append(other)
+        return found[:look_back]
+
+    for rank, rendered in enumerate(articles):
+        tags, section = folded(rendered.article)
+        windows = [window(rank, tag) for tag in tags]
+        in_section = window(rank, None, section)
+        ranked = []
+        for other in {*in_section, *(o for w in windows for o in w)}:
+            shared = sum(other in w for w in windows)
+            same = bool(section) and section == folded(articles[other].article)[1]
+            ranked.append((-shared, not same, other))
         expected = [articles[other].article.title for *_, other in sorted(ranked)[:3]]
-        assert titles(found[rank]) == expected
+        assert titles(found[rank]) == expected, (look_back, rank)
+
+
+def test_a_tag_on_much_of_the_archive_is_read_no_further_back_than_its_window() -> None:
+    """The oldest article shares three tags, but a hundred later ones of two of them stand
+    between: the newest article's related come from within the window."""
+    subject = entry("subject", 500, ("harbor", "ferry", "storm"), "Local")
+    running = [entry(f"r{n}", 400 - n, ("harbor", "ferry")) for n in range(related.LOOK_BACK)]
+    oldest = entry("oldest", 0, ("harbor", "ferry", "storm"), "Local")
+    found, _ = related_articles([subject, *running, oldest])
+    assert titles(found[0]) == ["r0", "r1", "r2"]
+    with unittest.mock.patch.object(related, "LOOK_BACK", related.LOOK_BACK + 1):
+        wider, _ = related_articles([subject, *running, oldest])
+    assert titles(wider[0])[0] == "oldest"
