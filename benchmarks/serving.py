@@ -17,6 +17,7 @@ is bounded by TIMEOUT_SECONDS.
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import signal
@@ -184,8 +185,10 @@ def _polled(server: Server, port: int, edit: Edit) -> float:
         try:
             if edit.marker in _get(port, edit.url):
                 return time.perf_counter() - start
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass  # a page missing or a refused connection while it rebuilds: ask again
+        except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError):
+            # A page missing, a refused connection or one cut mid-page (hugo server's, as it
+            # rebuilds): ask again.
+            pass
         time.sleep(POLL_SECONDS)
     raise ServeFailed(
         f"{server.name} did not show the edit at {edit.url} in {TIMEOUT_SECONDS:.0f} s"
