@@ -19,6 +19,7 @@ import json
 import os
 import re
 import time
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -236,7 +237,12 @@ def resize(data: bytes, sizes: Iterable[Size]) -> dict[Size, bytes]:
     from PIL import Image, ImageOps  # noqa: PLC0415 - only a build with local images loads it
 
     made: dict[Size, bytes] = {}
-    with Image.open(io.BytesIO(data)) as opened:
+    with warnings.catch_warnings():
+        # Pillow warns of a damaged EXIF block as it opens a file (for its resolution): the
+        # file then has no orientation, which is no news for the build's reader.
+        warnings.simplefilter("ignore", UserWarning)
+        opened = Image.open(io.BytesIO(data))
+    with opened:
         opened.load()
         # A camera's portrait is stored as landscape pixels and an orientation, which
         # browsers apply; a variant has no metadata, so the turn goes into its pixels. Its
