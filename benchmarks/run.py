@@ -38,6 +38,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -274,6 +275,13 @@ def _each(tools: list[Tool], step: Callable[[Tool], T]) -> Iterator[tuple[Tool, 
         except (measure.CommandFailed, serving.ServeFailed) as exc:
             tool.result.failed = str(exc)
             print(f"  {tool.key} failed; left out from here on:\n{exc}", file=sys.stderr)
+        except Exception as exc:
+            # A fault of the runner with one tool (a server that cut a page short) must not
+            # lose every figure of a run that may have taken an hour: that tool is left out,
+            # its traceback printed and its error in the report.
+            traceback.print_exc()
+            tool.result.failed = f"the benchmark runner failed: {type(exc).__name__}: {exc}"
+            print(f"  {tool.key} left out from here on", file=sys.stderr)
 
 
 def _drain(tools: list[Tool], step: Callable[[Tool], object]) -> None:
